@@ -1,0 +1,117 @@
+"""`lc list`: the clinics, by start, with filters."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from letsconnect_cli.cli.context import app_context
+from letsconnect_cli.cli.options import JsonOption, RegionsOption, TzOption
+from letsconnect_cli.vocab import Status
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from letsconnect_cli.models import Clinic
+
+
+def list_clinics(
+    ctx: typer.Context,
+    upcoming: Annotated[
+        bool, typer.Option("--upcoming", help="Only clinics not over yet (and proposed ones).")
+    ] = False,
+    past: Annotated[bool, typer.Option("--past", help="Only clinics that are over.")] = False,
+    status: Annotated[
+        list[Status] | None, typer.Option("--status", "-s", help="Only this status; repeatable.")
+    ] = None,
+    region: RegionsOption = None,
+    tz: TzOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List clinics sorted by start (proposed ones last): id, status, start in UTC (and --tz), title, sharers."""
+    from datetime import UTC, datetime
+
+    from letsconnect_cli.cli.output import print_json
+    from letsconnect_cli.clinics import load_clinics
+    from letsconnect_cli.errors import UsageError
+    from letsconnect_cli.regions import normalise_region_code
+    from letsconnect_cli.timezones import resolve_zone
+
+    if upcoming and past:
+        raise UsageError("--upcoming and --past exclude each other; give one of them")
+    context = app_context(ctx)
+    zone_name = tz or context.config.timezone
+    zone = resolve_zone(zone_name) if zone_name else None
+    wanted_regions = {normalise_region_code(r) for r in region or []}
+    now = datetime.now(UTC)
+
+    clinics = []
+    for clinic in load_clinics(context.clinics_dir):
+        over = clinic.end is not None and clinic.end <= now
+        if upcoming and (over or clinic.status in (Status.DONE, Status.CANCELLED)):
+            continue
+        if past and not over:
+            continue
+        if status and clinic.status not in status:
+            continue
+        if wanted_regions and not wanted_regions.intersection(clinic.regions):
+            continue
+        clinics.append(clinic)
+
+    if json_output:
+        print_json([_as_json(clinic, zone) for clinic in clinics])
+        return
+
+    from letsconnect_cli.cli.output import new_table
+
+    table = new_table()
+    table.add_column("start (UTC)" if zone is None else f"start (UTC, {zone.key})", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("clinic: id, title, sharers", overflow="fold")
+    for clinic in clinics:
+        when = _when(clinic.start, None)
+        if zone is not None and clinic.start is not None:
+            when += "\n" + _when(clinic.start, zone)
+        lines = [clinic.id, clinic.title]
+        if clinic.sharers:
+            lines.append(", ".join(s.name for s in clinic.sharers))
+        table.add_row(when, clinic.status.value, "\n".join(lines))
+    out = context.out()
+    if clinics:
+        out.print(table)
+    context.err().print(f"{len(clinics)} clinic(s)", markup=False)
+
+
+def _when(start: datetime | None, zone: Any) -> str:
+    if start is None:
+        return "(no date)"
+    if zone is None:
+        return f"{start:%a %Y-%m-%d %H:%M}"
+
+    from letsconnect_cli.timezones import format_offset
+
+    local = start.astimezone(zone)
+    return f"{local:%a %H:%M} {format_offset(local.utcoffset())}"
+
+
+def _as_json(clinic: Clinic, zone: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": clinic.id,
+        "title": clinic.title,
+        "status": clinic.status.value,
+        "category": clinic.category.value if clinic.category else None,
+        "start_utc": clinic.start.isoformat() if clinic.start else None,
+        "end_utc": clinic.end.isoformat() if clinic.end else None,
+    }
+    if zone is not None:
+        data["start_local"] = clinic.start.astimezone(zone).isoformat() if clinic.start else None
+    data.update(
+        {
+            "regions": clinic.regions,
+            "language": clinic.language,
+            "interpretation": clinic.interpretation,
+            "sharers": [s.model_dump() for s in clinic.sharers],
+        }
+    )
+    return data

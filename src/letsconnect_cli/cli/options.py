@@ -1,0 +1,26 @@
+"""Options shared by several commands, defined once as Annotated aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout (messages go to stderr).")
+]
+ForceOption = Annotated[bool, typer.Option("--force", "-f", help="Overwrite an existing file.")]
+RegionsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--region",
+        "-r",
+        help="Region code (CEE, ESEAP, LAC, MENA, NA, NWE, SA, SSA); repeat for several.",
+    ),
+]
+TzOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz", help="Also show times in this IANA zone, e.g. Asia/Manila [default: timezone of lc.toml]."
+    ),
+]

@@ -1,0 +1,410 @@
+"""Clinic files: finding, reading and checking them, and writing new ones atomically.
+
+A clinic file is `clinics/<YYYY-MM-DD>-<slug>.toml` (or `proposed-<slug>.toml`); its id is the
+file stem. Reading never raises for what is inside a file: every problem becomes a `Problem`
+with the field and line, so `lc validate` can report all of them at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, get_args, get_origin
+
+from letsconnect_cli import tomltext
+from letsconnect_cli.errors import FileExistsRefusal, InputUnreadable, Problem, ValidationFailed
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from letsconnect_cli.models import Clinic
+
+SUFFIX = ".toml"
+#: Clinic files are a few kilobytes; anything this large is not one.
+MAX_FILE_BYTES = 1024 * 1024
+
+
+@dataclass
+class ClinicFile:
+    """The outcome of reading one clinic file: the clinic if valid, else the problems."""
+
+    path: Path
+    clinic: Clinic | None = None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.path.stem
+
+    @property
+    def ok(self) -> bool:
+        return self.clinic is not None and not self.errors
+
+
+def clinic_paths(directory: Path) -> list[Path]:
+    """The clinic files in a folder, by name (hidden files and `_*.toml` are not clinics)."""
+    if not directory.is_dir():
+        raise InputUnreadable(
+            f"clinics folder {directory} does not exist",
+            hint="Run lc from the folder that holds clinics/, or give --clinics-dir.",
+        )
+    return sorted(
+        p for p in directory.glob(f"*{SUFFIX}") if p.is_file() and not p.name.startswith((".", "_"))
+    )
+
+
+def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
+    if not data.strip():
+        return None, [
+            Problem(None, None, "the file is empty; start from `lc new-clinic`, which writes a template")
+        ]
+    if b"\x00" in data:
+        return None, [Problem(None, None, "this is a binary file, not a TOML text file")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        return None, [
+            Problem(
+                None,
+                line,
+                f"not UTF-8 text (byte 0x{byte:02x} at line {line}); save the file as UTF-8",
+            )
+        ]
+    return text.removeprefix("\ufeff"), []
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _parse(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _TOML_POSITION.search(message)
+        line = int(match[1]) if match else None
+        detail = _TOML_POSITION.sub("", message).strip().rstrip(".")
+        where = f"line {match[1]}, column {match[2]}" if match else "somewhere"
+        hint = " (text values need quotes; dates look like 2023-04-02T06:00:00Z)"
+        return None, [Problem(None, line, f"TOML syntax error at {where}: {detail}{hint}")]
+
+
+def read_clinic_file(path: Path) -> ClinicFile:
+    """Read and check one clinic file. Problems inside the file are collected, never raised."""
+    result = ClinicFile(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise InputUnreadable(f"cannot read {path}: {error.strerror or error}") from error
+    if len(data) > MAX_FILE_BYTES:
+        result.errors.append(
+            Problem(None, None, "the file is over 1 MiB; a clinic file is a few kilobytes of TOML")
+        )
+        return result
+    text, result.errors = _decode(path, data)
+    if text is None:
+        return result
+    raw, result.errors = _parse(text)
+    if raw is None:
+        return result
+    lines = tomltext.key_lines(text)
+    clinic, problems = clinic_from_mapping(path.stem, raw, lines)
+    result.errors.extend(problems)
+    if clinic is not None and not problems:
+        result.clinic = clinic
+        result.warnings.extend(_name_warnings(path, clinic))
+    return result
+
+
+def clinic_from_mapping(
+    clinic_id: str, raw: dict[str, Any], lines: dict[tomltext.Path_, int] | None = None
+) -> tuple[Clinic | None, list[Problem]]:
+    """Validate a parsed clinic; return it, or the problems with field names and lines."""
+    from pydantic import BaseModel, ValidationError
+
+    from letsconnect_cli.models import Clinic
+
+    lines = lines or {}
+    if "id" in raw:
+        return None, [
+            Problem(
+                "id",
+                tomltext.line_of(lines, ("id",)),
+                "remove `id`: a clinic's id is its file name without .toml",
+            )
+        ]
+    try:
+        return Clinic.model_validate({**raw, "id": clinic_id}), []
+    except ValidationError as error:
+        return None, problems_from(error, lines)
+
+
+def problems_from(
+    error: ValidationError, lines: dict[tomltext.Path_, int], model: type[BaseModel] | None = None
+) -> list[Problem]:
+    """Turn pydantic's errors into problems that say what to write instead."""
+    from letsconnect_cli.models import Clinic
+
+    root = model or Clinic
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        # Errors inside list items of a union carry the type name; keep the path readable.
+        loc = tuple(part for part in loc if not (isinstance(part, str) and "[" in part))
+        path = _dotted(loc)
+        if loc == ("id",):
+            path = "file name"
+        kind = item["type"]
+        value = item.get("input")
+        if kind == "extra_forbidden":
+            owner = model_at(root, loc[:-1])
+            known = [name for name in owner.model_fields if name != "id"] if owner else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            message = f"unknown key {loc[-1]!r}; {hint}known keys here: {', '.join(known)}"
+        elif kind == "missing":
+            message = f"required; add `{loc[-1]} = ...`"
+        elif kind == "enum":
+            expected = item.get("ctx", {}).get("expected", "")
+            choices = re.findall(r"'([^']+)'", expected)
+            close = difflib.get_close_matches(str(value).lower(), choices, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            message = f"{value!r} is not allowed; {hint}use one of: {', '.join(choices)}"
+        elif kind == "value_error":
+            message = str(item["msg"]).removeprefix("Value error, ")
+        elif kind in _EXPECTED:
+            message = f"{_shown(value)} is the wrong kind of value: {_EXPECTED[kind]}"
+        else:
+            message = str(item["msg"])
+        problems.append(Problem(path, tomltext.line_of(lines, loc), message))
+    return problems
+
+
+def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The nested model a location points into: ("sharers", 0) -> Sharer."""
+    from pydantic import BaseModel
+
+    current: Any = model
+    skip_key = False  # after a dict[str, Model] field, the next part is a key of that dict
+    for part in loc:
+        if isinstance(part, int) or skip_key:
+            skip_key = False
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return None
+        current = info.annotation
+        # Unwrap list[X], dict[str, X] and X | None down to a model.
+        while not (isinstance(current, type) and issubclass(current, BaseModel)):
+            skip_key = skip_key or get_origin(current) is dict
+            args = [a for a in get_args(current) if a is not type(None)]
+            if not args:
+                break
+            current = args[-1]
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+_EXPECTED = {
+    "string_type": "expected text in quotes",
+    "list_type": 'expected a list, e.g. ["ja", "zh"]',
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "model_type": "expected a table",
+    "dict_type": "expected a table",
+    "datetime_type": "expected a date-time such as 2023-04-02T06:00:00Z",
+    "datetime_parsing": "expected a date-time such as 2023-04-02T06:00:00Z",
+    "datetime_from_date_parsing": "expected a date-time such as 2023-04-02T06:00:00Z",
+}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _name_warnings(path: Path, clinic: Clinic) -> list[Problem]:
+    """The file name should say the clinic's UTC date; the id is kept, so this only warns."""
+    stem = path.stem
+    if clinic.start is None:
+        return []
+    day = clinic.start.date().isoformat()
+    if stem.startswith("proposed-"):
+        return [
+            Problem(
+                "file name",
+                None,
+                f"the clinic now has a date; rename the file to {day}-{stem.removeprefix('proposed-')}"
+                ".toml (git mv) before invites go out, as the id is the file name",
+            )
+        ]
+    if not stem.startswith(day):
+        return [
+            Problem(
+                "file name",
+                None,
+                f"the file name says {stem[:10]} but the clinic starts {day} (UTC); "
+                "rename it (git mv) before invites go out",
+            )
+        ]
+    return []
+
+
+def read_clinics(directory: Path) -> list[ClinicFile]:
+    """Read every clinic file of a folder, with checks that span files (duplicate UIDs)."""
+    files = [read_clinic_file(path) for path in clinic_paths(directory)]
+    check_unique_uids(files)
+    return files
+
+
+def check_unique_uids(files: list[ClinicFile]) -> None:
+    owners: dict[str, str] = {}
+    for item in files:
+        if item.clinic is None or item.clinic.calendar.uid is None:
+            continue
+        uid = item.clinic.uid
+        if uid in owners:
+            item.errors.append(
+                Problem(
+                    "calendar.uid",
+                    None,
+                    f"{uid} is also the UID of {owners[uid]}; every clinic needs its own: "
+                    "delete this uid line from the copied file (lc then derives one from the id)",
+                )
+            )
+        else:
+            owners[uid] = item.id
+
+
+def load_clinics(directory: Path) -> list[Clinic]:
+    """Every clinic of a folder, sorted by start (proposed last); ValidationFailed if any is broken."""
+    files = read_clinics(directory)
+    broken = [f for f in files if not f.ok]
+    if broken:
+        first = broken[0]
+        raise ValidationFailed(
+            f"{len(broken)} clinic file(s) have problems; run `lc validate` for all of them",
+            first.errors,
+            source=str(first.path),
+        )
+    clinics = [f.clinic for f in files if f.clinic is not None]
+    return sorted(clinics, key=lambda c: c.sort_key())
+
+
+def find_clinic(directory: Path, clinic_id: str) -> Clinic:
+    """One clinic by id (its file stem), or a UsageError naming close ids."""
+    from letsconnect_cli.errors import UsageError
+
+    path = directory / f"{clinic_id.removesuffix(SUFFIX)}{SUFFIX}"
+    if not path.is_file():
+        ids = [p.stem for p in clinic_paths(directory)]
+        close = difflib.get_close_matches(clinic_id, ids, n=3, cutoff=0.4)
+        hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
+        raise UsageError(f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids.")
+    result = read_clinic_file(path)
+    if result.clinic is None or result.errors:
+        raise ValidationFailed(f"{path} has problems", result.errors, source=str(path))
+    return result.clinic
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def slugify(title: str, max_length: int = 48) -> str:
+    """A file-name slug from a title: ASCII letters and digits joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "clinic"
+
+
+def clinic_id_for(title: str, start: datetime | None) -> str:
+    prefix = start.astimezone(UTC).date().isoformat() if start else "proposed"
+    return f"{prefix}-{slugify(title)}"
+
+
+def render_clinic(clinic: Clinic) -> str:
+    """The clinic as TOML text, from the commented template, so it reads back equal."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    from letsconnect_cli.durations import format_duration
+    from letsconnect_cli.vocab import CATEGORY_LABELS
+
+    environment = Environment(
+        loader=PackageLoader("letsconnect_cli", "templates"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    environment.filters["toml"] = tomltext.value
+    environment.filters["toml_text"] = tomltext.multiline_string
+    template = environment.get_template("clinic.toml.j2")
+    text = template.render(
+        clinic=clinic,
+        duration=format_duration(clinic.length),
+        categories=CATEGORY_LABELS,
+    )
+    return text.rstrip("\n") + "\n"
+
+
+def write_text_atomic(path: Path, text: str, *, force: bool = False) -> None:
+    """Write via a temporary file and a rename; never replace an existing file without force."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            Path(temporary).replace(path)
+        else:
+            try:
+                os.link(temporary, path)  # fails if the target exists: no race with another writer
+            except FileExistsError:
+                raise FileExistsRefusal(
+                    f"{path} already exists", hint="Give --force to overwrite it."
+                ) from None
+            finally:
+                Path(temporary).unlink(missing_ok=True)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_clinic(directory: Path, clinic: Clinic, *, force: bool = False) -> Path:
+    """Write a clinic to `<directory>/<id>.toml` atomically; the text is checked to read back equal."""
+    text = render_clinic(clinic)
+    raw = tomllib.loads(text)
+    again, problems = clinic_from_mapping(clinic.id, raw)
+    if again is None or again != clinic:  # a bug in lc, never the user's doing
+        raise AssertionError(f"the written clinic does not read back equal: {problems}")
+    path = directory / f"{clinic.id}{SUFFIX}"
+    write_text_atomic(path, text, force=force)
+    return path

@@ -1,0 +1,180 @@
+"""Configuration: lc.toml files, LC_* environment variables and flags, in that rising precedence.
+
+Order, lowest first: the user's config file (`~/.config/lc/lc.toml`, or `$XDG_CONFIG_HOME/lc`,
+`%APPDATA%\\lc` on Windows), the `lc.toml` of the working tree (the current folder or the nearest
+parent that has one; `LC_CONFIG` names another file), `LC_*` variables, then command-line flags.
+Paths in a file are relative to that file's folder. Secrets are never read from here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from letsconnect_cli import tomltext
+from letsconnect_cli.errors import ConfigError
+from letsconnect_cli.models import OptionalText, RegionCode
+
+FILE_NAME = "lc.toml"
+ENV_PREFIX = "LC_"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Organiser(_Section):
+    """Who sends invites and announcements: the program's team or a regional liaison."""
+
+    name: OptionalText = None
+    email: OptionalText = None
+
+
+class RegionSettings(_Section):
+    main_cities: list[str] = Field(default_factory=list)
+
+    @field_validator("main_cities")
+    @classmethod
+    def _zones(cls, value: list[str]) -> list[str]:
+        from letsconnect_cli.errors import UsageError
+        from letsconnect_cli.timezones import resolve_zone
+
+        zones = []
+        for name in value:
+            try:
+                zones.append(resolve_zone(name).key)
+            except UsageError as error:
+                raise ValueError(str(error).replace("\n", " ")) from None
+        return zones
+
+
+class Config(_Section):
+    """Everything lc.toml can hold. Later commands add their sections here."""
+
+    clinics_dir: Path = Path("clinics")
+    default_region: RegionCode | None = None
+    timezone: OptionalText = None  # an extra zone for `lc list` (and --tz's default)
+    organiser: Organiser = Field(default_factory=Organiser)
+    regions: dict[str, RegionSettings] = Field(default_factory=dict)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        from letsconnect_cli.errors import UsageError
+        from letsconnect_cli.timezones import resolve_zone
+
+        if value is None:
+            return None
+        try:
+            return resolve_zone(value).key
+        except UsageError as error:
+            raise ValueError(str(error).replace("\n", " ")) from None
+
+    def main_cities(self) -> dict[str, tuple[str, ...]]:
+        return {code.upper(): tuple(s.main_cities) for code, s in self.regions.items() if s.main_cities}
+
+
+def user_config_path(environ: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    if sys.platform == "win32" and environ.get("APPDATA"):
+        return Path(environ["APPDATA"]) / "lc" / FILE_NAME
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "lc" / FILE_NAME
+    base = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "lc" / FILE_NAME
+
+
+def project_config_path(start: Path, environ: Mapping[str, str]) -> Path | None:
+    if environ.get("LC_CONFIG"):
+        path = Path(environ["LC_CONFIG"])
+        if not path.is_file():
+            raise ConfigError(f"LC_CONFIG names {path}, which is not a file")
+        return path
+    for folder in (start, *start.parents):
+        candidate = folder / FILE_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(text)
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from error
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: TOML syntax error: {error}") from None
+    if "clinics_dir" in data and isinstance(data["clinics_dir"], str):
+        data["clinics_dir"] = str(path.parent / data["clinics_dir"])
+    return data, tomltext.key_lines(text)
+
+
+def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
+    """LC_<KEY> for top-level keys and LC_<SECTION>_<KEY> for keys of a section."""
+    layer: dict[str, Any] = {}
+    for name, info in Config.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            for sub in annotation.model_fields:
+                key = f"{ENV_PREFIX}{name}_{sub}".upper()
+                if environ.get(key):
+                    layer.setdefault(name, {})[sub] = environ[key]
+        elif name != "regions":
+            key = f"{ENV_PREFIX}{name}".upper()
+            if environ.get(key):
+                layer[name] = environ[key]
+    return layer
+
+
+def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_config(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    cwd: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """The effective configuration; ConfigError names the file, line and key of a bad value."""
+    from letsconnect_cli.clinics import problems_from
+
+    environ = os.environ if environ is None else environ
+    cwd = cwd or Path.cwd()
+    layers: list[tuple[str, dict[str, Any], dict[tomltext.Path_, int]]] = []
+    user = user_config_path(environ)
+    if user.is_file():
+        layers.append((str(user), *_read_file(user)))
+    project = project_config_path(cwd, environ)
+    if project is not None:
+        layers.append((str(project), *_read_file(project)))
+    layers.append(("the LC_* environment", _env_layer(environ), {}))
+    layers.append(("the command line", {k: v for k, v in (flags or {}).items() if v is not None}, {}))
+
+    merged: dict[str, Any] = {}
+    for source, data, lines in layers:
+        try:  # check each layer alone first, so an error names the file it comes from
+            Config.model_validate(data)
+        except ValidationError as error:
+            problems = problems_from(error, lines, Config)
+            details = "; ".join(
+                f"{p.field}{f' (line {p.line})' if p.line else ''}: {p.message}" for p in problems
+            )
+            raise ConfigError(f"bad configuration in {source}: {details}") from None
+        merged = _merge(merged, data)
+    return Config.model_validate(merged)

@@ -1,0 +1,210 @@
+"""Countries, the Foundation's regions, and each region's time zones.
+
+Sources, both packaged so that lc needs nothing at run time beyond its own install:
+- `data/wikimedia-countries.tsv`: the Wikimedia Foundation's canonical country table (regions of 2022,
+  grant-committee regions, protection list); see `data/README.md`.
+- the tz database's country-to-zone table `zone.tab`, read from the `tzdata` package.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from letsconnect_cli.errors import UsageError
+from letsconnect_cli.vocab import (
+    GRANT_COMMITTEE_REGIONS,
+    SCHEME_REGIONS,
+    WIKIMEDIA_REGIONS,
+    Scheme,
+)
+
+if TYPE_CHECKING:
+    from letsconnect_cli.timezones import ZoneGroup
+
+# ISO 3166 has no code for Kosovo and so the tz database lists no zone for XK; Kosovo keeps
+# the time of Europe/Belgrade. This is the only country-to-zone fact lc adds to the tz database.
+_ZONE_SUPPLEMENT: dict[str, tuple[str, ...]] = {"XK": ("Europe/Belgrade",)}
+
+
+@dataclass(frozen=True)
+class Country:
+    """One row of the Foundation's country table."""
+
+    code: str  # ISO 3166-1 alpha-2 (XK for Kosovo)
+    alpha3: str
+    name: str
+    region: str | None  # one of WIKIMEDIA_REGIONS
+    grant_committee_region: str | None  # one of GRANT_COMMITTEE_REGIONS
+    protected: bool
+
+    def region_in(self, scheme: Scheme) -> str | None:
+        return self.region if scheme is Scheme.WIKIMEDIA else self.grant_committee_region
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region of one scheme, with its countries and the zones they use."""
+
+    code: str
+    name: str
+    scheme: Scheme
+    countries: tuple[Country, ...]
+    main_cities: tuple[str, ...]  # IANA zones named in announcements, preferred as group labels
+    group_labels: tuple[str, ...] = ()  # further zones preferred as zone-group labels
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        """Every zone used by the region's countries, in the tz database's order, each once."""
+        seen: dict[str, None] = {}
+        for country in self.countries:
+            for zone in zones_of_country(country.code):
+                seen.setdefault(zone, None)
+        return tuple(seen)
+
+    def countries_of_zone(self, zone: str) -> tuple[str, ...]:
+        return tuple(c.code for c in self.countries if zone in zones_of_country(c.code))
+
+
+def _data_text(name: str) -> str:
+    return resources.files("letsconnect_cli.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def countries() -> dict[str, Country]:
+    """The country table by ISO code (250 rows: ISO 3166-1 and Kosovo)."""
+    by_name = {name: code for code, name in WIKIMEDIA_REGIONS.items()}
+    gc_by_name = {name: code for code, name in GRANT_COMMITTEE_REGIONS.items()}
+    table: dict[str, Country] = {}
+    # Read as plain strings: Namibia's code "NA" must stay "NA", never a missing value.
+    reader = csv.DictReader(io.StringIO(_data_text("wikimedia-countries.tsv")), delimiter="\t")
+    for row in reader:
+        code = row["iso_code"].strip()
+        table[code] = Country(
+            code=code,
+            alpha3=row["iso_alpha3_code"].strip(),
+            name=row["name"].strip(),
+            region=by_name.get(row["wikimedia_region"].strip()),
+            grant_committee_region=gc_by_name.get(row["grant_committee_region"].strip()),
+            protected=row["is_protected"].strip() == "True",
+        )
+    return table
+
+
+@cache
+def _zone_tab() -> dict[str, tuple[str, ...]]:
+    zones: dict[str, list[str]] = {}
+    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, _coordinates, zone = line.split("\t")[:3]
+        zones.setdefault(code, []).append(zone)
+    result = {code: tuple(names) for code, names in zones.items()}
+    for code, names in _ZONE_SUPPLEMENT.items():
+        result.setdefault(code, names)
+    return result
+
+
+def zones_of_country(code: str) -> tuple[str, ...]:
+    """The IANA zones the tz database (zone.tab) lists for a country, in its order."""
+    return _zone_tab().get(code, ())
+
+
+@cache
+def _presentation() -> dict[str, dict[str, tuple[str, ...]]]:
+    data = tomllib.loads(_data_text("regions.toml"))
+    return {
+        code: {key: tuple(values) for key, values in section.items()}
+        for code, section in data.items()
+    }
+
+
+def region_codes(scheme: Scheme = Scheme.WIKIMEDIA) -> tuple[str, ...]:
+    return tuple(SCHEME_REGIONS[scheme])
+
+
+def normalise_region_code(value: str, scheme: Scheme = Scheme.WIKIMEDIA) -> str:
+    """Turn a region code or name, in any case, into its code; raise UsageError naming close ones."""
+    names = SCHEME_REGIONS[scheme]
+    text = " ".join(value.split())
+    upper = text.upper()
+    if upper in names:
+        return upper
+    for code, name in names.items():
+        if name.casefold() == text.casefold():
+            return code
+    raise UsageError(
+        f"unknown region {value!r}",
+        hint=(suggestion(value, list(names), "region") + f" Known regions: {', '.join(names)}.").strip(),
+    )
+
+
+def suggestion(value: str, choices: list[str], what: str) -> str:
+    """A 'did you mean' sentence for a mistyped value, or an empty string."""
+    lowered = {c.casefold(): c for c in choices}
+    close = difflib.get_close_matches(value.casefold(), list(lowered), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    options = " or ".join(repr(lowered[c]) for c in close)
+    return f"Did you mean {options}?"
+
+
+def region(
+    code: str,
+    scheme: Scheme = Scheme.WIKIMEDIA,
+    main_cities: dict[str, tuple[str, ...]] | None = None,
+) -> Region:
+    """A region by code or name. `main_cities` (from configuration) overrides the packaged choice."""
+    code = normalise_region_code(code, scheme)
+    members = tuple(
+        c for c in sorted(countries().values(), key=lambda c: c.name) if c.region_in(scheme) == code
+    )
+    packaged = _presentation().get(code, {})
+    cities = (main_cities or {}).get(code) or packaged.get("main_cities", ())
+    return Region(
+        code=code,
+        name=SCHEME_REGIONS[scheme][code],
+        scheme=scheme,
+        countries=members,
+        main_cities=tuple(cities),
+        group_labels=packaged.get("group_labels", ()),
+    )
+
+
+def all_regions(
+    scheme: Scheme = Scheme.WIKIMEDIA, main_cities: dict[str, tuple[str, ...]] | None = None
+) -> list[Region]:
+    return [region(code, scheme, main_cities) for code in region_codes(scheme)]
+
+
+def zone_groups(regions: list[Region], at: datetime) -> list[ZoneGroup]:
+    """The zone groups of one or more regions, as their clocks run in the year of `at`."""
+    from letsconnect_cli.timezones import group_zones
+
+    zones: dict[str, None] = {}
+    countries_of: dict[str, dict[str, None]] = {}
+    preferred: list[str] = []
+    for item in regions:
+        preferred.extend(c for c in item.main_cities if c not in preferred)
+    for item in regions:
+        preferred.extend(c for c in item.group_labels if c not in preferred)
+        for country in item.countries:
+            for zone in zones_of_country(country.code):
+                zones.setdefault(zone, None)
+                countries_of.setdefault(zone, {}).setdefault(country.code, None)
+    return group_zones(
+        list(zones),
+        at.year,
+        preferred_labels=tuple(preferred),
+        zone_counts={z: len(zones_of_country(c)) for z, cs in countries_of.items() for c in cs},
+        countries_of_zone={zone: tuple(codes) for zone, codes in countries_of.items()},
+        at=at,
+    )

@@ -1,0 +1,265 @@
+"""UTC <-> local time: zone lookup, local times typed by people, zone groups, local-time tables.
+
+One implementation for every command that shows a clinic's time across a region
+(new-clinic, list, invite, announce, slots).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from letsconnect_cli.errors import UsageError
+
+#: A session is "at night" somewhere when any part of it falls in this local window.
+NIGHT_START = time(22, 0)
+NIGHT_END = time(7, 0)
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    """Every zone name the tz database knows (links such as Asia/Saigon included), by casefold."""
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def resolve_zone(name: str) -> ZoneInfo:
+    """The zone for an IANA name (any case; old aliases accepted); UsageError naming close ones."""
+    text = name.strip()
+    canonical = _zone_names().get(text.casefold())
+    if canonical is None:
+        # A bare city ("Manila", "ho chi minh") is accepted when exactly one zone ends in it.
+        city = text.replace(" ", "_").casefold()
+        matches = [z for k, z in _zone_names().items() if k.rsplit("/", 1)[-1] == city]
+        if len(matches) == 1:
+            canonical = matches[0]
+    if canonical is not None:
+        try:
+            return ZoneInfo(canonical)
+        except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - listed but unreadable
+            pass
+    close = difflib.get_close_matches(text.casefold(), list(_zone_names()), n=3, cutoff=0.6)
+    hint = "Use an IANA time zone name such as Asia/Manila, Australia/Sydney or UTC."
+    if close:
+        hint = "Did you mean " + " or ".join(_zone_names()[c] for c in close) + "? " + hint
+    raise UsageError(f"unknown time zone {name!r}", hint=hint)
+
+
+def format_offset(offset: timedelta | None) -> str:
+    """A UTC offset as +HH:MM (never an abbreviation: Manila's PST and Shanghai's CST mislead)."""
+    if offset is None:
+        return "+00:00"
+    total = int(offset.total_seconds())
+    sign = "-" if total < 0 else "+"
+    total = abs(total)
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{sign}{hours:02d}:{minutes:02d}"
+    return text + f":{seconds:02d}" if seconds else text
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 with a numeric offset (UTC as +00:00)."""
+    return moment.isoformat()
+
+
+def to_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC)
+
+
+def localize(naive: datetime, zone: str | tzinfo) -> datetime:
+    """A wall-clock time typed by a person, read in `zone`, as an aware UTC datetime.
+
+    A time a DST change skips does not exist, and one it repeats exists twice: both are
+    UsageErrors that show the candidates, so the person chooses instead of lc guessing.
+    """
+    tz = resolve_zone(zone) if isinstance(zone, str) else zone
+    name = getattr(tz, "key", str(tz))
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    roundtrip_first = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    if first.utcoffset() == second.utcoffset():
+        return first.astimezone(UTC)
+    candidates = ", ".join(
+        f"{iso(c.astimezone(UTC).astimezone(tz))} ({iso(c.astimezone(UTC))})"
+        for c in (first, second)
+    )
+    if roundtrip_first != naive:
+        raise UsageError(
+            f"{naive.isoformat()} does not exist in {name}: the clocks skip it for daylight saving",
+            hint=f"The nearest instants are {candidates}. Give the start with an explicit offset.",
+        )
+    raise UsageError(
+        f"{naive.isoformat()} happens twice in {name}: the clocks repeat it when daylight saving ends",
+        hint=f"It is either {candidates}. Give the start with an explicit offset to choose.",
+    )
+
+
+def city_of(zone: str) -> str:
+    """The place a zone is named after: Asia/Ho_Chi_Minh -> Ho Chi Minh."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+# --- zone groups -----------------------------------------------------------------------------
+
+
+@cache
+def _offset_signature(zone: str, year: int) -> tuple[tuple[datetime, timedelta], ...]:
+    """The zone's UTC offset through a calendar year: (from, offset) pairs, exact to the minute.
+
+    Samples each day at 00:00 UTC and pins every change down by bisection, so two zones get
+    the same signature exactly when their clocks agree at every minute of the year.
+    """
+    tz = ZoneInfo(zone)
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    days = (datetime(year + 1, 1, 1, tzinfo=UTC) - start).days
+
+    def offset(moment: datetime) -> timedelta:
+        value = moment.astimezone(tz).utcoffset()
+        return value if value is not None else timedelta(0)
+
+    changes: list[tuple[datetime, timedelta]] = [(start, offset(start))]
+    previous_moment, previous = start, changes[0][1]
+    for day in range(1, days + 1):
+        moment = start + timedelta(days=day)
+        current = offset(moment)
+        if current != previous:
+            low, high = previous_moment, moment  # offset(low) == previous, offset(high) != previous
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(second=0, microsecond=0)
+                if middle <= low:
+                    middle = low + timedelta(minutes=1)
+                if offset(middle) == previous:
+                    low = middle
+                else:
+                    high = middle
+            changes.append((high, offset(high)))
+            previous = offset(high)
+            if previous != current:  # two changes within one day: keep walking from here
+                changes.append((moment, current))
+                previous = current
+        previous_moment = moment
+    return tuple(changes)
+
+
+@dataclass(frozen=True)
+class ZoneGroup:
+    """Zones whose clocks agree all year: shown as one row, labelled by a well-known city."""
+
+    label: str  # the city, e.g. "Manila"
+    zone: str  # the zone the label comes from
+    zones: tuple[str, ...]
+    countries: tuple[str, ...]  # ISO codes of the countries (of the region) using these zones
+
+    @property
+    def cities(self) -> tuple[str, ...]:
+        return tuple(city_of(z) for z in self.zones)
+
+
+def group_zones(
+    zones: list[str] | tuple[str, ...],
+    year: int,
+    *,
+    preferred_labels: tuple[str, ...] = (),
+    countries_of_zone: dict[str, tuple[str, ...]] | None = None,
+    zone_counts: dict[str, int] | None = None,
+    at: datetime | None = None,
+) -> list[ZoneGroup]:
+    """Group zones that share the same local-time behaviour through `year`.
+
+    Each group is labelled by the first of `preferred_labels` it contains, else by a zone that
+    is the only zone of its country (`zone_counts`: how many zones that country has), else by
+    its first zone. Groups come ordered by UTC offset at `at` (default: the start of the year),
+    west to east, then by label.
+    """
+    by_signature: dict[tuple[tuple[datetime, timedelta], ...], list[str]] = {}
+    for zone in zones:
+        by_signature.setdefault(_offset_signature(zone, year), []).append(zone)
+    countries_of_zone = countries_of_zone or {}
+    zone_counts = zone_counts or {}
+    moment = at or datetime(year, 1, 1, tzinfo=UTC)
+    groups: list[tuple[timedelta, ZoneGroup]] = []
+    for members in by_signature.values():
+        preferred = [z for z in preferred_labels if z in members]
+        single = [z for z in members if zone_counts.get(z, 0) == 1]
+        label_zone = (preferred or single or members)[0]
+        ordered = [label_zone, *(z for z in members if z != label_zone)]
+        countries: dict[str, None] = {}
+        for zone in ordered:
+            for code in countries_of_zone.get(zone, ()):
+                countries.setdefault(code, None)
+        group = ZoneGroup(
+            label=city_of(label_zone),
+            zone=label_zone,
+            zones=tuple(ordered),
+            countries=tuple(countries),
+        )
+        offset = moment.astimezone(ZoneInfo(label_zone)).utcoffset() or timedelta(0)
+        groups.append((offset, group))
+    groups.sort(key=lambda item: (item[0], item[1].label))
+    return [group for _, group in groups]
+
+
+# --- local-time tables -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """What a session's UTC time means in one zone (or zone group)."""
+
+    zone: str
+    label: str
+    countries: tuple[str, ...]
+    start: datetime  # aware, in the zone
+    end: datetime
+
+    @property
+    def utc_offset(self) -> str:
+        return format_offset(self.start.utcoffset())
+
+    @property
+    def day_offset(self) -> int:
+        """The local date of the start against the UTC date: -1 still yesterday, +1 already tomorrow."""
+        start_utc = self.start.astimezone(UTC)
+        return (self.start.date() - start_utc.date()).days
+
+    @property
+    def night(self) -> bool:
+        """Whether any part of the session falls between 22:00 and 07:00 local time."""
+        return overlaps_night(self.start, self.end)
+
+
+def overlaps_night(start: datetime, end: datetime) -> bool:
+    """Whether the local wall-clock span [start, end) touches 22:00-07:00 on any night."""
+    local_start = start.replace(tzinfo=None)
+    local_end = end.astimezone(start.tzinfo).replace(tzinfo=None)
+    day: date = local_start.date() - timedelta(days=1)
+    while day <= local_end.date():
+        night_from = datetime.combine(day, NIGHT_START)
+        night_to = datetime.combine(day + timedelta(days=1), NIGHT_END)
+        if local_start < night_to and local_end > night_from:
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+def local_time(start_utc: datetime, end_utc: datetime, zone: str, label: str | None = None,
+               countries: tuple[str, ...] = ()) -> LocalTime:
+    tz = resolve_zone(zone)
+    return LocalTime(
+        zone=tz.key,
+        label=label or city_of(tz.key),
+        countries=countries,
+        start=start_utc.astimezone(tz),
+        end=end_utc.astimezone(tz),
+    )
+
+
+def local_times_for_groups(start_utc: datetime, end_utc: datetime,
+                           groups: list[ZoneGroup]) -> list[LocalTime]:
+    return [local_time(start_utc, end_utc, g.zone, g.label, g.countries) for g in groups]
