@@ -12,6 +12,7 @@ import os
 import sys
 import tomllib
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,30 @@ class RegionSettings(_Section):
         return zones
 
 
+class CalendarSettings(_Section):
+    """`lc invite`: where the .ics files go, the optional reminder, the fallback LOCATION."""
+
+    out_dir: Path | None = None  # default: invites/ beside the clinics folder
+    reminder: timedelta | None = None  # a VALARM this long before the start; unset: none
+    location: OptionalText = None  # LOCATION when a clinic has neither meeting link nor platform
+
+    @field_validator("reminder", mode="before")
+    @classmethod
+    def _reminder(cls, value: Any) -> Any:
+        from letsconnect_cli.durations import parse_duration
+
+        if value is None or isinstance(value, timedelta):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("", "none", "off", "no"):
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ValueError("write the reminder as text such as '15m' or '1h', or 'off'")
+        duration = parse_duration(value)
+        if not timedelta(0) <= duration <= timedelta(days=7):
+            raise ValueError("a reminder is between 0m (at the start) and 7 days before it")
+        return duration
+
+
 class Config(_Section):
     """Everything lc.toml can hold. Later commands add their sections here."""
 
@@ -62,6 +87,7 @@ class Config(_Section):
     timezone: OptionalText = None  # an extra zone for `lc list` (and --tz's default)
     organiser: Organiser = Field(default_factory=Organiser)
     regions: dict[str, RegionSettings] = Field(default_factory=dict)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -115,6 +141,9 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
         raise ConfigError(f"{path}: TOML syntax error: {error}") from None
     if "clinics_dir" in data and isinstance(data["clinics_dir"], str):
         data["clinics_dir"] = str(path.parent / data["clinics_dir"])
+    calendar = data.get("calendar")
+    if isinstance(calendar, dict) and isinstance(calendar.get("out_dir"), str):
+        calendar["out_dir"] = str(path.parent / calendar["out_dir"])
     return data, tomltext.key_lines(text)
 
 

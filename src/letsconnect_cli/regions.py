@@ -185,26 +185,36 @@ def all_regions(
     return [region(code, scheme, main_cities) for code in region_codes(scheme)]
 
 
+def region_zones(regions: list[Region]) -> dict[str, tuple[str, ...]]:
+    """Every zone of one or more regions (tz database order), with the region countries using it."""
+    countries_of: dict[str, dict[str, None]] = {}
+    for item in regions:
+        for country in item.countries:
+            for zone in zones_of_country(country.code):
+                countries_of.setdefault(zone, {}).setdefault(country.code, None)
+    return {zone: tuple(codes) for zone, codes in countries_of.items()}
+
+
+def countries_of_zone(zone: str) -> tuple[str, ...]:
+    """The countries whose zone.tab rows name this zone (none for an alias such as Asia/Saigon)."""
+    return tuple(code for code, zones in _zone_tab().items() if zone in zones)
+
+
 def zone_groups(regions: list[Region], at: datetime) -> list[ZoneGroup]:
     """The zone groups of one or more regions, as their clocks run in the year of `at`."""
     from letsconnect_cli.timezones import group_zones
 
-    zones: dict[str, None] = {}
-    countries_of: dict[str, dict[str, None]] = {}
     preferred: list[str] = []
     for item in regions:
         preferred.extend(c for c in item.main_cities if c not in preferred)
     for item in regions:
         preferred.extend(c for c in item.group_labels if c not in preferred)
-        for country in item.countries:
-            for zone in zones_of_country(country.code):
-                zones.setdefault(zone, None)
-                countries_of.setdefault(zone, {}).setdefault(country.code, None)
+    countries_of = region_zones(regions)
     return group_zones(
-        list(zones),
+        list(countries_of),
         at.year,
         preferred_labels=tuple(preferred),
         zone_counts={z: len(zones_of_country(c)) for z, cs in countries_of.items() for c in cs},
-        countries_of_zone={zone: tuple(codes) for zone, codes in countries_of.items()},
+        countries_of_zone=countries_of,
         at=at,
     )

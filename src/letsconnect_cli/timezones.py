@@ -99,6 +99,15 @@ def localize(naive: datetime, zone: str | tzinfo) -> datetime:
     )
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_day(moment: datetime) -> str:
+    """The local weekday and date, 'Sun 2 Apr', in English whatever the locale."""
+    return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+
+
 def city_of(zone: str) -> str:
     """The place a zone is named after: Asia/Ho_Chi_Minh -> Ho Chi Minh."""
     return zone.rsplit("/", 1)[-1].replace("_", " ")
@@ -217,6 +226,12 @@ class LocalTime:
     countries: tuple[str, ...]
     start: datetime  # aware, in the zone
     end: datetime
+    zones: tuple[str, ...] = ()  # every zone a group's row stands for (empty: just `zone`)
+
+    @property
+    def cities(self) -> tuple[str, ...]:
+        """The places the row stands for: a group's cities, else the zone's own."""
+        return tuple(city_of(z) for z in (self.zones or (self.zone,)))
 
     @property
     def utc_offset(self) -> str:
@@ -249,7 +264,7 @@ def overlaps_night(start: datetime, end: datetime) -> bool:
 
 
 def local_time(start_utc: datetime, end_utc: datetime, zone: str, label: str | None = None,
-               countries: tuple[str, ...] = ()) -> LocalTime:
+               countries: tuple[str, ...] = (), zones: tuple[str, ...] = ()) -> LocalTime:
     tz = resolve_zone(zone)
     return LocalTime(
         zone=tz.key,
@@ -257,9 +272,17 @@ def local_time(start_utc: datetime, end_utc: datetime, zone: str, label: str | N
         countries=countries,
         start=start_utc.astimezone(tz),
         end=end_utc.astimezone(tz),
+        zones=zones,
     )
 
 
 def local_times_for_groups(start_utc: datetime, end_utc: datetime,
                            groups: list[ZoneGroup]) -> list[LocalTime]:
-    return [local_time(start_utc, end_utc, g.zone, g.label, g.countries) for g in groups]
+    return [local_time(start_utc, end_utc, g.zone, g.label, g.countries, g.zones) for g in groups]
+
+
+def local_times_for_zones(start_utc: datetime, end_utc: datetime,
+                          zones: dict[str, tuple[str, ...]]) -> list[LocalTime]:
+    """One row per zone (zone -> its countries), west to east at the start, then by city."""
+    rows = [local_time(start_utc, end_utc, zone, countries=codes) for zone, codes in zones.items()]
+    return sorted(rows, key=lambda row: (row.start.utcoffset() or timedelta(0), row.label))

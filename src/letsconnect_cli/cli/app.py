@@ -111,12 +111,14 @@ def root(
 
 
 def _register() -> None:
+    from letsconnect_cli.cli import invite as invite_cmd
     from letsconnect_cli.cli import list_cmd, new_clinic, regions_cmd, validate
 
     app.command("new-clinic")(new_clinic.new_clinic)
     app.command("validate")(validate.validate)
     app.command("list")(list_cmd.list_clinics)
     app.command("regions")(regions_cmd.regions)
+    app.command("invite")(invite_cmd.invite)
 
 
 _register()

@@ -42,32 +42,49 @@ def new_table(title: str | None = None) -> Table:
     )
 
 
-def local_time_table(rows: list[LocalTime], *, title: str | None = None, all_zones: bool = False) -> Table:
-    """The session's time in each zone group: offset, local date, start-end, day shift, night mark."""
+def print_block(console: Console, *renderables: Any) -> None:
+    """Print tables and text without the trailing spaces of padded cells and wrapped lines,
+    so that plain output (not a colour terminal) can be compared and pasted as it is."""
+    if console.no_color or not console.is_terminal:
+        with console.capture() as capture:
+            console.print(*renderables, sep="\n")
+        lines = capture.get().split("\n")
+        console.file.write("\n".join(line.rstrip() for line in lines))
+        console.file.flush()
+    else:
+        console.print(*renderables, sep="\n")
+
+
+def local_time_table(
+    rows: list[LocalTime], *, title: str | None = None, all_zones: bool = False
+) -> Table:
+    """A session's time in each zone group (or zone): the places a row stands for, UTC offset,
+    local weekday and date, local start-end, day shift against UTC, and a night mark."""
+    from letsconnect_cli.timezones import short_day
+
     table = new_table(title)
-    table.add_column("zone" if all_zones else "zone group")
-    table.add_column("countries" if not all_zones else "country")
+    table.add_column("zone (countries)" if all_zones else "zone group: cities (countries)")
     table.add_column("UTC", no_wrap=True)
     table.add_column("local date", no_wrap=True)
     table.add_column("local time", no_wrap=True)
     table.add_column("day", justify="right", no_wrap=True)
     table.add_column("night", no_wrap=True)
     for row in rows:
-        shift = f"{row.day_offset:+d}" if row.day_offset else ""
-        label = row.zone if all_zones else row.label
+        places = row.zone if all_zones else ", ".join(row.cities)
+        countries = f" ({' '.join(row.countries)})" if row.countries else ""
         table.add_row(
-            label,
-            " ".join(row.countries),
+            places + countries,
             row.utc_offset,
-            row.start.strftime("%a %Y-%m-%d"),
+            short_day(row.start),
             f"{row.start:%H:%M}-{row.end:%H:%M}",
-            shift,
+            f"{row.day_offset:+d}" if row.day_offset else "",
             "night" if row.night else "",
         )
     return table
 
 
 def daytime_summary(rows: list[LocalTime], *, all_zones: bool = False) -> str:
+    """'daytime (07:00-22:00) for 18 of 23 zone groups'."""
     day = sum(1 for row in rows if not row.night)
     unit = "zones" if all_zones else "zone groups"
     return f"daytime (07:00-22:00) for {day} of {len(rows)} {unit}"

@@ -1,0 +1,218 @@
+"""`lc invite`: calendar files for clinics, and what their UTC time means across a region."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from letsconnect_cli.cli.context import app_context
+from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
+
+if TYPE_CHECKING:
+    from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.invites import Invite, Plan
+
+
+def _complete_ids(incomplete: str) -> list[str]:
+    """Shell completion: the clinic ids of the configured clinics folder."""
+    from letsconnect_cli.clinics import clinic_paths
+    from letsconnect_cli.config import load_config
+    from letsconnect_cli.errors import LcError
+
+    try:
+        folder = load_config().clinics_dir
+        return [p.stem for p in clinic_paths(folder) if p.stem.startswith(incomplete)]
+    except LcError:
+        return []
+
+
+def invite(
+    ctx: typer.Context,
+    clinic_ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Clinic ids [default: the scheduled and confirmed clinics that have not started, "
+            "and cancelled ones invited before].",
+            autocompletion=_complete_ids,
+            show_default=False,
+        ),
+    ] = None,
+    region: RegionsOption = None,
+    zone: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--zone", "-z", help="Also show this IANA zone, e.g. Pacific/Honolulu; repeatable."
+        ),
+    ] = None,
+    all_zones: Annotated[
+        bool, typer.Option("--all-zones", help="One row per time zone instead of per zone group.")
+    ] = False,
+    every: Annotated[
+        bool, typer.Option("--all", "-a", help="Every clinic with a date, past ones included.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the .ics files [default: out_dir of lc.toml's [calendar], "
+            "else invites/ beside the clinics folder].",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show the invites; write no file.")
+    ] = False,
+    force: ForceOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Write calendar invites (.ics) for clinics and show their local times across a region.
+
+    One .ics per clinic (METHOD:PUBLISH; METHOD:CANCEL once cancelled) and feed.ics holding them
+    all. A clinic keeps its UID; when its time, title, links or status change, SEQUENCE rises,
+    recorded in the clinics folder's .lc-issued.toml (commit it). DTSTAMP is now, or
+    SOURCE_DATE_EPOCH for reproducible files. Region: --region, else the clinic's regions, else
+    default_region of lc.toml.
+    """
+    import os
+    from datetime import UTC, datetime
+
+    from letsconnect_cli import calendar, invites
+    from letsconnect_cli.cli.output import message, print_json, warning
+    from letsconnect_cli.clinics import read_clinics
+    from letsconnect_cli.ledger import LEDGER_NAME, Ledger
+    from letsconnect_cli.regions import normalise_region_code
+    from letsconnect_cli.timezones import resolve_zone
+
+    context = app_context(ctx)
+    config = context.config
+    view = invites.View(
+        regions=tuple(dict.fromkeys(normalise_region_code(r) for r in region or [])),
+        zones=tuple(dict.fromkeys(resolve_zone(z).key for z in zone or [])),
+        all_zones=all_zones,
+    )
+    dtstamp = calendar.dtstamp_from(os.environ)
+    files = read_clinics(context.clinics_dir)
+    ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
+    clinics, warnings = invites.select(
+        files, clinic_ids or [], every=every, now=datetime.now(UTC), ledger=ledger
+    )
+    err = context.err()
+    if not clinics:
+        for text in warnings:
+            warning(err, text)
+        message(
+            err,
+            "no clinics to invite: none is scheduled or confirmed and still to come; "
+            "give clinic ids, or --all for every clinic with a date",
+        )
+        if json_output:
+            print_json([])
+        return
+    settings = invites.Settings(
+        organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
+        reminder=config.calendar.reminder,
+        default_location=config.calendar.location,
+        default_region=config.default_region,
+        main_cities=config.main_cities(),
+    )
+    out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
+    plan = invites.plan(
+        clinics,
+        view,
+        settings=settings,
+        ledger=ledger,
+        dtstamp=dtstamp,
+        out_dir=out_dir,
+        taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
+    )
+    warnings += plan.warnings
+    outcomes: dict[Path, str] = {}
+    ledger_written = False
+    if not dry_run:
+        for item in plan.invites:
+            outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
+        outcomes[plan.feed_path] = invites.write_file(plan.feed_path, plan.feed, force=force)
+        ledger_written = ledger.save()
+
+    if json_output:
+        print_json([_as_json(item) for item in plan.invites])
+    else:
+        _show(context, plan, all_zones)
+    for text in warnings:
+        warning(err, text)
+    for item in plan.invites:
+        state = outcomes.get(item.path, "would write")
+        message(
+            err,
+            f"{shown(item.path)}: {state} ({item.method}, SEQUENCE {item.sequence}; "
+            f"clinic {item.revision.change})",
+        )
+    state = outcomes.get(plan.feed_path, "would write")
+    message(err, f"{shown(plan.feed_path)}: {state} ({len(plan.invites)} event(s))")
+    if dry_run:
+        message(err, "dry run: no file was written")
+    elif ledger_written:
+        message(err, f"recorded in {shown(ledger.path)}: commit it with the clinics")
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _show(context: AppContext, plan: Plan, all_zones: bool) -> None:
+    from rich.text import Text
+
+    from letsconnect_cli.calendar import when_utc
+    from letsconnect_cli.cli.output import daytime_summary, local_time_table, print_block
+
+    out = context.out()
+    for index, item in enumerate(plan.invites):
+        if index:
+            out.print()
+        content = item.content
+        clinic = item.clinic
+        where = f"; local times for {', '.join(item.regions)}" if item.regions else ""
+        lines: list[Any] = [
+            Text(f"{clinic.id} ({clinic.status.value}): {content.summary}"),
+            Text(when_utc(content.start, content.end) + where),
+        ]
+        if item.local_times:
+            lines.append(local_time_table(item.local_times, all_zones=all_zones))
+            lines.append(Text(daytime_summary(item.local_times, all_zones=all_zones)))
+        print_block(out, *lines)
+
+
+def _as_json(item: Invite) -> dict[str, Any]:
+    content = item.content
+    return {
+        "id": item.clinic.id,
+        "title": content.summary,
+        "status": item.clinic.status.value,
+        "start_utc": content.start.isoformat(),
+        "end_utc": content.end.isoformat(),
+        "uid": content.uid,
+        "sequence": item.sequence,
+        "method": item.method,
+        "ics": shown(item.path),
+        "regions": list(item.regions),
+        "local_times": [
+            {
+                "zone": row.zone,
+                "label": row.label,
+                "zones": list(row.zones or (row.zone,)),
+                "countries": list(row.countries),
+                "utc_offset": row.utc_offset,
+                "start": row.start.isoformat(),
+                "end": row.end.isoformat(),
+                "day_offset": row.day_offset,
+                "night": row.night,
+            }
+            for row in item.local_times
+        ],
+    }
