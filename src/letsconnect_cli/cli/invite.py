@@ -37,13 +37,17 @@ def invite(
             "and cancelled ones invited before].",
             autocompletion=_complete_ids,
             show_default=False,
+            metavar="CLINIC_ID",
         ),
     ] = None,
     region: RegionsOption = None,
     zone: Annotated[
         list[str] | None,
         typer.Option(
-            "--zone", "-z", help="Also show this IANA zone, e.g. Pacific/Honolulu; repeatable."
+            "--zone",
+            "-z",
+            metavar="ZONE",
+            help="Also show this IANA zone, e.g. Pacific/Honolulu; repeatable.",
         ),
     ] = None,
     all_zones: Annotated[

@@ -19,11 +19,12 @@ def print_json(data: Any) -> None:
 
 
 def message(console: Console, text: str, *, style: str | None = None) -> None:
-    console.print(text, style=style, markup=False, highlight=False)
+    """One message line; not wrapped by lc (the terminal wraps it), so logs keep whole lines."""
+    console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
 def warning(console: Console, text: str) -> None:
-    console.print(f"warning: {text}", style="yellow", markup=False, highlight=False)
+    console.print(f"warning: {text}", style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 def new_table(title: str | None = None) -> Table:
