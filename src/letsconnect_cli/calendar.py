@@ -59,8 +59,6 @@ _MONTHS_LONG = (
 )
 #: Line breaks of every kind: CRLF, CR, LF, and Unicode's NEL, line and paragraph separators.
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-#: Control characters RFC 5545 allows in no text value (HTAB is allowed).
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _UNSAFE_UID = re.compile(r'[\s\x00-\x1f\x7f,;\\"]')
 #: Characters a URI may hold as they are; everything else is percent-encoded.
@@ -72,13 +70,13 @@ _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 def one_line(text: str) -> str:
     """Text for a one-line property (SUMMARY, LOCATION): line breaks become spaces."""
-    return " ".join(_CONTROL.sub("", _BREAKS.sub(" ", text)).split())
+    return " ".join(icsfix.CONTROL.sub("", _BREAKS.sub(" ", text)).split())
 
 
 def text_block(text: str) -> str:
     """Text for DESCRIPTION: line breaks kept as LF, other control characters dropped."""
     lines = _BREAKS.sub("\n", text).split("\n")
-    return "\n".join(_CONTROL.sub("", line).rstrip() for line in lines).strip("\n")
+    return "\n".join(icsfix.CONTROL.sub("", line).rstrip() for line in lines).strip("\n")
 
 
 def uri(text: str) -> str:

@@ -297,7 +297,11 @@ def check_unique_uids(files: list[ClinicFile]) -> None:
 
 def load_clinics(directory: Path) -> list[Clinic]:
     """Every clinic of a folder, sorted by start (proposed last); ValidationFailed if any is broken."""
-    files = read_clinics(directory)
+    return valid_clinics(read_clinics(directory))
+
+
+def valid_clinics(files: list[ClinicFile]) -> list[Clinic]:
+    """The clinics of files already read, sorted by start; ValidationFailed if any is broken."""
     broken = [f for f in files if not f.ok]
     if broken:
         first = broken[0]

@@ -58,7 +58,7 @@ _SORTED_LISTS = frozenset({"CATEGORIES"})
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _LIST_ITEM = re.compile(r"(?:\\.|[^,\\])+", re.DOTALL)
 #: Control characters RFC 5545 allows in no value (HTAB is allowed).
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _PLAIN_PARAM = re.compile(r"[A-Za-z0-9-]+")
 
 
@@ -166,7 +166,7 @@ def _lines(container: Container, out: list[str]) -> None:
 def content_line(line: ContentLine) -> str:
     """NAME;PARAM="value":VALUE; a control character in a value is a bug in lc, never written."""
     value = str(line.value)
-    if _CONTROL.search(value):
+    if CONTROL.search(value):
         raise ValueError(f"{line.name} holds a control character; it must be escaped or removed")
     params = "".join(
         f";{name}=" + ",".join(_param(str(v)) for v in values)
@@ -177,7 +177,7 @@ def content_line(line: ContentLine) -> str:
 
 def _param(value: str) -> str:
     """A parameter value, DQUOTE-quoted unless plain; it cannot hold DQUOTE or controls."""
-    text = _CONTROL.sub(" ", value).replace('"', "'")
+    text = CONTROL.sub(" ", value).replace('"', "'")
     return text if _PLAIN_PARAM.fullmatch(text) else f'"{text}"'
 
 

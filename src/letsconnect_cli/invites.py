@@ -8,7 +8,6 @@ file with every event (METHOD:PUBLISH; cancelled events carry STATUS:CANCELLED).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -84,7 +83,13 @@ class Plan:
 
 
 def select(
-    files: list[ClinicFile], ids: list[str], *, every: bool, now: datetime, ledger: Ledger
+    directory: Path,
+    files: list[ClinicFile],
+    ids: list[str],
+    *,
+    every: bool,
+    now: datetime,
+    ledger: Ledger,
 ) -> tuple[list[Clinic], list[str]]:
     """The clinics to invite, and warnings.
 
@@ -92,45 +97,27 @@ def select(
     scheduled and confirmed clinics that have not started, and the cancelled ones that have not
     started but were invited before (so that their cancellation goes out).
     """
+    from letsconnect_cli.clinics import find_clinic, valid_clinics
+
     if ids and every:
         raise UsageError("give clinic ids or --all, not both")
-    by_id = {f.id: f for f in files}
-    broken = [f for f in files if not f.ok]
     if ids:
         chosen: list[Clinic] = []
         for raw in ids:
-            clinic_id = Path(raw).name.removesuffix(".toml")
-            item = by_id.get(clinic_id)
-            if item is None:
-                close = difflib.get_close_matches(clinic_id, list(by_id), n=3, cutoff=0.4)
-                hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
-                raise UsageError(f"no clinic {raw!r}", hint=hint + "`lc list` shows the ids.")
-            if item.clinic is None or not item.ok:
-                raise ValidationFailed(
-                    f"{item.path} has problems", item.errors, source=str(item.path)
-                )
-            if not item.clinic.is_dated:
+            clinic = find_clinic(directory, Path(raw).name)
+            if not clinic.is_dated:
                 raise UsageError(
-                    f"clinic {clinic_id} is proposed and has no date yet",
+                    f"clinic {clinic.id} is proposed and has no date yet",
                     hint='Give it a start and status = "scheduled" first; then it can be invited.',
                 )
-            if item.clinic not in chosen:
-                chosen.append(item.clinic)
-        others = [f for f in broken if f.id not in {c.id for c in chosen}]
-        warnings = (
-            [f"{len(others)} other clinic file(s) have problems; `lc validate` shows them"]
-            if others
-            else []
-        )
+            if clinic not in chosen:
+                chosen.append(clinic)
+        others = [f for f in files if not f.ok and f.id not in {c.id for c in chosen}]
+        warnings = []
+        if others:
+            warnings.append(f"{len(others)} other clinic file(s) have problems; see `lc validate`")
         return chosen, warnings
-    if broken:
-        first = broken[0]
-        raise ValidationFailed(
-            f"{len(broken)} clinic file(s) have problems; run `lc validate` for all of them",
-            first.errors,
-            source=str(first.path),
-        )
-    clinics = sorted((f.clinic for f in files if f.clinic is not None), key=lambda c: c.sort_key())
+    clinics = valid_clinics(files)
     dated = [c for c in clinics if c.start is not None]
     if every:
         return dated, []
@@ -192,7 +179,7 @@ def local_times(
             shown.add(zone)
             rows.append(
                 timezones.local_time(
-                    clinic.start, clinic.end, zone, countries=regions_lib.countries_of_zone(zone)
+                    clinic.start, clinic.end, zone, countries=regions_lib.countries_using(zone)
                 )
             )
     return rows

@@ -195,7 +195,7 @@ def region_zones(regions: list[Region]) -> dict[str, tuple[str, ...]]:
     return {zone: tuple(codes) for zone, codes in countries_of.items()}
 
 
-def countries_of_zone(zone: str) -> tuple[str, ...]:
+def countries_using(zone: str) -> tuple[str, ...]:
     """The countries whose zone.tab rows name this zone (none for an alias such as Asia/Saigon)."""
     return tuple(code for code, zones in _zone_tab().items() if zone in zones)
 

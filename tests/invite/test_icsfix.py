@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from ics import Calendar, DisplayAlarm, Event
 from ics.attendee import Organizer
 from ics.grammar.parse import ContentLine
-from tests.invite.conftest import check_raw, events_of, parse_both, unfolded
 
 from letsconnect_cli import icsfix
+from tests.invite.conftest import check_raw, events_of, parse_both, unfolded
 
 URL = "https://example.org/join?id=1;pw=a,b"
 

@@ -7,9 +7,10 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from typer.testing import CliRunner
+
 from tests.conftest import ROOT, invoke
 from tests.invite.conftest import SEED_ID, write_clinic
-from typer.testing import CliRunner
 
 
 def _invite(runner: CliRunner, *args: str, code: int = 0):

@@ -13,6 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from letsconnect_cli.calendar import text_block
 from tests.conftest import DATA, invoke
 from tests.invite.conftest import (
     PINNED,
@@ -24,9 +27,6 @@ from tests.invite.conftest import (
     unfolded,
     write_clinic,
 )
-from typer.testing import CliRunner
-
-from letsconnect_cli.calendar import text_block
 
 GOLDEN = DATA / "invites"
 REGISTRATION = "https://meta.wikimedia.org/w/index.php?title=Event:Clinic;lang=ja,zh&x=1"

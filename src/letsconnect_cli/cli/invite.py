@@ -100,7 +100,12 @@ def invite(
     files = read_clinics(context.clinics_dir)
     ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
     clinics, warnings = invites.select(
-        files, clinic_ids or [], every=every, now=datetime.now(UTC), ledger=ledger
+        context.clinics_dir,
+        files,
+        clinic_ids or [],
+        every=every,
+        now=datetime.now(UTC),
+        ledger=ledger,
     )
     err = context.err()
     if not clinics:
