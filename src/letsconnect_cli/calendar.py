@@ -19,7 +19,7 @@ from urllib.parse import quote
 from letsconnect_cli import icsfix
 from letsconnect_cli.errors import UsageError
 from letsconnect_cli.languages import language_name
-from letsconnect_cli.timezones import format_offset, short_day
+from letsconnect_cli.timezones import format_offset
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ EVENT_STATUS = {
     Status.CANCELLED: "CANCELLED",
 }
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS_LONG = (
     "January",
@@ -249,9 +251,14 @@ def _and(items: list[str]) -> str:
 # --- the local times in DESCRIPTION -------------------------------------------------------------
 
 
+def short_day(moment: datetime) -> str:
+    """'Sun 2 Apr', in English whatever the locale."""
+    return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+
+
 def span(start: datetime, end: datetime) -> str:
     """'Sun 2 Apr 14:00-16:00', or 'Sat 1 Apr 23:00-Sun 01:00' across midnight."""
-    end_day = "" if end.date() == start.date() else f"{short_day(end).split()[0]} "
+    end_day = "" if end.date() == start.date() else f"{_WEEKDAYS[end.weekday()]} "
     return f"{short_day(start)} {start:%H:%M}-{end_day}{end:%H:%M}"
 
 

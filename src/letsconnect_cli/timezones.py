@@ -99,15 +99,6 @@ def localize(naive: datetime, zone: str | tzinfo) -> datetime:
     )
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def short_day(moment: datetime) -> str:
-    """The local weekday and date, 'Sun 2 Apr', in English whatever the locale."""
-    return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
-
-
 def city_of(zone: str) -> str:
     """The place a zone is named after: Asia/Ho_Chi_Minh -> Ho Chi Minh."""
     return zone.rsplit("/", 1)[-1].replace("_", " ")

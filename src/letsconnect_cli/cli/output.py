@@ -61,8 +61,6 @@ def local_time_table(
 ) -> Table:
     """A session's time in each zone group (or zone): the places a row stands for, UTC offset,
     local weekday and date, local start-end, day shift against UTC, and a night mark."""
-    from letsconnect_cli.timezones import short_day
-
     table = new_table(title)
     table.add_column("zone (countries)" if all_zones else "zone group: cities (countries)")
     table.add_column("UTC", no_wrap=True)
@@ -76,7 +74,7 @@ def local_time_table(
         table.add_row(
             places + countries,
             row.utc_offset,
-            short_day(row.start),
+            row.start.strftime("%a %Y-%m-%d"),
             f"{row.start:%H:%M}-{row.end:%H:%M}",
             f"{row.day_offset:+d}" if row.day_offset else "",
             "night" if row.night else "",
