@@ -29,7 +29,7 @@ def _cldr_codes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     from babel import Locale
 
     english = Locale("en")
-    languages = frozenset(code for code in english.languages if "_" not in code)
+    languages = frozenset(str(code) for code in english.languages if "_" not in str(code))
     return languages, frozenset(english.scripts), frozenset(english.territories)
 
 
