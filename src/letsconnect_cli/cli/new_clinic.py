@@ -46,22 +46,34 @@ def stdin_is_interactive() -> bool:
 
 def new_clinic(
     ctx: typer.Context,
-    title: Annotated[str | None, typer.Option("--title", "-t", help="The clinic's title.")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", "-t", metavar="TEXT", help="The clinic's title.")
+    ] = None,
     start: Annotated[
         str | None,
         typer.Option(
             "--start",
+            metavar="DATETIME",
             help="Start, ISO 8601 with Z or an offset (2023-04-02T06:00Z, 2023-04-02T14:00+08:00); "
             "without one, give --tz.",
         ),
     ] = None,
     tz: Annotated[
         str | None,
-        typer.Option("--tz", help="Read a --start without offset as local time in this IANA zone."),
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="Read a --start without offset as local time in this IANA zone.",
+        ),
     ] = None,
     duration: Annotated[
         str,
-        typer.Option("--duration", "-d", help="Length: 2h, 90m, 1h30m (15 minutes to 12 hours)."),
+        typer.Option(
+            "--duration",
+            "-d",
+            metavar="DURATION",
+            help="Length: 2h, 90m, 1h30m (15 minutes to 12 hours).",
+        ),
     ] = "2h",
     category: Annotated[
         Category | None, typer.Option("--category", "-c", help="Skill category.")
@@ -77,38 +89,57 @@ def new_clinic(
         list[str] | None,
         typer.Option(
             "--sharer",
+            metavar="SHARER",
             help='A sharer as "Name|Affiliation|Role|username" (all but the name optional); repeatable.',
         ),
     ] = None,
     language: Annotated[
-        str, typer.Option("--language", "-l", help="The session's language, a BCP 47 code.")
+        str,
+        typer.Option(
+            "--language", "-l", metavar="LANG", help="The session's language, a BCP 47 code."
+        ),
     ] = "en",
     interpretation: Annotated[
         list[str] | None,
         typer.Option(
-            "--interpretation", "-i", help="An interpretation language (BCP 47); repeatable."
+            "--interpretation",
+            "-i",
+            metavar="LANG",
+            help="An interpretation language (BCP 47); repeatable.",
         ),
     ] = None,
     registration_url: Annotated[
         str | None,
-        typer.Option("--registration-url", help="Registration link (needed once confirmed)."),
+        typer.Option(
+            "--registration-url", metavar="URL", help="Registration link (needed once confirmed)."
+        ),
     ] = None,
-    meeting_url: Annotated[str | None, typer.Option("--meeting-url", help="Meeting link.")] = None,
-    platform: Annotated[str | None, typer.Option("--platform", help="e.g. Zoom.")] = None,
+    meeting_url: Annotated[
+        str | None, typer.Option("--meeting-url", metavar="URL", help="Meeting link.")
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", metavar="TEXT", help="e.g. Zoom.")
+    ] = None,
     description: Annotated[
-        str | None, typer.Option("--description", help="What participants learn.")
+        str | None, typer.Option("--description", metavar="TEXT", help="What participants learn.")
     ] = None,
     contact: Annotated[
         str | None,
-        typer.Option("--contact", help="Contact email or link [default: lc.toml's organiser]."),
+        typer.Option(
+            "--contact",
+            metavar="CONTACT",
+            help="Contact email or link [default: lc.toml's organiser].",
+        ),
     ] = None,
     capacity: Annotated[
-        int | None, typer.Option("--capacity", help="Maximum participants.", min=1)
+        int | None, typer.Option("--capacity", metavar="N", help="Maximum participants.", min=1)
     ] = None,
     clinic_id: Annotated[
         str | None,
         typer.Option(
-            "--id", help="The clinic id (file name) [default: <date>-<slug of the title>]."
+            "--id",
+            metavar="ID",
+            help="The clinic id (file name) [default: <date>-<slug of the title>].",
         ),
     ] = None,
     force: ForceOption = False,

@@ -15,6 +15,7 @@ RegionsOption = Annotated[
     typer.Option(
         "--region",
         "-r",
+        metavar="CODE",
         help="Region code (CEE, ESEAP, LAC, MENA, NA, NWE, SA, SSA); repeat for several.",
     ),
 ]
@@ -22,6 +23,7 @@ TzOption = Annotated[
     str | None,
     typer.Option(
         "--tz",
+        metavar="ZONE",
         help="Also show times in this IANA zone, e.g. Asia/Manila [default: timezone of lc.toml].",
     ),
 ]

@@ -15,7 +15,9 @@ def regions(
     ctx: typer.Context,
     code: Annotated[
         str | None,
-        typer.Argument(help="A region code, e.g. ESEAP: show its countries and zone groups."),
+        typer.Argument(
+            metavar="CODE", help="A region code, e.g. ESEAP: show its countries and zone groups."
+        ),
     ] = None,
     scheme: Annotated[
         Scheme,
@@ -27,7 +29,9 @@ def regions(
     at: Annotated[
         str | None,
         typer.Option(
-            "--at", help="Show offsets at this instant (ISO 8601 with Z or offset) [default: now]."
+            "--at",
+            metavar="DATETIME",
+            help="Show offsets at this instant (ISO 8601 with Z or offset) [default: now].",
         ),
     ] = None,
     json_output: JsonOption = False,

@@ -16,7 +16,8 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Clinic files or folders [default: every clinic file of the clinics folder]."
+            metavar="PATH",
+            help="Clinic files or folders [default: every clinic file of the clinics folder].",
         ),
     ] = None,
     json_output: JsonOption = False,
