@@ -17,14 +17,22 @@ SEED_CLINICS = ROOT / "clinics"
 
 
 @pytest.fixture(autouse=True)
-def predictable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def predictable_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """No colour, 80 columns, no user or project configuration leaking in from the machine."""
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
-    for name in ("LC_CLINICS_DIR", "LC_DEFAULT_REGION", "LC_TIMEZONE", "LC_ORGANISER_NAME",
-                 "LC_ORGANISER_EMAIL", "LC_CONFIG"):
+    for name in (
+        "LC_CLINICS_DIR",
+        "LC_DEFAULT_REGION",
+        "LC_TIMEZONE",
+        "LC_ORGANISER_NAME",
+        "LC_ORGANISER_EMAIL",
+        "LC_CONFIG",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -50,5 +58,5 @@ def empty_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     yield tmp_path
 
 
-def invoke(runner: CliRunner, *args: str, input: str | None = None):  # noqa: A002
+def invoke(runner: CliRunner, *args: str, input: str | None = None):
     return runner.invoke(app, list(args), input=input)

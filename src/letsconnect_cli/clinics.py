@@ -64,7 +64,9 @@ def clinic_paths(directory: Path) -> list[Path]:
 def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
     if not data.strip():
         return None, [
-            Problem(None, None, "the file is empty; start from `lc new-clinic`, which writes a template")
+            Problem(
+                None, None, "the file is empty; start from `lc new-clinic`, which writes a template"
+            )
         ]
     if b"\x00" in data:
         return None, [Problem(None, None, "this is a binary file, not a TOML text file")]
@@ -118,8 +120,9 @@ def read_clinic_file(path: Path) -> ClinicFile:
     raw, result.errors = _parse(text)
     if raw is None:
         return result
-    lines = tomltext.key_lines(text)
-    clinic, problems = clinic_from_mapping(path.stem, raw, lines)
+    clinic, problems = clinic_from_mapping(path.stem, raw)
+    if problems:  # locate the keys only when there is something to point at
+        clinic, problems = clinic_from_mapping(path.stem, raw, tomltext.key_lines(text))
     result.errors.extend(problems)
     if clinic is not None and not problems:
         result.clinic = clinic
@@ -131,7 +134,7 @@ def clinic_from_mapping(
     clinic_id: str, raw: dict[str, Any], lines: dict[tomltext.Path_, int] | None = None
 ) -> tuple[Clinic | None, list[Problem]]:
     """Validate a parsed clinic; return it, or the problems with field names and lines."""
-    from pydantic import BaseModel, ValidationError
+    from pydantic import ValidationError
 
     from letsconnect_cli.models import Clinic
 
@@ -323,7 +326,9 @@ def find_clinic(directory: Path, clinic_id: str) -> Clinic:
         ids = [p.stem for p in clinic_paths(directory)]
         close = difflib.get_close_matches(clinic_id, ids, n=3, cutoff=0.4)
         hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
-        raise UsageError(f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids.")
+        raise UsageError(
+            f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids."
+        )
     result = read_clinic_file(path)
     if result.clinic is None or result.errors:
         raise ValidationFailed(f"{path} has problems", result.errors, source=str(path))
@@ -380,7 +385,9 @@ def render_clinic(clinic: Clinic) -> str:
 def write_text_atomic(path: Path, text: str, *, force: bool = False) -> None:
     """Write via a temporary file and a rename; never replace an existing file without force."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

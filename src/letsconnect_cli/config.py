@@ -103,7 +103,9 @@ class Config(_Section):
             raise ValueError(str(error).replace("\n", " ")) from None
 
     def main_cities(self) -> dict[str, tuple[str, ...]]:
-        return {code.upper(): tuple(s.main_cities) for code, s in self.regions.items() if s.main_cities}
+        return {
+            code.upper(): tuple(s.main_cities) for code, s in self.regions.items() if s.main_cities
+        }
 
 
 def user_config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -140,11 +142,19 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: TOML syntax error: {error}") from None
     if "clinics_dir" in data and isinstance(data["clinics_dir"], str):
-        data["clinics_dir"] = str(path.parent / data["clinics_dir"])
+        data["clinics_dir"] = _relative_to_cwd(path.parent / data["clinics_dir"])
     calendar = data.get("calendar")
     if isinstance(calendar, dict) and isinstance(calendar.get("out_dir"), str):
-        calendar["out_dir"] = str(path.parent / calendar["out_dir"])
+        calendar["out_dir"] = _relative_to_cwd(path.parent / calendar["out_dir"])
     return data, tomltext.key_lines(text)
+
+
+def _relative_to_cwd(path: Path) -> str:
+    """A path from a config file, relative to the current folder when that is possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path.resolve())
 
 
 def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -193,7 +203,9 @@ def load_config(
     if project is not None:
         layers.append((str(project), *_read_file(project)))
     layers.append(("the LC_* environment", _env_layer(environ), {}))
-    layers.append(("the command line", {k: v for k, v in (flags or {}).items() if v is not None}, {}))
+    layers.append(
+        ("the command line", {k: v for k, v in (flags or {}).items() if v is not None}, {})
+    )
 
     merged: dict[str, Any] = {}
     for source, data, lines in layers:

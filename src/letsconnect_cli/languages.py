@@ -1,6 +1,8 @@
 """BCP 47 language tags: checked against ISO 639 (languages), ISO 15924 (scripts), ISO 3166 (regions).
 
-The registries come from pycountry, loaded only when a tag is first checked.
+The registries come from the Unicode CLDR through Babel (one small load, and the languages lc can
+format dates in); a language CLDR does not know is looked up in ISO 639-3 through pycountry, which
+is slower to load and so only asked when needed.
 """
 
 from __future__ import annotations
@@ -22,10 +24,26 @@ class LanguageTagError(ValueError):
 
 
 @cache
-def normalise_language_tag(value: str) -> str:
-    """Return the tag in canonical case (`zh-Hant-TW`), or raise LanguageTagError saying why."""
+def _cldr_codes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Language, script and territory codes that CLDR names in English."""
+    from babel import Locale
+
+    english = Locale("en")
+    languages = frozenset(str(code) for code in english.languages if "_" not in str(code))
+    return languages, frozenset(english.scripts), frozenset(english.territories)
+
+
+def _is_language(code: str) -> bool:
+    if code in _cldr_codes()[0]:
+        return True
     import pycountry
 
+    return pycountry.languages.get(**{f"alpha_{len(code)}": code}) is not None
+
+
+@cache
+def normalise_language_tag(value: str) -> str:
+    """Return the tag in canonical case (`zh-Hant-TW`), or raise LanguageTagError saying why."""
     text = value.strip()
     if "_" in text:
         fixed = text.replace("_", "-")
@@ -39,20 +57,22 @@ def normalise_language_tag(value: str) -> str:
             "use codes like 'en', 'ja', 'zh-Hans', 'zh-TW' or 'fil'"
         )
     language = match["language"].lower()
-    if pycountry.languages.get(**{f"alpha_{len(language)}": language}) is None:
+    if not _is_language(language):
         raise LanguageTagError(
             f"{value!r}: {language!r} is not an ISO 639 language code{_name_hint(language)}"
         )
     parts = [language]
     if match["script"]:
         script = match["script"].title()
-        if pycountry.scripts.get(alpha_4=script) is None:
+        if script not in _cldr_codes()[1]:
             raise LanguageTagError(f"{value!r}: {script!r} is not an ISO 15924 script code")
         parts.append(script)
     if match["region"]:
         region = match["region"].upper()
-        if region.isalpha() and pycountry.countries.get(alpha_2=region) is None:
-            raise LanguageTagError(f"{value!r}: {region!r} is not an ISO 3166 country code")
+        if region not in _cldr_codes()[2]:
+            raise LanguageTagError(
+                f"{value!r}: {region!r} is not an ISO 3166 country or UN M49 area code"
+            )
         parts.append(region)
     if match["variants"]:
         parts.extend(v.lower() for v in match["variants"].split("-") if v)

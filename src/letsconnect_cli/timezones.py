@@ -254,8 +254,14 @@ def overlaps_night(start: datetime, end: datetime) -> bool:
     return False
 
 
-def local_time(start_utc: datetime, end_utc: datetime, zone: str, label: str | None = None,
-               countries: tuple[str, ...] = (), zones: tuple[str, ...] = ()) -> LocalTime:
+def local_time(
+    start_utc: datetime,
+    end_utc: datetime,
+    zone: str,
+    label: str | None = None,
+    countries: tuple[str, ...] = (),
+    zones: tuple[str, ...] = (),
+) -> LocalTime:
     tz = resolve_zone(zone)
     return LocalTime(
         zone=tz.key,
@@ -267,13 +273,15 @@ def local_time(start_utc: datetime, end_utc: datetime, zone: str, label: str | N
     )
 
 
-def local_times_for_groups(start_utc: datetime, end_utc: datetime,
-                           groups: list[ZoneGroup]) -> list[LocalTime]:
+def local_times_for_groups(
+    start_utc: datetime, end_utc: datetime, groups: list[ZoneGroup]
+) -> list[LocalTime]:
     return [local_time(start_utc, end_utc, g.zone, g.label, g.countries, g.zones) for g in groups]
 
 
-def local_times_for_zones(start_utc: datetime, end_utc: datetime,
-                          zones: dict[str, tuple[str, ...]]) -> list[LocalTime]:
+def local_times_for_zones(
+    start_utc: datetime, end_utc: datetime, zones: dict[str, tuple[str, ...]]
+) -> list[LocalTime]:
     """One row per zone (zone -> its countries), west to east at the start, then by city."""
     rows = [local_time(start_utc, end_utc, zone, countries=codes) for zone, codes in zones.items()]
     return sorted(rows, key=lambda row: (row.start.utcoffset() or timedelta(0), row.label))

@@ -95,6 +95,7 @@ def root(
         Path | None,
         typer.Option(
             "--clinics-dir",
+            metavar="DIR",
             help="Folder of clinic files [default: LC_CLINICS_DIR, else clinics_dir of lc.toml, "
             "else ./clinics].",
         ),

@@ -61,6 +61,7 @@ def invite(
         typer.Option(
             "--out",
             "-o",
+            metavar="DIR",
             help="Folder for the .ics files [default: out_dir of lc.toml's [calendar], "
             "else invites/ beside the clinics folder].",
         ),

@@ -23,7 +23,13 @@ def list_clinics(
     ] = False,
     past: Annotated[bool, typer.Option("--past", help="Only clinics that are over.")] = False,
     status: Annotated[
-        list[Status] | None, typer.Option("--status", "-s", help="Only this status; repeatable.")
+        list[Status] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            metavar="STATUS",
+            help="Only this status (proposed, scheduled, confirmed, done, cancelled); repeatable.",
+        ),
     ] = None,
     region: RegionsOption = None,
     tz: TzOption = None,

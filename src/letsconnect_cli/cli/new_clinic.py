@@ -46,55 +46,101 @@ def stdin_is_interactive() -> bool:
 
 def new_clinic(
     ctx: typer.Context,
-    title: Annotated[str | None, typer.Option("--title", "-t", help="The clinic's title.")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", "-t", metavar="TEXT", help="The clinic's title.")
+    ] = None,
     start: Annotated[
         str | None,
         typer.Option(
             "--start",
+            metavar="DATETIME",
             help="Start, ISO 8601 with Z or an offset (2023-04-02T06:00Z, 2023-04-02T14:00+08:00); "
             "without one, give --tz.",
         ),
     ] = None,
     tz: Annotated[
         str | None,
-        typer.Option("--tz", help="Read a --start without offset as local time in this IANA zone."),
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            help="Read a --start without offset as local time in this IANA zone.",
+        ),
     ] = None,
     duration: Annotated[
-        str, typer.Option("--duration", "-d", help="Length: 2h, 90m, 1h30m (15 minutes to 12 hours).")
+        str,
+        typer.Option(
+            "--duration",
+            "-d",
+            metavar="DURATION",
+            help="Length: 2h, 90m, 1h30m (15 minutes to 12 hours).",
+        ),
     ] = "2h",
-    category: Annotated[Category | None, typer.Option("--category", "-c", help="Skill category.")] = None,
+    category: Annotated[
+        Category | None, typer.Option("--category", "-c", help="Skill category.")
+    ] = None,
     status: Annotated[
         Status | None,
-        typer.Option("--status", help="[default: scheduled with --start, else proposed when asked]"),
+        typer.Option(
+            "--status", help="[default: scheduled with --start, else proposed when asked]"
+        ),
     ] = None,
     region: RegionsOption = None,
     sharer: Annotated[
         list[str] | None,
         typer.Option(
             "--sharer",
+            metavar="SHARER",
             help='A sharer as "Name|Affiliation|Role|username" (all but the name optional); repeatable.',
         ),
     ] = None,
     language: Annotated[
-        str, typer.Option("--language", "-l", help="The session's language, a BCP 47 code.")
+        str,
+        typer.Option(
+            "--language", "-l", metavar="LANG", help="The session's language, a BCP 47 code."
+        ),
     ] = "en",
     interpretation: Annotated[
         list[str] | None,
-        typer.Option("--interpretation", "-i", help="An interpretation language (BCP 47); repeatable."),
+        typer.Option(
+            "--interpretation",
+            "-i",
+            metavar="LANG",
+            help="An interpretation language (BCP 47); repeatable.",
+        ),
     ] = None,
     registration_url: Annotated[
-        str | None, typer.Option("--registration-url", help="Registration link (needed once confirmed).")
+        str | None,
+        typer.Option(
+            "--registration-url", metavar="URL", help="Registration link (needed once confirmed)."
+        ),
     ] = None,
-    meeting_url: Annotated[str | None, typer.Option("--meeting-url", help="Meeting link.")] = None,
-    platform: Annotated[str | None, typer.Option("--platform", help="e.g. Zoom.")] = None,
-    description: Annotated[str | None, typer.Option("--description", help="What participants learn.")] = None,
+    meeting_url: Annotated[
+        str | None, typer.Option("--meeting-url", metavar="URL", help="Meeting link.")
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", metavar="TEXT", help="e.g. Zoom.")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="TEXT", help="What participants learn.")
+    ] = None,
     contact: Annotated[
-        str | None, typer.Option("--contact", help="Contact email or link [default: lc.toml's organiser].")
+        str | None,
+        typer.Option(
+            "--contact",
+            metavar="CONTACT",
+            help="Contact email or link [default: lc.toml's organiser].",
+        ),
     ] = None,
-    capacity: Annotated[int | None, typer.Option("--capacity", help="Maximum participants.", min=1)] = None,
+    capacity: Annotated[
+        int | None, typer.Option("--capacity", metavar="N", help="Maximum participants.", min=1)
+    ] = None,
     clinic_id: Annotated[
         str | None,
-        typer.Option("--id", help="The clinic id (file name) [default: <date>-<slug of the title>]."),
+        typer.Option(
+            "--id",
+            metavar="ID",
+            help="The clinic id (file name) [default: <date>-<slug of the title>].",
+        ),
     ] = None,
     force: ForceOption = False,
     no_input: Annotated[
@@ -124,14 +170,19 @@ def new_clinic(
                 "--start is required (or --status proposed for an idea without a date)",
                 hint="e.g. --start 2023-04-02T06:00:00Z",
             )
-        start = typer.prompt("Start (e.g. 2023-04-02T06:00Z, or a local time with --tz)")
+        start = typer.prompt("Start (e.g. 2023-04-02T06:00Z, or a local time with --tz)", err=True)
     if status is None:
         status = Status.SCHEDULED if start else Status.PROPOSED
     if interactive and category is None:
         category = _prompt_choice("Category (empty to skip)", Category, default=None)
     if interactive and not region:
         default_region = context.config.default_region or ""
-        answer = typer.prompt("Target regions (codes, space-separated; empty for none)", default=default_region)
+        answer = typer.prompt(
+            "Target regions (codes, space-separated; empty for none)",
+            default=default_region,
+            show_default=bool(default_region),
+            err=True,
+        )
         region = answer.split()
     if not region and context.config.default_region:
         region = [context.config.default_region]
@@ -172,8 +223,11 @@ def _ask(interactive: bool, flag: str, prompt: str) -> str:
     from letsconnect_cli.errors import UsageError
 
     if not interactive:
-        raise UsageError(f"{flag} is required", hint="Give it, or run in a terminal without --no-input to be asked.")
-    return str(typer.prompt(prompt))
+        raise UsageError(
+            f"{flag} is required",
+            hint="Give it, or run in a terminal without --no-input to be asked.",
+        )
+    return str(typer.prompt(prompt, err=True))
 
 
 def _prompt_choice(prompt: str, enum: type[Any], default: Any) -> Any:
@@ -184,6 +238,7 @@ def _prompt_choice(prompt: str, enum: type[Any], default: Any) -> Any:
             f"{prompt} [{choices}]",
             default=default.value if default is not None else "",
             show_default=default is not None,
+            err=True,
         ).strip()
         if not answer and default is None:
             return None
@@ -258,9 +313,7 @@ def _build(clinic_id: str, fields: dict[str, Any]) -> Clinic:
     raw = {key: value for key, value in fields.items() if value is not None}
     clinic, problems = clinic_from_mapping(clinic_id, raw)
     if clinic is None:
-        named = [
-            Problem(_flag_for(p.field), None, p.message) for p in problems
-        ]
+        named = [Problem(_flag_for(p.field), None, p.message) for p in problems]
         raise ValidationFailed("the new clinic is not valid; nothing was written", named)
     return clinic
 

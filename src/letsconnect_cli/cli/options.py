@@ -15,12 +15,15 @@ RegionsOption = Annotated[
     typer.Option(
         "--region",
         "-r",
+        metavar="CODE",
         help="Region code (CEE, ESEAP, LAC, MENA, NA, NWE, SA, SSA); repeat for several.",
     ),
 ]
 TzOption = Annotated[
     str | None,
     typer.Option(
-        "--tz", help="Also show times in this IANA zone, e.g. Asia/Manila [default: timezone of lc.toml]."
+        "--tz",
+        metavar="ZONE",
+        help="Also show times in this IANA zone, e.g. Asia/Manila [default: timezone of lc.toml].",
     ),
 ]

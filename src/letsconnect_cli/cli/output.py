@@ -13,6 +13,26 @@ if TYPE_CHECKING:
     from letsconnect_cli.timezones import LocalTime
 
 
+def use_colour(stream: Any = None) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set or TERM=dumb (clig.dev)."""
+    import os
+
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def line(text: str, *, fg: str | None = None, bold: bool = False, err: bool = False) -> None:
+    """One plain line on stdout (or stderr), coloured on a terminal: cheaper than a Rich console."""
+    import typer
+
+    stream = sys.stderr if err else sys.stdout
+    if fg and use_colour(stream):
+        text = typer.style(text, fg=fg, bold=bold)
+    stream.write(text + "\n")
+
+
 def print_json(data: Any) -> None:
     """One JSON document on stdout, UTF-8, and nothing else."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

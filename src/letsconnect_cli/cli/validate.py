@@ -15,7 +15,10 @@ def validate(
     ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Clinic files or folders [default: every clinic file of the clinics folder]."),
+        typer.Argument(
+            metavar="PATH",
+            help="Clinic files or folders [default: every clinic file of the clinics folder].",
+        ),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -24,13 +27,15 @@ def validate(
     Prints each problem as FILE:LINE: FIELD: MESSAGE, then a summary. Exits 3 when any file
     has a problem, 0 when all are valid (warnings do not fail).
     """
-    from letsconnect_cli.cli.output import print_json
+    from letsconnect_cli.cli.output import line, print_json
     from letsconnect_cli.clinics import check_unique_uids, clinic_paths, read_clinic_file
     from letsconnect_cli.errors import ExitCode, InputUnreadable
 
     context = app_context(ctx)
     files: list[Path] = []
-    for path in paths or [context.clinics_dir]:
+    if not paths:
+        files = clinic_paths(context.clinics_dir)
+    for path in paths or []:
         if path.is_dir():
             files.extend(clinic_paths(path))
         elif path.exists():
@@ -47,7 +52,9 @@ def validate(
                     "file": str(r.path),
                     "id": r.id,
                     "ok": r.ok,
-                    "errors": [{"field": p.field, "line": p.line, "message": p.message} for p in r.errors],
+                    "errors": [
+                        {"field": p.field, "line": p.line, "message": p.message} for p in r.errors
+                    ],
                     "warnings": [
                         {"field": p.field, "line": p.line, "message": p.message} for p in r.warnings
                     ],
@@ -56,26 +63,21 @@ def validate(
             ]
         )
     else:
-        out = context.out()
         for result in results:
             mark = "ok" if result.ok else "FAIL"
-            out.print(f"{mark:4} {result.path}", markup=False, style=None if result.ok else "bold red")
+            line(f"{mark:4} {result.path}", fg=None if result.ok else "red", bold=True)
             for kind, problems in (("error", result.errors), ("warning", result.warnings)):
                 for problem in problems:
                     where = f"{result.path}:{problem.line}" if problem.line else str(result.path)
                     field = f" {problem.field}:" if problem.field else ""
-                    out.print(
-                        f"     {where}:{field} {kind}: {problem.message}",
-                        markup=False,
-                        style="red" if kind == "error" else "yellow",
-                    )
+                    colour = "red" if kind == "error" else "yellow"
+                    line(f"     {where}:{field} {kind}: {problem.message}", fg=colour)
         broken = sum(1 for r in results if not r.ok)
         errors = sum(len(r.errors) for r in results)
         warnings = sum(len(r.warnings) for r in results)
-        out.print(
+        line(
             f"{len(results)} file(s) checked: {len(results) - broken} valid, {broken} with problems "
-            f"({errors} error(s), {warnings} warning(s))",
-            markup=False,
+            f"({errors} error(s), {warnings} warning(s))"
         )
     if any(not r.ok for r in results):
         raise typer.Exit(int(ExitCode.VALIDATION))
