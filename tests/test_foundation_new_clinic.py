@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -287,3 +288,16 @@ def test_default_region_comes_from_configuration(runner: CliRunner, empty_projec
     clinic = read_clinic_file(Path("clinics/2023-06-01-for-africa.toml")).clinic
     assert clinic is not None and clinic.regions == ["SSA"]
     assert "Lagos" in result.stdout
+
+
+def test_written_file_gets_the_usual_permissions(runner: CliRunner, empty_project: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert invoke(runner, *TRAVEL, "--id", "2023-04-02-travel").exit_code == 0
+    finally:
+        os.umask(old)
+    path = Path("clinics/2023-04-02-travel.toml")
+    assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(0o600)
+    assert invoke(runner, *TRAVEL, "--id", "2023-04-02-travel", "--force").exit_code == 0
+    assert path.stat().st_mode & 0o777 == 0o600  # replacing a file keeps its permissions

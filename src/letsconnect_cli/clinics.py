@@ -8,9 +8,7 @@ with the field and line, so `lc validate` can report all of them at once.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from letsconnect_cli import tomltext
-from letsconnect_cli.errors import FileExistsRefusal, InputUnreadable, Problem, ValidationFailed
+from letsconnect_cli.errors import InputUnreadable, Problem, ValidationFailed
+from letsconnect_cli.files import write_text_atomic
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -380,33 +379,6 @@ def render_clinic(clinic: Clinic) -> str:
         categories=CATEGORY_LABELS,
     )
     return text.rstrip("\n") + "\n"
-
-
-def write_text_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write via a temporary file and a rename; never replace an existing file without force."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            Path(temporary).replace(path)
-        else:
-            try:
-                os.link(temporary, path)  # fails if the target exists: no race with another writer
-            except FileExistsError:
-                raise FileExistsRefusal(
-                    f"{path} already exists", hint="Give --force to overwrite it."
-                ) from None
-            finally:
-                Path(temporary).unlink(missing_ok=True)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_clinic(directory: Path, clinic: Clinic, *, force: bool = False) -> Path:

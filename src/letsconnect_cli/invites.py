@@ -271,7 +271,7 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> str:
     lc replaces the invites it wrote before (their PRODID is lc's); any other existing file
     only with force.
     """
-    from letsconnect_cli.clinics import write_text_atomic
+    from letsconnect_cli.files import write_bytes_atomic
 
     try:
         existing = path.read_bytes()
@@ -287,7 +287,7 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> str:
             hint="Give --force to overwrite it, or --out another folder.",
         )
     try:
-        write_text_atomic(path, data.decode("utf-8"), force=existing is not None)
+        write_bytes_atomic(path, data, force=existing is not None)
     except OSError as error:
         raise UsageError(
             f"cannot write {path}: {error.strerror or error}",

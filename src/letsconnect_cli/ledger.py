@@ -141,7 +141,7 @@ class Ledger:
 
     def save(self) -> bool:
         """Write the ledger atomically if anything changed; True when it was written."""
-        from letsconnect_cli.clinics import write_text_atomic
+        from letsconnect_cli.files import write_text_atomic
 
         if not self.dirty:
             return False
