@@ -169,3 +169,11 @@ def test_lc_regions_errors(runner: CliRunner, empty_project: Path) -> None:
     assert unknown.exit_code == 2 and "Did you mean 'ESEAP'" in unknown.stderr
     naive = invoke(runner, "regions", "SA", "--at", "2023-04-02T06:00")
     assert naive.exit_code == 2 and "has no offset" in naive.stderr
+
+
+def test_every_region_zone_loads_from_the_same_tz_database() -> None:
+    from zoneinfo import ZoneInfo
+
+    for item in regions.all_regions():
+        for zone in item.zones:
+            assert ZoneInfo(zone).key == zone

@@ -3,7 +3,9 @@
 Sources, both packaged so that lc needs nothing at run time beyond its own install:
 - `data/wikimedia-countries.tsv`: the Wikimedia Foundation's canonical country table (regions of 2022,
   grant-committee regions, protection list); see `data/README.md`.
-- the tz database's country-to-zone table `zone.tab`, read from the `tzdata` package.
+- the tz database's country-to-zone table `zone.tab`, read from the same tz database that
+  `zoneinfo` uses for the zones' rules: the system's (`zoneinfo.TZPATH`) when it has one, else
+  the `tzdata` package, so the zone list and the clocks always come from one version.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from letsconnect_cli.errors import UsageError
@@ -98,10 +101,21 @@ def countries() -> dict[str, Country]:
     return table
 
 
+def zone_tab_text() -> str:
+    """zone.tab from the first tz database zoneinfo reads rules from (system first, then tzdata)."""
+    import zoneinfo
+
+    for folder in zoneinfo.TZPATH:
+        candidate = Path(folder) / "zone.tab"
+        if candidate.is_file() and (Path(folder) / "UTC").is_file():
+            return candidate.read_text(encoding="utf-8")
+    return resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+
+
 @cache
 def _zone_tab() -> dict[str, tuple[str, ...]]:
     zones: dict[str, list[str]] = {}
-    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    text = zone_tab_text()
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
