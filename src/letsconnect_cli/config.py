@@ -54,6 +54,43 @@ class RegionSettings(_Section):
         return zones
 
 
+class AnnounceSettings(_Section):
+    """`lc announce`: where a user's templates are, and whom email announcements go to."""
+
+    templates_dir: Path | None = None  # default: templates/ beside the clinics folder
+    to: list[str] = Field(default_factory=list)  # To: of email announcements (a mailing list)
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        """LC_ANNOUNCE_TO holds addresses separated by commas."""
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+
+META_WIKI_API = "https://meta.wikimedia.org/w/api.php"
+
+
+class WikiSettings(_Section):
+    """`lc publish`: the wiki, its page titles, the bot account. The password is never here."""
+
+    api_url: str = META_WIKI_API
+    # Placeholders: {id} (the clinic id), {date} (its UTC date), {year}, {lang} (the page's language).
+    page_title: str = "Grants:Knowledge Sharing/Connect/Learning Clinics/{id}"
+    index_page: str = "Grants:Knowledge Sharing/Connect/Learning Clinics"
+    username: OptionalText = None  # a bot password's login name, Name@App (or LC_WIKI_USERNAME)
+    password_file: Path | None = None  # a file holding the bot password alone (or LC_WIKI_PASSWORD)
+    marked_section: bool = False  # create pages with lc's text between <!-- lc:begin/end --> markers
+    timeout: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=4, ge=0, le=10)
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        from letsconnect_cli.models import check_url
+
+        return check_url(value)
+
+
 class Config(_Section):
     """Everything lc.toml can hold. Later commands add their sections here."""
 
@@ -62,6 +99,8 @@ class Config(_Section):
     timezone: OptionalText = None  # an extra zone for `lc list` (and --tz's default)
     organiser: Organiser = Field(default_factory=Organiser)
     regions: dict[str, RegionSettings] = Field(default_factory=dict)
+    announce: AnnounceSettings = Field(default_factory=AnnounceSettings)
+    wiki: WikiSettings = Field(default_factory=WikiSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -115,6 +154,10 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
         raise ConfigError(f"{path}: TOML syntax error: {error}") from None
     if "clinics_dir" in data and isinstance(data["clinics_dir"], str):
         data["clinics_dir"] = str(path.parent / data["clinics_dir"])
+    for section, key in (("announce", "templates_dir"), ("wiki", "password_file")):
+        table = data.get(section)
+        if isinstance(table, dict) and isinstance(table.get(key), str):
+            table[key] = str(path.parent / Path(table[key]).expanduser())
     return data, tomltext.key_lines(text)
 
 

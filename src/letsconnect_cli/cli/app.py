@@ -118,6 +118,11 @@ def _register() -> None:
     app.command("list")(list_cmd.list_clinics)
     app.command("regions")(regions_cmd.regions)
 
+    from letsconnect_cli.cli import announce_cmd, publish_cmd
+
+    app.command("announce")(announce_cmd.announce)
+    app.command("publish")(publish_cmd.publish)
+
 
 _register()
 
