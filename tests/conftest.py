@@ -24,7 +24,11 @@ def predictable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: p
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
     for name in ("LC_CLINICS_DIR", "LC_DEFAULT_REGION", "LC_TIMEZONE", "LC_ORGANISER_NAME",
-                 "LC_ORGANISER_EMAIL", "LC_CONFIG"):
+                 "LC_ORGANISER_EMAIL", "LC_CONFIG",
+                 # lc announce / lc publish: no wiki account or mailing list of the machine leaks in
+                 "LC_WIKI_API_URL", "LC_WIKI_USERNAME", "LC_WIKI_PASSWORD", "LC_WIKI_PASSWORD_FILE",
+                 "LC_WIKI_PAGE_TITLE", "LC_WIKI_INDEX_PAGE", "LC_WIKI_MARKED_SECTION",
+                 "LC_ANNOUNCE_TO", "LC_ANNOUNCE_TEMPLATES_DIR", "SOURCE_DATE_EPOCH"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -25,9 +25,9 @@ INDEX_TEMPLATE = "announce/index.j2"
 
 
 def upcoming(clinics: list[Clinic], now: datetime) -> tuple[list[Clinic], list[Clinic]]:
-    """The dated clinics not over at `now` (by start), and the proposed ones (no date yet)."""
+    """The dated clinics not over at `now` (by start; cancelled ones too, shown struck through),
+    and the proposed ones (no date yet, by title)."""
     dated = [c for c in clinics if c.start is not None and c.end is not None and c.end > now]
-    dated = [c for c in dated if c.status is not Status.DONE]
     proposed = [c for c in clinics if c.status is Status.PROPOSED and c.start is None]
     return sorted(dated, key=lambda c: c.sort_key()), sorted(proposed, key=lambda c: c.title.casefold())
 

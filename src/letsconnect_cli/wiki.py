@@ -139,8 +139,12 @@ class MediaWiki:
                     )
             except httpx.TimeoutException:
                 failure = f"the wiki did not answer within {self.timeout:g} s"
+            except httpx.ConnectError as error:
+                failure = f"cannot reach the wiki: {error}"
+                if attempt >= 1:  # nothing listens there, or no such host: one retry is enough
+                    break
             except httpx.TransportError as error:
-                failure = f"cannot reach the wiki: {type(error).__name__}: {error}"
+                failure = f"the connection to the wiki failed: {type(error).__name__}: {error}"
             else:
                 data, failure, wait = self._read(response, wait)
                 if data is not None:
@@ -153,7 +157,7 @@ class MediaWiki:
                     )
                 self._sleep(wait)
         raise WikiError(
-            f"{self.api_url}: {failure} (gave up after {attempts} attempts)",
+            f"{self.api_url}: {failure} (gave up after {attempt + 1} attempts)",
             hint="Check the address ([wiki] api_url or --api-url) and your connection, or try later.",
         )
 

@@ -62,7 +62,7 @@ def publish(
     Credentials: LC_WIKI_USERNAME (Name@App of Special:BotPasswords) and LC_WIKI_PASSWORD, or
     [wiki] username and password_file; never a flag, never printed.
     """
-    from letsconnect_cli.cli.output import message, print_json
+    from letsconnect_cli.cli.output import print_json
     from letsconnect_cli.errors import RemoteError, UsageError
     from letsconnect_cli.models import check_url
     from letsconnect_cli.publish import PublishState, STATE_FILE, diff_link, plan, record_for
@@ -85,7 +85,6 @@ def publish(
         )
     title, owned, what, tag = _content(context, clinic_id, index, page, lang, as_of)
     credentials = _credentials(context, required=not dry_run)
-    err = context.err()
     state = PublishState(context.clinics_dir / STATE_FILE)
 
     with MediaWiki(
@@ -112,7 +111,7 @@ def publish(
             raise RemoteError(f"refused, nothing changed: {decision.refusal}", hint=decision.hint)
         revid = current.revid
         if decision.action == "nochange":
-            message(err, f"no change: {current.title} already says this (revision {revid})")
+            _say(context, f"no change: {current.title} already says this (revision {revid})")
             if record is None or record.revid != revid:
                 state.put(record_for(api, current, what=what, lang=tag))
         else:
@@ -126,8 +125,8 @@ def publish(
             state.put(record_for(api, saved, what=what, lang=tag))
             revid = result.revid if result.revid is not None else saved.revid
             verb = "created" if decision.action == "create" else "updated"
-            message(err, f"{verb} {current.title}: revision {revid} ({_page_url(api, current.title, revid)})")
-            message(err, f"recorded in {state.path} (commit it with the clinics)")
+            _say(context, f"{verb} {current.title}: revision {revid} ({_page_url(api, current.title, revid)})")
+            _say(context, f"recorded in {state.path} (commit it with the clinics)")
     if json_output:
         print_json(_as_json(decision, api, revid))
 
@@ -225,7 +224,7 @@ def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
 
 
 def _show_dry_run(context: AppContext, decision: Plan, api: str, json_output: bool) -> None:
-    from letsconnect_cli.cli.output import message, print_json
+    from letsconnect_cli.cli.output import print_json
 
     if json_output:
         print_json(_as_json(decision, api, decision.page.revid))
@@ -236,7 +235,12 @@ def _show_dry_run(context: AppContext, decision: Plan, api: str, json_output: bo
 
         sys.stdout.write(diff)
     what = {"create": "would create", "update": "would update", "nochange": "no change to"}[decision.action]
-    message(context.err(), f"dry run: {what} {decision.page.title} ({decision.mode} mode); nothing changed")
+    _say(context, f"dry run: {what} {decision.page.title} ({decision.mode} mode); nothing changed")
+
+
+def _say(context: AppContext, text: str) -> None:
+    """A message on stderr, not wrapped (titles and links stay whole for copying)."""
+    context.err().print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def _page_url(api: str, title: str, revid: int | None) -> str:
