@@ -16,6 +16,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,7 +24,8 @@ import pytest
 MEDIAWIKI = Path("/usr/share/mediawiki")
 MAINTENANCE = MEDIAWIKI / "maintenance"
 INSTALL_HINT = (
-    "apt-get install -y --no-install-recommends mediawiki php-cli php-sqlite3 php-intl php-mbstring php-xml"
+    "apt-get install -y --no-install-recommends "
+    "mediawiki php-cli php-sqlite3 php-intl php-mbstring php-xml"
 )
 ADMIN_PASSWORD = "Admin-pass-for-tests-1"
 HUMAN = "Human Editor"
@@ -95,38 +97,61 @@ class Wiki:
         """Full protection: only administrators may edit."""
         self.maintenance("protect.php", "--user", "Admin", "--reason", "test", title)
 
-    def add_bot(self, user: str, grants: str = "basic,editpage,createeditmovepage") -> tuple[str, str]:
+    def add_bot(
+        self, user: str, grants: str = "basic,editpage,createeditmovepage"
+    ) -> tuple[str, str]:
         """A new (non-administrator) user with a bot password: (login name, password)."""
         self.maintenance("createAndPromote.php", user, f"{user}-pass-for-tests-1".replace(" ", "-"))
         output = self.maintenance("createBotPassword.php", "--appid=lc", f"--grants={grants}", user)
         return f"{user}@lc", _PASSWORD.findall(output)[-1]
 
     def block(self, user: str) -> None:
-        self.maintenance("blockUsers.php", "--performer", "Admin", "--reason", "test block", stdin=user + "\n")
+        self.maintenance(
+            "blockUsers.php", "--performer", "Admin", "--reason", "test block", stdin=user + "\n"
+        )
 
     def text(self, title: str) -> str | None:
         data = self.query(
-            {"action": "query", "prop": "revisions", "rvprop": "content", "rvslots": "main", "titles": title}
+            {
+                "action": "query",
+                "prop": "revisions",
+                "rvprop": "content",
+                "rvslots": "main",
+                "titles": title,
+            }
         )
         page = data["query"]["pages"][0]
         if page.get("missing"):
             return None
         return str(page["revisions"][0]["slots"]["main"]["content"])
 
-    def revisions(self, title: str) -> list[dict[str, object]]:
+    def revisions(self, title: str) -> list[dict[str, Any]]:
         data = self.query(
-            {"action": "query", "prop": "revisions", "rvprop": "ids|user|comment", "rvlimit": "50", "titles": title}
+            {
+                "action": "query",
+                "prop": "revisions",
+                "rvprop": "ids|user|comment",
+                "rvlimit": "50",
+                "titles": title,
+            }
         )
         return list(data["query"]["pages"][0].get("revisions", []))
 
     def parse_html(self, wikitext: str) -> str:
-        data = self.query({"action": "parse", "text": wikitext, "contentmodel": "wikitext", "prop": "text"}, post=True)
+        data = self.query(
+            {"action": "parse", "text": wikitext, "contentmodel": "wikitext", "prop": "text"},
+            post=True,
+        )
         return str(data["parse"]["text"])
 
-    def query(self, params: dict[str, str], *, post: bool = False) -> dict[str, object]:
+    def query(self, params: dict[str, str], *, post: bool = False) -> dict[str, Any]:
         params = {**params, "format": "json", "formatversion": "2"}
         with httpx.Client(timeout=30) as client:
-            response = client.post(self.api_url, data=params) if post else client.get(self.api_url, params=params)
+            response = (
+                client.post(self.api_url, data=params)
+                if post
+                else client.get(self.api_url, params=params)
+            )
         response.raise_for_status()
         return response.json()  # type: ignore[no-any-return]
 
@@ -185,5 +210,7 @@ def start_wiki(folder: Path) -> Wiki:
         except (httpx.HTTPError, ValueError):
             if time.monotonic() > deadline or wiki.process.poll() is not None:
                 wiki.stop()
-                raise RuntimeError(f"the PHP server did not start: {wiki.log.read_text(errors='replace')}") from None
+                raise RuntimeError(
+                    f"the PHP server did not start: {wiki.log.read_text(errors='replace')}"
+                ) from None
             time.sleep(0.2)

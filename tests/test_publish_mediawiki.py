@@ -1,11 +1,11 @@
 """`lc publish` against a real MediaWiki (Debian's package, SQLite, PHP's built-in server).
 
-Skips with the reason when PHP or MediaWiki is missing; fails instead under LC_REQUIRE_SERVERS=1 (CI).
+Skips with the reason when PHP or MediaWiki is missing; fails instead under LC_REQUIRE_SERVERS=1
+(as in CI).
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -17,7 +17,10 @@ from tests.conftest import invoke
 from tests.mediawiki import Wiki, require_mediawiki, start_wiki
 
 CLINIC = "2023-04-02-travel-scholarships"
-HOSTILE = "Pipes | {{templates}} [[links]] ''italic'' '''bold''' <b>tags</b> ~~~~ __NOTOC__ &amp; = * end'"
+HOSTILE = (
+    "Pipes | {{templates}} [[links]] ''italic'' '''bold''' <b>tags</b> ~~~~ "
+    "__NOTOC__ &amp; = * end'"
+)
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +45,7 @@ def site(project: Path, wiki: Wiki, monkeypatch: pytest.MonkeyPatch) -> Wiki:
 def announcement(runner, clinic: str = CLINIC) -> str:
     result = invoke(runner, "announce", clinic, "--format", "wikitext")
     assert result.exit_code == 0, result.stderr
-    return result.stdout
+    return str(result.stdout)
 
 
 def records(project: Path) -> list[dict[str, object]]:
@@ -62,7 +65,9 @@ def test_publish_creates_the_page_then_updates_it_when_the_clinic_changes(runner
     assert first[0]["user"] == "Admin" and CLINIC in str(first[0]["comment"])
 
     clinic_file = project / "clinics" / f"{CLINIC}.toml"
-    clinic_file.write_text(clinic_file.read_text().replace('platform = "Zoom"', 'platform = "Zoom webinar"'))
+    clinic_file.write_text(
+        clinic_file.read_text().replace('platform = "Zoom"', 'platform = "Zoom webinar"')
+    )
     result = invoke(runner, "publish", CLINIC, "--page", page, "--summary", "platform changed")
     assert result.exit_code == 0, result.stderr
     assert "Zoom webinar" in (site.text(page) or "")
@@ -79,7 +84,9 @@ def test_publish_creates_the_page_then_updates_it_when_the_clinic_changes(runner
 def test_a_human_edit_in_between_makes_publish_refuse_and_force_overwrite(runner, project, site):
     page = "Test/human edit"
     assert invoke(runner, "publish", CLINIC, "--page", page).exit_code == 0
-    human_text = (site.text(page) or "").replace("Registration link to follow.", "Ask Anthony for the link!")
+    human_text = (site.text(page) or "").replace(
+        "Registration link to follow.", "Ask Anthony for the link!"
+    )
     site.human_edit(page, human_text)
     human_revision = site.revisions(page)[0]["revid"]
 
@@ -109,7 +116,9 @@ def test_dry_run_prints_a_diff_and_changes_nothing(runner, project, site):
     assert invoke(runner, "publish", CLINIC, "--page", page).exit_code == 0
     before = site.revisions(page)
     clinic_file = project / "clinics" / f"{CLINIC}.toml"
-    clinic_file.write_text(clinic_file.read_text().replace('platform = "Zoom"', 'platform = "Jitsi"'))
+    clinic_file.write_text(
+        clinic_file.read_text().replace('platform = "Zoom"', 'platform = "Jitsi"')
+    )
     result = invoke(runner, "publish", CLINIC, "--page", page, "-n", "--json")
     assert result.exit_code == 0, result.stderr
     import json
@@ -127,7 +136,10 @@ def test_dry_run_needs_no_credentials_and_reports_a_refusal(runner, project, sit
     result = invoke(runner, "publish", CLINIC, "--page", page, "--dry-run")
     assert result.exit_code == 5
     assert "-A page people wrote." in result.stdout
-    assert "lc would refuse: Test/dry run refusal exists and lc has no record of publishing it" in result.stderr
+    assert (
+        "lc would refuse: Test/dry run refusal exists and lc has no record of publishing it"
+        in result.stderr
+    )
     assert site.text(page) == "A page people wrote."
 
 
@@ -135,7 +147,10 @@ def test_a_wrong_password_fails_clearly_and_is_never_shown(runner, project, site
     monkeypatch.setenv("LC_WIKI_PASSWORD", "not-the-password-2718")
     result = invoke(runner, "publish", CLINIC, "--page", "Test/wrong password")
     assert result.exit_code == 5
-    assert f"login to {site.api_url} as Admin@lc failed: Incorrect username or password" in result.stderr
+    assert (
+        f"login to {site.api_url} as Admin@lc failed: Incorrect username or password"
+        in result.stderr
+    )
     assert "not-the-password-2718" not in result.stdout + result.stderr
     assert site.text("Test/wrong password") is None
 
@@ -155,17 +170,26 @@ def test_the_password_can_come_from_a_file(runner, project, site, monkeypatch):
 
 def test_marked_section_mode_keeps_the_text_around_the_markers(runner, project, site):
     page = "Test/marked section"
-    site.human_edit(page, "Intro by a human.\n<!-- lc:begin -->\nold text\n<!-- lc:end -->\n[[Category:Clinics]]")
+    site.human_edit(
+        page,
+        "Intro by a human.\n<!-- lc:begin -->\nold text\n<!-- lc:end -->\n[[Category:Clinics]]",
+    )
     result = invoke(runner, "publish", CLINIC, "--page", page)
     assert result.exit_code == 0, result.stderr
-    expected = "Intro by a human.\n<!-- lc:begin -->\n" + announcement(runner).rstrip() + "\n<!-- lc:end -->\n[[Category:Clinics]]"
+    expected = (
+        "Intro by a human.\n<!-- lc:begin -->\n"
+        + announcement(runner).rstrip()
+        + "\n<!-- lc:end -->\n[[Category:Clinics]]"
+    )
     assert site.text(page) == expected
     assert records(project)[0]["mode"] == "section"
 
     # Edits around the markers are the humans' own: lc keeps them and publishes.
     site.human_edit(page, (site.text(page) or "").replace("Intro by a human.", "A better intro."))
     clinic_file = project / "clinics" / f"{CLINIC}.toml"
-    clinic_file.write_text(clinic_file.read_text().replace('platform = "Zoom"', 'platform = "Zoom webinar"'))
+    clinic_file.write_text(
+        clinic_file.read_text().replace('platform = "Zoom"', 'platform = "Zoom webinar"')
+    )
     result = invoke(runner, "publish", CLINIC, "--page", page)
     assert result.exit_code == 0, result.stderr
     text = site.text(page) or ""
@@ -197,7 +221,9 @@ def test_an_existing_page_lc_did_not_write_is_refused_unless_forced(runner, proj
     assert site.text(page) == announcement(runner).rstrip()
 
 
-def test_protected_page_blocked_user_and_missing_rights_fail_clearly(runner, project, site, monkeypatch):
+def test_protected_page_blocked_user_and_missing_rights_fail_clearly(
+    runner, project, site, monkeypatch
+):
     page = "Test/protected"
     assert invoke(runner, "publish", CLINIC, "--page", page).exit_code == 0
     site.protect(page)
@@ -205,7 +231,9 @@ def test_protected_page_blocked_user_and_missing_rights_fail_clearly(runner, pro
     monkeypatch.setenv("LC_WIKI_USERNAME", user)
     monkeypatch.setenv("LC_WIKI_PASSWORD", password)
     clinic_file = project / "clinics" / f"{CLINIC}.toml"
-    clinic_file.write_text(clinic_file.read_text().replace('platform = "Zoom"', 'platform = "Jitsi"'))
+    clinic_file.write_text(
+        clinic_file.read_text().replace('platform = "Zoom"', 'platform = "Jitsi"')
+    )
     result = invoke(runner, "publish", CLINIC, "--page", page)
     assert result.exit_code == 5 and "the page is protected" in result.stderr, result.stderr
 
@@ -265,7 +293,10 @@ def test_a_hostile_title_renders_literally_on_a_real_wiki(runner, project, site)
     parser.feed(site.parse_html(site.text(page) or ""))
     [(_, heading, inner)] = [item for item in parser.items if item[0] == "h2"]
     assert heading.replace("[edit]", "").strip() == f"Let's Connect Learning Clinic: {HOSTILE}"
-    assert set(inner) <= {"span", "a"}  # only the section-edit link: no <b>, <i>, links or templates
+    assert set(inner) <= {
+        "span",
+        "a",
+    }  # only the section-edit link: no <b>, <i>, links or templates
     [platform] = [item for item in parser.items if item[1].startswith("Platform:")]
     assert platform[1] == f"Platform: {HOSTILE}" and platform[2] == ["b"]  # the label's own bold
     assert parser.items[-1][1].startswith("Contact:")  # nothing after the list was swallowed
@@ -277,7 +308,10 @@ def test_index_publishes_the_calendar_of_upcoming_clinics(runner, project, site)
     assert result.exit_code == 0, result.stderr
     text = site.text(page) or ""
     assert '{| class="wikitable sortable"' in text
-    assert f"[[Grants:Knowledge Sharing/Connect/Learning Clinics/{CLINIC}|Guidelines, best practices" in text
+    assert (
+        f"[[Grants:Knowledge Sharing/Connect/Learning Clinics/{CLINIC}|Guidelines, best practices"
+        in text
+    )
     assert "Copyright Clinic" not in text  # 21 February 2023 is over on 1 March
     assert "* Partnership Building Case Study with Wikimedia Indonesia" in text  # proposed, no date
     html = site.parse_html(text)
@@ -295,6 +329,8 @@ def test_unreachable_wiki_fails_with_exit_5(runner, project, monkeypatch):
 
     monkeypatch.setenv("LC_WIKI_USERNAME", "Someone@lc")
     monkeypatch.setenv("LC_WIKI_PASSWORD", "secret-123")
-    result = invoke(runner, "publish", CLINIC, "--api-url", f"http://127.0.0.1:{free_port()}/w/api.php")
+    result = invoke(
+        runner, "publish", CLINIC, "--api-url", f"http://127.0.0.1:{free_port()}/w/api.php"
+    )
     assert result.exit_code == 5
     assert "cannot reach the wiki" in result.stderr and "secret-123" not in result.stderr

@@ -47,7 +47,7 @@ LOCAL_TIME_URL = "https://zonestamp.toolforge.org/{timestamp}"
 _CUSTOM = "<--template>"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel's extractor knows
+def N_(message: str) -> str:
     """Marks a label for extraction into the catalogs; translated where it is shown."""
     return message
 
@@ -102,7 +102,8 @@ def clinic_context(
 
     if clinic.start is None or clinic.end is None:
         raise UsageError(
-            f"{clinic.id} has no date yet (status {clinic.status.value}): there is nothing to announce",
+            f"{clinic.id} has no date yet (status {clinic.status.value}): "
+            "there is nothing to announce",
             hint="Give it a start (and status scheduled or confirmed), then announce it.",
         )
     gettext = translations(language.catalog).gettext
@@ -125,7 +126,8 @@ def clinic_context(
                 "other_day": other_day,
             }
         )
-    # Translators: a time in a city, e.g. "14:00 Manila"; put the city first where that reads better.
+    # Translators: a time in a city, e.g. "14:00 Manila"; put the city first where that reads
+    # better.
     city_pattern = gettext("%(time)s %(city)s")
     city_items = [city_pattern % {"time": c["time"], "city": c["city"]} for c in cities]
     time_line = " · ".join([utc_range, *city_items])
@@ -206,18 +208,28 @@ def environment(
     template_file: Path | None = None,
 ) -> SandboxedEnvironment:
     """The sandboxed environment for one format and language, user templates first."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, FunctionLoader, PackageLoader, StrictUndefined
+    from jinja2 import (
+        ChoiceLoader,
+        FileSystemLoader,
+        FunctionLoader,
+        PackageLoader,
+        StrictUndefined,
+    )
     from jinja2.loaders import BaseLoader
     from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup
 
     if output_format not in FORMATS:
-        raise UsageError(f"unknown format {output_format!r}", hint=f"Use one of: {', '.join(FORMATS)}.")
+        raise UsageError(
+            f"unknown format {output_format!r}", hint=f"Use one of: {', '.join(FORMATS)}."
+        )
     loaders: list[BaseLoader] = []
     if template_file is not None:
         source = _read_template(template_file)
         loaders.append(
-            FunctionLoader(lambda name: (source, str(template_file), lambda: True) if name == _CUSTOM else None)
+            FunctionLoader(
+                lambda name: (source, str(template_file), lambda: True) if name == _CUSTOM else None
+            )
         )
     if user_dir is not None and user_dir.is_dir():
         loaders.append(FileSystemLoader(user_dir))
@@ -281,7 +293,7 @@ def load_template(env: SandboxedEnvironment, name: str) -> Template:
 
 
 def render(template: Template, context: dict[str, Any]) -> str:
-    """Render; template errors (unknown variable, sandbox refusal, ...) name the template and line."""
+    """Render; errors (unknown variable, sandbox refusal, ...) name the template and line."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError
     from jinja2.exceptions import SecurityError, UndefinedError
 
@@ -348,7 +360,9 @@ def announce(
     context = clinic_context(clinic, language, regions, organiser)
     context["format"] = output_format
     env = environment(output_format, language, user_dir=user_dir, template_file=template_file)
-    template = load_template(env, _CUSTOM if template_file is not None else template_name(output_format))
+    template = load_template(
+        env, _CUSTOM if template_file is not None else template_name(output_format)
+    )
     body = render(template, context).rstrip() + "\n"
     origin = template_origin(template)
     if output_format != "email":

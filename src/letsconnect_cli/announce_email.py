@@ -27,7 +27,7 @@ POLICY = SMTP.clone(cte_type="7bit", max_line_length=78)
 def _address(text: str, what: str, display_name: str | None = None) -> Address:
     try:
         local, domain = text.strip().rsplit("@", 1)
-        if not local or not domain or any(c.isspace() or c in "<>,;\"" for c in text.strip()):
+        if not local or not domain or any(c.isspace() or c in '<>,;"' for c in text.strip()):
             raise ValueError(text)
         return Address(display_name=display_name or "", username=local, domain=domain)
     except (ValueError, IndexError):

@@ -33,7 +33,8 @@ _WIKI_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _WIKI_QUOTES = re.compile(r"^'|'$|'(?=')|(?<=')'")
 _WIKI_TILDES = re.compile(r"~{3,}")  # ~~~ signs, ~~~~~ dates, on save
 _WIKI_UNDERSCORES = re.compile(r"_{2,}")  # __NOTOC__ and other behaviour switches
-_WIKI_LINE_START = re.compile(r"^([*#:;!]|-(?=---)|[ \t]+)", re.MULTILINE)
+_WIKI_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)  # a leading space makes preformatted text
+_WIKI_LINE_START = re.compile(r"^([*#:;!]|-(?=---))", re.MULTILINE)
 
 
 def escape_wikitext(text: str) -> str:
@@ -44,7 +45,8 @@ def escape_wikitext(text: str) -> str:
     text = _WIKI_QUOTES.sub("&#39;", text)
     text = _WIKI_TILDES.sub(lambda m: "&#126;" * len(m[0]), text)
     text = _WIKI_UNDERSCORES.sub(lambda m: "&#95;" * len(m[0]), text)
-    return _WIKI_LINE_START.sub(lambda m: "" if m[0].isspace() else f"&#{ord(m[0])};", text)
+    text = _WIKI_INDENT.sub("", text)
+    return _WIKI_LINE_START.sub(lambda m: f"&#{ord(m[0])};", text)
 
 
 def wikitext_url(url: str) -> str:
@@ -56,7 +58,9 @@ def wikitext_url(url: str) -> str:
 
 _MD_ALWAYS = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_MD_LINE_START = re.compile(r"^(#|[-+](?=[ \t]|$)|=+[ \t]*$|-+[ \t]*$|(\d+)([.)])(?=[ \t]|$))", re.MULTILINE)
+_MD_LINE_START = re.compile(
+    r"^(#|[-+](?=[ \t]|$)|=+[ \t]*$|-+[ \t]*$|(\d+)([.)])(?=[ \t]|$))", re.MULTILINE
+)
 
 
 def _md_line_start(match: re.Match[str]) -> str:

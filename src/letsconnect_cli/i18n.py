@@ -1,7 +1,8 @@
 """Languages of announcements: gettext catalogs for the fixed labels, Babel for dates, times, lists.
 
-The labels' source language is English (the msgids); catalogs live in `locale/<catalog>/LC_MESSAGES/lc.po`
-beside this module, compiled to `lc.mo` (committed, and checked against the `.po` by the tests).
+The labels' source language is English (the msgids); catalogs live in
+`locale/<catalog>/LC_MESSAGES/lc.po` beside this module, compiled to `lc.mo` (committed, and
+checked against the `.po` by the tests).
 Translations not yet reviewed carry the translator comment "awaiting review by native speakers"
 (not the fuzzy flag, which would make gettext ignore them).
 Dates, times, durations, city and language names come from CLDR through Babel, never from the
@@ -28,6 +29,9 @@ DOMAIN = "lc"
 CATALOGS = ("fil", "id", "ja", "ko", "th", "vi", "zh_Hans", "zh_Hant")
 #: English is the catalogs' source language: its labels are the msgids themselves.
 SOURCE_LANGUAGE = "en"
+#: Labels deliberately left in English in every language (names of products, say). A label missing
+#: from a catalog and not listed here fails the tests (tests/test_i18n_catalogs.py).
+ENGLISH_FALLBACK: frozenset[str] = frozenset()
 #: Languages whose compact CLDR date ("2023年4月2日(日)") reads better than the full one.
 _COMPACT_DATE = {"ja", "ko", "zh"}
 #: Languages whose written form lc chooses when a tag names none: spoken Chinese ("zh") is read
@@ -54,7 +58,7 @@ class Language:
 
 
 def resolve_language(tag: str) -> Language:
-    """The language for a BCP 47 tag: 'ja', 'zh-TW', 'zh-Hant', 'fil', 'en-GB'. UsageError if unknown."""
+    """The language for a BCP 47 tag: 'ja', 'zh-TW', 'zh-Hant', 'fil', 'en-GB'; else UsageError."""
     from babel import Locale, UnknownLocaleError
 
     from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
@@ -81,7 +85,9 @@ def resolve_language(tag: str) -> Language:
             break
     if language == "zh" and locale.script is None:
         locale = Locale.parse(f"zh_{script}")
-    return Language(tag=_tag_of(normalised, language, script, catalog), locale=locale, catalog=catalog)
+    return Language(
+        tag=_tag_of(normalised, language, script, catalog), locale=locale, catalog=catalog
+    )
 
 
 def _tag_of(normalised: str, language: str, script: str | None, catalog: str | None) -> str:
@@ -107,7 +113,9 @@ def translations(catalog: str | None) -> gettext.NullTranslations:
 
     if catalog is None:
         return NullTranslations()
-    path = resources.files("letsconnect_cli").joinpath("locale", catalog, "LC_MESSAGES", f"{DOMAIN}.mo")
+    path = resources.files("letsconnect_cli").joinpath(
+        "locale", catalog, "LC_MESSAGES", f"{DOMAIN}.mo"
+    )
     return Translations(fp=io.BytesIO(path.read_bytes()), domain=DOMAIN)
 
 
@@ -122,7 +130,9 @@ def review_status(catalog: str | None) -> str | None:
 
     if catalog is None:
         return None
-    path = resources.files("letsconnect_cli").joinpath("locale", catalog, "LC_MESSAGES", f"{DOMAIN}.po")
+    path = resources.files("letsconnect_cli").joinpath(
+        "locale", catalog, "LC_MESSAGES", f"{DOMAIN}.po"
+    )
     with path.open("rb") as handle:
         entries = [m for m in read_po(handle) if m.id]
     pending = any(REVIEW_PENDING in m.user_comments for m in entries)
@@ -150,10 +160,12 @@ def format_time(moment: datetime, language: Language, *, weekday: bool = False) 
 
 
 def format_time_range(start: datetime, end: datetime, language: Language) -> str:
-    """'06:00 – 08:00', with the locale's own range pattern ('6:00～8:00' in Japanese)."""
-    pattern = language.locale.interval_formats.get(None, "{0} – {1}")
-    return str(pattern).replace("{0}", format_time(start, language)).replace(
-        "{1}", format_time(end, language)
+    """'06:00 - 08:00' with the locale's own range pattern and dash (a wave dash in Japanese)."""
+    pattern = language.locale.interval_formats.get(None, "{0} \u2013 {1}")
+    return (
+        str(pattern)
+        .replace("{0}", format_time(start, language))
+        .replace("{1}", format_time(end, language))
     )
 
 
@@ -196,9 +208,11 @@ def language_name(tag: str, language: Language) -> str:
 
         return english_name(tag)
     names = language.locale.languages
-    for key in (f"{named.language}_{named.script}" if "-" in tag and named.script else None,
-                f"{named.language}_{named.territory}" if "-" in tag and named.territory else None,
-                named.language):
+    for key in (
+        f"{named.language}_{named.script}" if "-" in tag and named.script else None,
+        f"{named.language}_{named.territory}" if "-" in tag and named.territory else None,
+        named.language,
+    ):
         if key and key in names:
             return str(names[key])
     return str(named.get_display_name(language.locale) or tag)

@@ -29,7 +29,9 @@ def upcoming(clinics: list[Clinic], now: datetime) -> tuple[list[Clinic], list[C
     and the proposed ones (no date yet, by title)."""
     dated = [c for c in clinics if c.start is not None and c.end is not None and c.end > now]
     proposed = [c for c in clinics if c.status is Status.PROPOSED and c.start is None]
-    return sorted(dated, key=lambda c: c.sort_key()), sorted(proposed, key=lambda c: c.title.casefold())
+    return sorted(dated, key=lambda c: c.sort_key()), sorted(
+        proposed, key=lambda c: c.title.casefold()
+    )
 
 
 def index_context(

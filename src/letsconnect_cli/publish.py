@@ -35,7 +35,9 @@ Action = Literal["create", "update", "nochange"]
 # --- page titles --------------------------------------------------------------------------------
 
 
-def page_title(pattern: str, *, clinic_id: str, start: datetime | None, lang: str, main_lang: str) -> str:
+def page_title(
+    pattern: str, *, clinic_id: str, start: datetime | None, lang: str, main_lang: str
+) -> str:
     """The page of a clinic from `[wiki] page_title`; other languages go to /<lang> subpages
     (Meta-Wiki's convention) unless the pattern places {lang} itself."""
     values = {
@@ -83,7 +85,8 @@ def split_marked(text: str, title: str) -> Split | None:
     start, end = text.find(MARK_BEGIN), text.find(MARK_END)
     if begins != 1 or ends != 1 or end < start:
         raise RemoteError(
-            f"{title}: the markers {MARK_BEGIN} and {MARK_END} must appear once each, in that order "
+            f"{title}: the markers {MARK_BEGIN} and {MARK_END} must appear once each, in that "
+            "order "
             f"(found {begins} and {ends})",
             hint="Fix the markers on the wiki; lc writes only between them.",
         )
@@ -144,10 +147,17 @@ class PublishState:
                     mode="section" if item.get("mode") == "section" else "page",
                 )
                 self.records[(record.wiki, record.title)] = record
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
+        except (
+            OSError,
+            UnicodeDecodeError,
+            tomllib.TOMLDecodeError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ) as error:
             raise InputUnreadable(
                 f"{self.path} is not a publish record lc can read: {error}",
-                hint="Restore it from git (git checkout -- the file); lc writes it, people should not.",
+                hint="Restore it from git (git checkout -- the file); lc writes it, not people.",
             ) from None
 
     def get(self, wiki: str, title: str) -> Record | None:
@@ -158,8 +168,8 @@ class PublishState:
 
         self.records[(record.wiki, record.title)] = record
         lines = [
-            "# Written by `lc publish`: the revision lc published last of each wiki page, and a hash of",
-            "# the text it owns there, so that it never overwrites someone else's edit.",
+            "# Written by `lc publish`: the revision lc published last of each wiki page, and a",
+            "# hash of the text it owns there, so that it never overwrites someone else's edit.",
             "# Commit this file with the clinics; do not edit it by hand.",
         ]
         for key in sorted(self.records):
@@ -171,7 +181,10 @@ class PublishState:
                 lines.append(f"revid = {item.revid}")
             if item.timestamp:
                 lines.append(f"timestamp = {tomltext.string(item.timestamp)}")
-            lines += [f"sha1 = {tomltext.string(item.sha1)}", f"mode = {tomltext.string(item.mode)}"]
+            lines += [
+                f"sha1 = {tomltext.string(item.sha1)}",
+                f"mode = {tomltext.string(item.mode)}",
+            ]
         write_text_atomic(self.path, "\n".join(lines) + "\n", force=True)
 
 
@@ -190,7 +203,11 @@ class Plan:
     def diff(self) -> str:
         old = _normal(self.page.text).splitlines(keepends=True) if self.page.exists else []
         new = _normal(self.new_text).splitlines(keepends=True)
-        label = f"{self.page.title} (revision {self.page.revid})" if self.page.exists else f"{self.page.title} (new page)"
+        label = (
+            f"{self.page.title} (revision {self.page.revid})"
+            if self.page.exists
+            else f"{self.page.title} (new page)"
+        )
         lines = difflib.unified_diff(old, new, fromfile=label, tofile=f"{self.page.title} (lc)")
         return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
@@ -251,7 +268,9 @@ def plan(
 def record_for(wiki: str, page: Page, *, what: str, lang: str) -> Record:
     """The record of a page as lc just saved it (read back: what MediaWiki stored)."""
     mode, owned = owned_part(page.text, page.title)
-    return Record(wiki, page.title, what, lang, page.revid, page.timestamp, fingerprint(owned), mode)
+    return Record(
+        wiki, page.title, what, lang, page.revid, page.timestamp, fingerprint(owned), mode
+    )
 
 
 def diff_link(api_url: str, old: int | None, new: int | None) -> str | None:

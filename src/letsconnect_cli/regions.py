@@ -222,8 +222,11 @@ def main_city_zones(regions: list[Region]) -> tuple[str, ...]:
     return tuple(zones)
 
 
-def main_city_times(regions: list[Region], start_utc: datetime, end_utc: datetime) -> list[LocalTime]:
-    """A session's time in the regions' main cities ("14:00 Manila · 13:00 Jakarta ..."), in order."""
+def main_city_times(
+    regions: list[Region], start_utc: datetime, end_utc: datetime
+) -> list[LocalTime]:
+    """A session's time in the regions' main cities ("14:00 Manila · 13:00 Jakarta ..."), in order,
+    for announcements and invites."""
     from letsconnect_cli.timezones import local_time
 
     times = []

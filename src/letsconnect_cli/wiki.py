@@ -1,4 +1,4 @@
-"""A small MediaWiki Action API client (httpx): bot-password login, reading a page, editing it safely.
+"""A small MediaWiki Action API client (httpx): bot-password login, reading a page, editing it.
 
 Follows the API etiquette of Wikimedia wikis: a User-Agent naming lc and a contact, `maxlag=5` on
 every request, `assert=user` on edits, the CSRF token last in the POST body, timeouts, and a bounded
@@ -65,7 +65,9 @@ class EditResult:
 
 def user_agent(contact: str) -> str:
     """The User-Agent Wikimedia's policy asks for: client/version (contact) library/version."""
-    return f"lc/{__version__} (Let's Connect operations toolkit; {contact}) httpx/{httpx.__version__}"
+    return (
+        f"lc/{__version__} (Let's Connect operations toolkit; {contact}) httpx/{httpx.__version__}"
+    )
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -130,7 +132,7 @@ class MediaWiki:
             wait = min(2.0**attempt, 30.0)
             try:
                 if method == "GET":
-                    response = self._client.get(self.api_url, params=pairs)
+                    response = self._client.get(self.api_url, params=tuple(pairs))
                 else:  # the body keeps the order given: the token stays last
                     response = self._client.post(
                         self.api_url,
@@ -158,10 +160,12 @@ class MediaWiki:
                 self._sleep(wait)
         raise WikiError(
             f"{self.api_url}: {failure} (gave up after {attempt + 1} attempts)",
-            hint="Check the address ([wiki] api_url or --api-url) and your connection, or try later.",
+            hint="Check the address ([wiki] api_url or --api-url) and the network, or try later.",
         )
 
-    def _read(self, response: httpx.Response, wait: float) -> tuple[dict[str, Any] | None, str, float]:
+    def _read(
+        self, response: httpx.Response, wait: float
+    ) -> tuple[dict[str, Any] | None, str, float]:
         """The JSON of a response, or (None, why, how long to wait) for a retry; raises the rest."""
         status = response.status_code
         if status in _RETRY_STATUSES:
@@ -244,7 +248,9 @@ class MediaWiki:
             return Page(str(page.get("title", title)), False, "", None, None, read_at)
         revision = page["revisions"][0]
         text = revision.get("slots", {}).get("main", {}).get("content", "")
-        return Page(str(page["title"]), True, text, int(revision["revid"]), revision["timestamp"], read_at)
+        return Page(
+            str(page["title"]), True, text, int(revision["revid"]), revision["timestamp"], read_at
+        )
 
     def csrf_token(self) -> str:
         if self._csrf is None:
@@ -257,7 +263,11 @@ class MediaWiki:
         params = [("action", "edit"), ("title", base.title), ("text", text), ("summary", summary)]
         params += [("assert", "user"), ("starttimestamp", base.read_at)]
         if base.exists:
-            params += [("nocreate", "1"), ("baserevid", str(base.revid)), ("basetimestamp", str(base.timestamp))]
+            params += [
+                ("nocreate", "1"),
+                ("baserevid", str(base.revid)),
+                ("basetimestamp", str(base.timestamp)),
+            ]
         else:
             params += [("createonly", "1")]
         for attempt in range(2):

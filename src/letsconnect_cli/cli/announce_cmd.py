@@ -32,13 +32,22 @@ class Format(StrEnum):
 
 def announce(
     ctx: typer.Context,
-    clinic_id: Annotated[str, typer.Argument(help="The clinic's id (its file name without .toml).")],
+    clinic_id: Annotated[
+        str, typer.Argument(help="The clinic's id (its file name without .toml).")
+    ],
     output_format: Annotated[
-        Format, typer.Option("--format", "-F", help="wikitext (Meta-Wiki), markdown, text (chat), html, email.")
+        Format,
+        typer.Option(
+            "--format", "-F", help="wikitext (Meta-Wiki), markdown, text (chat), html, email."
+        ),
     ] = Format.WIKITEXT,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", "-l", help="Language, a BCP 47 tag (ja, zh-Hant, fil) [default: the clinic's]."),
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Language, a BCP 47 tag (ja, zh-Hant, fil) [default: the clinic's].",
+        ),
     ] = None,
     all_langs: Annotated[
         bool,
@@ -51,14 +60,20 @@ def announce(
     region: RegionsOption = None,
     template: Annotated[
         Path | None,
-        typer.Option("--template", help="Render this Jinja2 template file instead of the format's own."),
+        typer.Option(
+            "--template", help="Render this Jinja2 template file instead of the format's own."
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file (a folder with --all-langs).")
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (a folder with --all-langs)."),
     ] = None,
     to: Annotated[
         list[str] | None,
-        typer.Option("--to", help="Email: a To address, e.g. a mailing list; repeatable [default: [announce] to]."),
+        typer.Option(
+            "--to",
+            help="Email: a To address, e.g. a mailing list; repeatable [default: [announce] to].",
+        ),
     ] = None,
     force: ForceOption = False,
     json_output: JsonOption = False,
@@ -68,10 +83,11 @@ def announce(
 
     Templates: the packaged ones, overridden by name from templates/announce/<format>.j2 beside
     the clinics folder ([announce] templates_dir). All run in Jinja2's sandbox; a template error
-    names the template and line (exit 3). Writes with -o are atomic and never overwrite without --force.
+    names the template and line (exit 3). Writes with -o are atomic and never overwrite without
+    --force.
     """
     from letsconnect_cli.announce import EXTENSIONS
-    from letsconnect_cli.cli.output import message, print_json
+    from letsconnect_cli.cli.output import print_json, say
     from letsconnect_cli.clinics import find_clinic, write_text_atomic
     from letsconnect_cli.errors import FileExistsRefusal, UsageError
 
@@ -92,7 +108,9 @@ def announce(
         "to": to if to is not None else config.announce.to,
         "now": _now(),
     }
-    results = [_announce(clinic, output_format.value, language, render_options) for language in languages]
+    results = [
+        _announce(clinic, output_format.value, language, render_options) for language in languages
+    ]
     err = context.err()
     for item in results:
         _note_language(context, item)
@@ -101,7 +119,7 @@ def announce(
         item = results[0]
         if output is not None:
             write_text_atomic(output, item.text, force=force)
-            message(err, f"wrote {output}")
+            say(err, f"wrote {output}")
         if json_output:
             print_json(_as_json(item, output))
         elif output is None:
@@ -110,8 +128,14 @@ def announce(
 
     folder = output or Path("announcements")
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder", hint="--all-langs writes one file per language into -o FOLDER.")
-    paths = [folder / f"{clinic.id}.{item.language.tag}.{EXTENSIONS[output_format.value]}" for item in results]
+        raise UsageError(
+            f"{folder} is not a folder",
+            hint="--all-langs writes one file per language into -o FOLDER.",
+        )
+    paths = [
+        folder / f"{clinic.id}.{item.language.tag}.{EXTENSIONS[output_format.value]}"
+        for item in results
+    ]
     existing = [p for p in paths if p.exists()]
     if existing and not force:
         raise FileExistsRefusal(
@@ -120,18 +144,23 @@ def announce(
         )
     for item, path in zip(results, paths, strict=True):
         write_text_atomic(path, item.text, force=force)
-        message(err, f"wrote {path}")
+        say(err, f"wrote {path}")
     if json_output:
         print_json(
             {
                 "clinic": clinic.id,
                 "format": output_format.value,
-                "files": [_as_json(item, path, text=False) for item, path in zip(results, paths, strict=True)],
+                "files": [
+                    _as_json(item, path, text=False)
+                    for item, path in zip(results, paths, strict=True)
+                ],
             }
         )
 
 
-def _announce(clinic: Clinic, output_format: str, language: Language, options: dict[str, Any]) -> Announcement:
+def _announce(
+    clinic: Clinic, output_format: str, language: Language, options: dict[str, Any]
+) -> Announcement:
     from letsconnect_cli.announce import announce as render_announcement
 
     return render_announcement(clinic, output_format, language, **options)
@@ -151,13 +180,20 @@ def _languages(clinic: Clinic, lang: str | None, all_langs: bool) -> list[Langua
     return list(languages.values())
 
 
-def _regions(clinic: Clinic, codes: list[str] | None, config: Config, context: AppContext) -> list[Region]:
-    from letsconnect_cli.cli.output import warning
+def _regions(
+    clinic: Clinic, codes: list[str] | None, config: Config, context: AppContext
+) -> list[Region]:
+    from letsconnect_cli.cli.output import say
     from letsconnect_cli.regions import region
 
     chosen = codes or clinic.regions or ([config.default_region] if config.default_region else [])
     if not chosen:
-        warning(context.err(), f"{clinic.id} names no region and none is given: times in UTC only (--region ESEAP)")
+        say(
+            context.err(),
+            f"warning: {clinic.id} names no region and none is given: times in UTC only "
+            "(--region ESEAP)",
+            style="yellow",
+        )
     return [region(code, main_cities=config.main_cities()) for code in chosen]
 
 
@@ -168,7 +204,7 @@ def _organiser(config: Config) -> Organiser:
 
 
 def _now() -> datetime:
-    """The Date of email announcements: SOURCE_DATE_EPOCH when set (reproducible output), else now."""
+    """The Date of email announcements: SOURCE_DATE_EPOCH when set (reproducible), else now."""
     import os
     from datetime import UTC, datetime
 
@@ -180,21 +216,25 @@ def _now() -> datetime:
     try:
         return datetime.fromtimestamp(int(value), UTC)
     except (ValueError, OverflowError, OSError):
-        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970") from None
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970"
+        ) from None
 
 
 def _note_language(context: AppContext, item: Announcement) -> None:
-    from letsconnect_cli.cli.output import message, warning
+    from letsconnect_cli.cli.output import say
 
     language = item.language
     if not language.has_labels:
-        warning(
+        say(
             context.err(),
-            f"lc has no labels in {language.tag!r} yet: labels in English, dates and names in "
+            f"warning: lc has no labels in {language.tag!r} yet: labels in English, dates and "
+            "names in "
             f"{language.tag} (catalogs: see the README, Translations)",
+            style="yellow",
         )
     elif item.review_status not in (None, "reviewed"):
-        message(context.err(), f"note: the {language.tag} labels are {item.review_status}")
+        say(context.err(), f"note: the {language.tag} labels are {item.review_status}")
 
 
 def _as_json(item: Announcement, path: Path | None, *, text: bool = True) -> dict[str, Any]:

@@ -21,25 +21,37 @@ def publish(
         str | None, typer.Argument(help="The clinic to publish (its id); omit with --index.")
     ] = None,
     index: Annotated[
-        bool, typer.Option("--index", help="Publish the calendar page: the upcoming clinics as a table.")
+        bool,
+        typer.Option("--index", help="Publish the calendar page: the upcoming clinics as a table."),
     ] = False,
     page: Annotated[
         str | None,
-        typer.Option("--page", help="The page title [default: [wiki] page_title, or index_page with --index]."),
+        typer.Option(
+            "--page",
+            help="The page title [default: [wiki] page_title, or index_page with --index].",
+        ),
     ] = None,
     api_url: Annotated[
-        str | None, typer.Option("--api-url", help="The wiki's api.php [default: [wiki] api_url, Meta-Wiki].")
+        str | None,
+        typer.Option("--api-url", help="The wiki's api.php [default: [wiki] api_url, Meta-Wiki]."),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", "-l", help="Language of the page [default: the clinic's; en for --index]."),
+        typer.Option(
+            "--lang", "-l", help="Language of the page [default: the clinic's; en for --index]."
+        ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show the diff against the page as it is; change nothing.")
+        bool,
+        typer.Option(
+            "--dry-run", "-n", help="Show the diff against the page as it is; change nothing."
+        ),
     ] = False,
     force: Annotated[
         bool,
-        typer.Option("--force", "-f", help="Publish even over someone else's edit of lc's text (it is lost)."),
+        typer.Option(
+            "--force", "-f", help="Publish even over someone else's edit of lc's text (it is lost)."
+        ),
     ] = False,
     summary: Annotated[str | None, typer.Option("--summary", help="The edit summary.")] = None,
     section: Annotated[
@@ -52,20 +64,24 @@ def publish(
     ] = False,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="With --index: list clinics not over at this UTC date-time [default: now]."),
+        typer.Option(
+            "--as-of",
+            help="With --index: list clinics not over at this UTC date-time [default: now].",
+        ),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Publish to a MediaWiki wiki (Meta-Wiki by default) with a bot password, never overwriting
-    someone else's edit: lc refuses (exit 5) when the text it published was edited since, unless --force.
+    someone else's edit: lc refuses (exit 5) when the text it published was edited since, unless
+    --force.
 
     Credentials: LC_WIKI_USERNAME (Name@App of Special:BotPasswords) and LC_WIKI_PASSWORD, or
     [wiki] username and password_file; never a flag, never printed.
     """
-    from letsconnect_cli.cli.output import print_json
+    from letsconnect_cli.cli.output import print_json, say
     from letsconnect_cli.errors import RemoteError, UsageError
     from letsconnect_cli.models import check_url
-    from letsconnect_cli.publish import PublishState, STATE_FILE, diff_link, plan, record_for
+    from letsconnect_cli.publish import STATE_FILE, PublishState, diff_link, plan, record_for
     from letsconnect_cli.wiki import MediaWiki
 
     context = app_context(ctx)
@@ -88,7 +104,10 @@ def publish(
     state = PublishState(context.clinics_dir / STATE_FILE)
 
     with MediaWiki(
-        api, contact=config.organiser.email, timeout=config.wiki.timeout, max_retries=config.wiki.max_retries
+        api,
+        contact=config.organiser.email,
+        timeout=config.wiki.timeout,
+        max_retries=config.wiki.max_retries,
     ) as wiki:
         if credentials is not None:
             wiki.login(credentials)
@@ -111,7 +130,7 @@ def publish(
             raise RemoteError(f"refused, nothing changed: {decision.refusal}", hint=decision.hint)
         revid = current.revid
         if decision.action == "nochange":
-            _say(context, f"no change: {current.title} already says this (revision {revid})")
+            say(context.err(), f"no change: {current.title} already says this (revision {revid})")
             if record is None or record.revid != revid:
                 state.put(record_for(api, current, what=what, lang=tag))
         else:
@@ -125,14 +144,23 @@ def publish(
             state.put(record_for(api, saved, what=what, lang=tag))
             revid = result.revid if result.revid is not None else saved.revid
             verb = "created" if decision.action == "create" else "updated"
-            _say(context, f"{verb} {current.title}: revision {revid} ({_page_url(api, current.title, revid)})")
-            _say(context, f"recorded in {state.path} (commit it with the clinics)")
+            say(
+                context.err(),
+                f"{verb} {current.title}: revision {revid} "
+                f"({_page_url(api, current.title, revid)})",
+            )
+            say(context.err(), f"recorded in {state.path} (commit it with the clinics)")
     if json_output:
         print_json(_as_json(decision, api, revid))
 
 
 def _content(
-    context: AppContext, clinic_id: str | None, index: bool, page: str | None, lang: str | None, as_of: str | None
+    context: AppContext,
+    clinic_id: str | None,
+    index: bool,
+    page: str | None,
+    lang: str | None,
+    as_of: str | None,
 ) -> tuple[str, str, str, str]:
     """(page title, the text lc owns there, what it is, language tag)."""
     from letsconnect_cli.announce import announce
@@ -153,7 +181,9 @@ def _content(
             clinics,
             language,
             now=_as_of(as_of),
-            page_of=lambda c: page_title(pattern, clinic_id=c.id, start=c.start, lang=c.language, main_lang=c.language),
+            page_of=lambda c: page_title(
+                pattern, clinic_id=c.id, start=c.start, lang=c.language, main_lang=c.language
+            ),
             user_dir=user_dir,
         )
         return check_title(page or config.wiki.index_page), text, "index", language.tag
@@ -161,7 +191,9 @@ def _content(
     clinic = find_clinic(context.clinics_dir, clinic_id)
     language = resolve_language(lang or clinic.language)
     main = resolve_language(clinic.language).tag
-    title = page or page_title(pattern, clinic_id=clinic.id, start=clinic.start, lang=language.tag, main_lang=main)
+    title = page or page_title(
+        pattern, clinic_id=clinic.id, start=clinic.start, lang=language.tag, main_lang=main
+    )
     item = announce(
         clinic,
         "wikitext",
@@ -183,7 +215,9 @@ def _as_of(value: str | None) -> Any:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"--as-of {value!r} is not a date or date-time, e.g. 2023-03-20 or 2023-03-20T06:00Z") from None
+        raise UsageError(
+            f"--as-of {value!r} is not a date or date-time, e.g. 2023-03-20 or 2023-03-20T06:00Z"
+        ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -192,7 +226,7 @@ def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
     import os
     import stat
 
-    from letsconnect_cli.cli.output import warning
+    from letsconnect_cli.cli.output import say
     from letsconnect_cli.errors import InputUnreadable, UsageError
     from letsconnect_cli.wiki import Credentials
 
@@ -205,9 +239,15 @@ def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
             password = path.read_text(encoding="utf-8").strip("\r\n") or None
             mode = path.stat().st_mode
         except OSError as error:
-            raise InputUnreadable(f"cannot read [wiki] password_file {path}: {error.strerror or error}") from None
+            raise InputUnreadable(
+                f"cannot read [wiki] password_file {path}: {error.strerror or error}"
+            ) from None
         if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-            warning(context.err(), f"{path} can be read by other users: chmod 600 it")
+            say(
+                context.err(),
+                f"warning: {path} can be read by other users: chmod 600 it",
+                style="yellow",
+            )
         if password is None:
             raise UsageError(f"[wiki] password_file {path} is empty")
     if username and password:
@@ -217,14 +257,15 @@ def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
     missing = "LC_WIKI_USERNAME" if not username else "LC_WIKI_PASSWORD (or [wiki] password_file)"
     raise UsageError(
         f"lc publish needs a bot password: {missing} is not set",
-        hint="Create one at Special:BotPasswords (grants: Edit existing pages; Create, edit, and move "
-        "pages), then export LC_WIKI_USERNAME=Name@App and LC_WIKI_PASSWORD, or name a file holding "
+        hint="Create one at Special:BotPasswords (grants: Edit existing pages; Create, edit, and "
+        "move pages), then export LC_WIKI_USERNAME=Name@App and LC_WIKI_PASSWORD, or name a file "
+        "holding "
         "the password in [wiki] password_file. Passwords are never given as flags.",
     )
 
 
 def _show_dry_run(context: AppContext, decision: Plan, api: str, json_output: bool) -> None:
-    from letsconnect_cli.cli.output import print_json
+    from letsconnect_cli.cli.output import print_json, say
 
     if json_output:
         print_json(_as_json(decision, api, decision.page.revid))
@@ -234,13 +275,13 @@ def _show_dry_run(context: AppContext, decision: Plan, api: str, json_output: bo
         import sys
 
         sys.stdout.write(diff)
-    what = {"create": "would create", "update": "would update", "nochange": "no change to"}[decision.action]
-    _say(context, f"dry run: {what} {decision.page.title} ({decision.mode} mode); nothing changed")
-
-
-def _say(context: AppContext, text: str) -> None:
-    """A message on stderr, not wrapped (titles and links stay whole for copying)."""
-    context.err().print(text, markup=False, highlight=False, soft_wrap=True)
+    what = {"create": "would create", "update": "would update", "nochange": "no change to"}[
+        decision.action
+    ]
+    say(
+        context.err(),
+        f"dry run: {what} {decision.page.title} ({decision.mode} mode); nothing changed",
+    )
 
 
 def _page_url(api: str, title: str, revid: int | None) -> str:
