@@ -334,3 +334,15 @@ def test_unreachable_wiki_fails_with_exit_5(runner, project, monkeypatch):
     )
     assert result.exit_code == 5
     assert "cannot reach the wiki" in result.stderr and "secret-123" not in result.stderr
+
+
+def test_missing_mediawiki_skips_locally_and_fails_in_ci(monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("LC_REQUIRE_SERVERS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="php missing.*apt-get install"):
+        require_mediawiki()
+    monkeypatch.setenv("LC_REQUIRE_SERVERS", "1")
+    with pytest.raises(pytest.fail.Exception, match="LC_REQUIRE_SERVERS=1 makes this a failure"):
+        require_mediawiki()
