@@ -341,7 +341,7 @@ def test_missing_mediawiki_skips_locally_and_fails_in_ci(monkeypatch):
 
     monkeypatch.setattr(shutil, "which", lambda name: None)
     monkeypatch.delenv("LC_REQUIRE_SERVERS", raising=False)
-    with pytest.raises(pytest.skip.Exception, match="php missing.*apt-get install"):
+    with pytest.raises(pytest.skip.Exception, match=r"php missing.*apt-get install"):
         require_mediawiki()
     monkeypatch.setenv("LC_REQUIRE_SERVERS", "1")
     with pytest.raises(pytest.fail.Exception, match="LC_REQUIRE_SERVERS=1 makes this a failure"):
