@@ -64,7 +64,9 @@ class AnnounceSettings(_Section):
     @classmethod
     def _split(cls, value: Any) -> Any:
         """LC_ANNOUNCE_TO holds addresses separated by commas."""
-        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
 
 META_WIKI_API = "https://meta.wikimedia.org/w/api.php"
@@ -74,12 +76,12 @@ class WikiSettings(_Section):
     """`lc publish`: the wiki, its page titles, the bot account. The password is never here."""
 
     api_url: str = META_WIKI_API
-    # Placeholders: {id} (the clinic id), {date} (its UTC date), {year}, {lang} (the page's language).
+    # Placeholders: {id} (the clinic id), {date} (its UTC date), {year}, {lang} (page language).
     page_title: str = "Grants:Knowledge Sharing/Connect/Learning Clinics/{id}"
     index_page: str = "Grants:Knowledge Sharing/Connect/Learning Clinics"
     username: OptionalText = None  # a bot password's login name, Name@App (or LC_WIKI_USERNAME)
     password_file: Path | None = None  # a file holding the bot password alone (or LC_WIKI_PASSWORD)
-    marked_section: bool = False  # create pages with lc's text between <!-- lc:begin/end --> markers
+    marked_section: bool = False  # new pages get lc's text between <!-- lc:begin/end --> markers
     timeout: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=4, ge=0, le=10)
 
