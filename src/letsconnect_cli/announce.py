@@ -145,14 +145,6 @@ def clinic_context(
         )
     main_language = language_name(clinic.language, language)
     interpretation = [language_name(tag, language) for tag in clinic.interpretation]
-    if interpretation:
-        # Translators: "English, with interpretation into Japanese and Chinese".
-        languages_line = gettext("%(language)s, with interpretation into %(languages)s") % {
-            "language": main_language,
-            "languages": format_list(interpretation, language),
-        }
-    else:
-        languages_line = main_language
     contact = clinic.contact or organiser.email
     timestamp = int(start.timestamp())
     return {
@@ -167,7 +159,7 @@ def clinic_context(
             "platform": clinic.platform,
             "language": main_language,
             "interpretation": interpretation,
-            "languages_line": languages_line,
+            "languages_line": languages_line(clinic, language),
             "sharers": sharers,
             "registration_url": clinic.registration_url,
             "contact": contact,
@@ -195,6 +187,19 @@ def clinic_context(
         "lang": language.tag,
         "dir": language.direction,
     }
+
+
+def languages_line(clinic: Clinic, language: Language) -> str:
+    """The session's language and its interpretation, named in `language`."""
+    main = language_name(clinic.language, language)
+    others = [language_name(tag, language) for tag in clinic.interpretation]
+    if not others:
+        return main
+    # Translators: "English, with interpretation into Japanese and Chinese".
+    pattern = translations(language.catalog).gettext(
+        "%(language)s, with interpretation into %(languages)s"
+    )
+    return pattern % {"language": main, "languages": format_list(others, language)}
 
 
 # --- templates ----------------------------------------------------------------------------------

@@ -7,15 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from letsconnect_cli.announce import environment, load_template, render
-from letsconnect_cli.i18n import (
-    Language,
-    format_date,
-    format_list,
-    format_time_range,
-    language_name,
-    translations,
-)
+from letsconnect_cli.announce import environment, languages_line, load_template, render
+from letsconnect_cli.i18n import Language, format_date, format_time_range
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
@@ -37,19 +30,10 @@ def upcoming(clinics: list[Clinic], now: datetime) -> tuple[list[Clinic], list[C
 def index_context(
     clinics: list[Clinic], language: Language, now: datetime, page_of: Callable[[Clinic], str]
 ) -> dict[str, Any]:
-    gettext = translations(language.catalog).gettext
     coming, proposed = upcoming(clinics, now)
     rows = []
     for clinic in coming:
         assert clinic.start is not None and clinic.end is not None  # upcoming() keeps dated ones
-        main = language_name(clinic.language, language)
-        others = [language_name(tag, language) for tag in clinic.interpretation]
-        languages_line = (
-            gettext("%(language)s, with interpretation into %(languages)s")
-            % {"language": main, "languages": format_list(others, language)}
-            if others
-            else main
-        )
         rows.append(
             {
                 "id": clinic.id,
@@ -59,7 +43,7 @@ def index_context(
                 "date": format_date(clinic.start, language),
                 "time_utc": format_time_range(clinic.start, clinic.end, language),
                 "sharers": [s.name for s in clinic.sharers],
-                "languages_line": languages_line,
+                "languages_line": languages_line(clinic, language),
                 "registration_url": clinic.registration_url,
                 "cancelled": clinic.status is Status.CANCELLED,
             }

@@ -87,6 +87,7 @@ def announce(
     --force.
     """
     from letsconnect_cli.announce import EXTENSIONS
+    from letsconnect_cli.announce import announce as render_announcement
     from letsconnect_cli.cli.output import print_json, say
     from letsconnect_cli.clinics import find_clinic, write_text_atomic
     from letsconnect_cli.errors import FileExistsRefusal, UsageError
@@ -99,17 +100,18 @@ def announce(
         raise UsageError("--to is for --format email")
     clinic = find_clinic(context.clinics_dir, clinic_id)
     languages = _languages(clinic, lang, all_langs)
-    regions = _regions(clinic, region, config, context)
+    regions = regions_for(clinic, region, config, context)
     render_options: dict[str, Any] = {
         "regions": regions,
-        "organiser": _organiser(config),
+        "organiser": organiser_of(config),
         "user_dir": config.announce.templates_dir or context.clinics_dir.parent / "templates",
         "template_file": template,
         "to": to if to is not None else config.announce.to,
         "now": _now(),
     }
     results = [
-        _announce(clinic, output_format.value, language, render_options) for language in languages
+        render_announcement(clinic, output_format.value, language, **render_options)
+        for language in languages
     ]
     err = context.err()
     for item in results:
@@ -158,14 +160,6 @@ def announce(
         )
 
 
-def _announce(
-    clinic: Clinic, output_format: str, language: Language, options: dict[str, Any]
-) -> Announcement:
-    from letsconnect_cli.announce import announce as render_announcement
-
-    return render_announcement(clinic, output_format, language, **options)
-
-
 def _languages(clinic: Clinic, lang: str | None, all_langs: bool) -> list[Language]:
     from letsconnect_cli.i18n import resolve_language, written_forms
 
@@ -180,7 +174,7 @@ def _languages(clinic: Clinic, lang: str | None, all_langs: bool) -> list[Langua
     return list(languages.values())
 
 
-def _regions(
+def regions_for(
     clinic: Clinic, codes: list[str] | None, config: Config, context: AppContext
 ) -> list[Region]:
     from letsconnect_cli.cli.output import say
@@ -197,7 +191,7 @@ def _regions(
     return [region(code, main_cities=config.main_cities()) for code in chosen]
 
 
-def _organiser(config: Config) -> Organiser:
+def organiser_of(config: Config) -> Organiser:
     from letsconnect_cli.announce import Organiser
 
     return Organiser(name=config.organiser.name, email=config.organiser.email)

@@ -50,7 +50,9 @@ def publish(
     force: Annotated[
         bool,
         typer.Option(
-            "--force", "-f", help="Publish even over someone else's edit of lc's text (it is lost)."
+            "--force",
+            "-f",
+            help="Publish even over someone else's edit of lc's text (it stays in the page history).",
         ),
     ] = False,
     summary: Annotated[str | None, typer.Option("--summary", help="The edit summary.")] = None,
@@ -164,7 +166,7 @@ def _content(
 ) -> tuple[str, str, str, str]:
     """(page title, the text lc owns there, what it is, language tag)."""
     from letsconnect_cli.announce import announce
-    from letsconnect_cli.cli.announce_cmd import _organiser, _regions
+    from letsconnect_cli.cli.announce_cmd import organiser_of, regions_for
     from letsconnect_cli.clinics import find_clinic, load_clinics
     from letsconnect_cli.i18n import resolve_language
     from letsconnect_cli.publish import check_title, page_title
@@ -190,6 +192,10 @@ def _content(
     assert clinic_id is not None
     clinic = find_clinic(context.clinics_dir, clinic_id)
     language = resolve_language(lang or clinic.language)
+    if not language.has_labels:
+        from letsconnect_cli.cli.output import say
+
+        say(context.err(), f"warning: lc has no labels in {language.tag!r}: they stay English")
     main = resolve_language(clinic.language).tag
     title = page or page_title(
         pattern, clinic_id=clinic.id, start=clinic.start, lang=language.tag, main_lang=main
@@ -198,8 +204,8 @@ def _content(
         clinic,
         "wikitext",
         language,
-        regions=_regions(clinic, None, config, context),
-        organiser=_organiser(config),
+        regions=regions_for(clinic, None, config, context),
+        organiser=organiser_of(config),
         user_dir=user_dir,
     )
     return check_title(title), item.text, clinic.id, language.tag
