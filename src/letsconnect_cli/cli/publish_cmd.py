@@ -52,7 +52,7 @@ def publish(
         typer.Option(
             "--force",
             "-f",
-            help="Publish even over someone else's edit of lc's text (it stays in the page history).",
+            help="Publish even over someone else's edit of lc's text (kept in the page history).",
         ),
     ] = False,
     summary: Annotated[str | None, typer.Option("--summary", help="The edit summary.")] = None,
