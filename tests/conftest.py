@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,21 @@ from letsconnect_cli.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED_CLINICS = ROOT / "clinics"
+POSIX_LOCALE_VARIABLES = {
+    "LC_ALL",
+    "LC_CTYPE",
+    "LC_COLLATE",
+    "LC_MESSAGES",
+    "LC_MONETARY",
+    "LC_NUMERIC",
+    "LC_TIME",
+    "LC_ADDRESS",
+    "LC_IDENTIFICATION",
+    "LC_MEASUREMENT",
+    "LC_NAME",
+    "LC_PAPER",
+    "LC_TELEPHONE",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -25,15 +41,11 @@ def predictable_environment(
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
-    for name in (
-        "LC_CLINICS_DIR",
-        "LC_DEFAULT_REGION",
-        "LC_TIMEZONE",
-        "LC_ORGANISER_NAME",
-        "LC_ORGANISER_EMAIL",
-        "LC_CONFIG",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        # Every LC_* setting of lc (LC_WIKI_PASSWORD, LC_ANNOUNCE_TO ...), not the POSIX locale ones.
+        if name.startswith("LC_") and name not in POSIX_LOCALE_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
 @pytest.fixture

@@ -79,6 +79,45 @@ class CalendarSettings(_Section):
         return duration
 
 
+class AnnounceSettings(_Section):
+    """`lc announce`: where a user's templates are, and whom email announcements go to."""
+
+    templates_dir: Path | None = None  # default: templates/ beside the clinics folder
+    to: list[str] = Field(default_factory=list)  # To: of email announcements (a mailing list)
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        """LC_ANNOUNCE_TO holds addresses separated by commas."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+META_WIKI_API = "https://meta.wikimedia.org/w/api.php"
+
+
+class WikiSettings(_Section):
+    """`lc publish`: the wiki, its page titles, the bot account. The password is never here."""
+
+    api_url: str = META_WIKI_API
+    # Placeholders: {id} (the clinic id), {date} (its UTC date), {year}, {lang} (page language).
+    page_title: str = "Grants:Knowledge Sharing/Connect/Learning Clinics/{id}"
+    index_page: str = "Grants:Knowledge Sharing/Connect/Learning Clinics"
+    username: OptionalText = None  # a bot password's login name, Name@App (or LC_WIKI_USERNAME)
+    password_file: Path | None = None  # a file holding the bot password alone (or LC_WIKI_PASSWORD)
+    marked_section: bool = False  # new pages get lc's text between <!-- lc:begin/end --> markers
+    timeout: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=4, ge=0, le=10)
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        from letsconnect_cli.models import check_url
+
+        return check_url(value)
+
+
 class Config(_Section):
     """Everything lc.toml can hold. Later commands add their sections here."""
 
@@ -88,6 +127,8 @@ class Config(_Section):
     organiser: Organiser = Field(default_factory=Organiser)
     regions: dict[str, RegionSettings] = Field(default_factory=dict)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    announce: AnnounceSettings = Field(default_factory=AnnounceSettings)
+    wiki: WikiSettings = Field(default_factory=WikiSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -143,9 +184,14 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
         raise ConfigError(f"{path}: TOML syntax error: {error}") from None
     if "clinics_dir" in data and isinstance(data["clinics_dir"], str):
         data["clinics_dir"] = _relative_to_cwd(path.parent / data["clinics_dir"])
-    calendar = data.get("calendar")
-    if isinstance(calendar, dict) and isinstance(calendar.get("out_dir"), str):
-        calendar["out_dir"] = _relative_to_cwd(path.parent / calendar["out_dir"])
+    for section, key in (
+        ("calendar", "out_dir"),
+        ("announce", "templates_dir"),
+        ("wiki", "password_file"),
+    ):
+        table = data.get(section)
+        if isinstance(table, dict) and isinstance(table.get(key), str):
+            table[key] = _relative_to_cwd(path.parent / Path(table[key]).expanduser())
     return data, tomltext.key_lines(text)
 
 

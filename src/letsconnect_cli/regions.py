@@ -30,7 +30,7 @@ from letsconnect_cli.vocab import (
 )
 
 if TYPE_CHECKING:
-    from letsconnect_cli.timezones import ZoneGroup
+    from letsconnect_cli.timezones import LocalTime, ZoneGroup
 
 # ISO 3166 has no code for Kosovo and so the tz database lists no zone for XK; Kosovo keeps
 # the time of Europe/Belgrade. This is the only country-to-zone fact lc adds to the tz database.
@@ -234,3 +234,29 @@ def zone_groups(regions: list[Region], at: datetime) -> list[ZoneGroup]:
         countries_of_zone=countries_of,
         at=at,
     )
+
+
+# --- times in the main cities (announcements, invites) ---------------------------------------
+
+
+def main_city_zones(regions: list[Region]) -> tuple[str, ...]:
+    """The main cities' zones of one or more regions, in their configured order, each once."""
+    zones: dict[str, None] = {}
+    for item in regions:
+        for zone in item.main_cities:
+            zones.setdefault(zone, None)
+    return tuple(zones)
+
+
+def main_city_times(
+    regions: list[Region], start_utc: datetime, end_utc: datetime
+) -> list[LocalTime]:
+    """A session's time in the regions' main cities ("14:00 Manila · 13:00 Jakarta ..."), in order,
+    for announcements and invites."""
+    from letsconnect_cli.timezones import local_time
+
+    times = []
+    for zone in main_city_zones(regions):
+        countries = tuple(c for item in regions for c in item.countries_of_zone(zone))
+        times.append(local_time(start_utc, end_utc, zone, countries=countries))
+    return times

@@ -121,6 +121,11 @@ def _register() -> None:
     app.command("regions")(regions_cmd.regions)
     app.command("invite")(invite_cmd.invite)
 
+    from letsconnect_cli.cli import announce_cmd, publish_cmd
+
+    app.command("announce")(announce_cmd.announce)
+    app.command("publish")(publish_cmd.publish)
+
 
 _register()
 

@@ -1,0 +1,255 @@
+"""`lc announce`: a clinic's announcement in a format and language, from templates."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from letsconnect_cli.cli.context import app_context
+from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from letsconnect_cli.announce import Announcement, Organiser
+    from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.config import Config
+    from letsconnect_cli.i18n import Language
+    from letsconnect_cli.models import Clinic
+    from letsconnect_cli.regions import Region
+
+
+class Format(StrEnum):
+    WIKITEXT = "wikitext"
+    MARKDOWN = "markdown"
+    TEXT = "text"
+    HTML = "html"
+    EMAIL = "email"
+
+
+def announce(
+    ctx: typer.Context,
+    clinic_id: Annotated[
+        str, typer.Argument(help="The clinic's id (its file name without .toml).")
+    ],
+    output_format: Annotated[
+        Format,
+        typer.Option(
+            "--format", "-F", help="wikitext (Meta-Wiki), markdown, text (chat), html, email."
+        ),
+    ] = Format.WIKITEXT,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            help="Language, a BCP 47 tag (ja, zh-Hant, fil) [default: the clinic's].",
+        ),
+    ] = None,
+    all_langs: Annotated[
+        bool,
+        typer.Option(
+            "--all-langs",
+            help="One file per language: the clinic's, then each interpretation language "
+            "(zh as zh-Hans and zh-Hant), into the -o folder [default: announcements/].",
+        ),
+    ] = False,
+    region: RegionsOption = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template", help="Render this Jinja2 template file instead of the format's own."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (a folder with --all-langs)."),
+    ] = None,
+    to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--to",
+            help="Email: a To address, e.g. a mailing list; repeatable [default: [announce] to].",
+        ),
+    ] = None,
+    force: ForceOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Write a clinic's announcement: title, sharers, date, time in UTC and the region's main
+    cities, duration, platform, languages, registration link and contact, in the reader's language.
+
+    Templates: the packaged ones, overridden by name from templates/announce/<format>.j2 beside
+    the clinics folder ([announce] templates_dir). All run in Jinja2's sandbox; a template error
+    names the template and line (exit 3). Writes with -o are atomic and never overwrite without
+    --force.
+    """
+    from letsconnect_cli.announce import EXTENSIONS
+    from letsconnect_cli.announce import announce as render_announcement
+    from letsconnect_cli.cli.output import print_json, say
+    from letsconnect_cli.clinics import find_clinic
+    from letsconnect_cli.errors import FileExistsRefusal, UsageError
+    from letsconnect_cli.files import write_text_atomic
+
+    context = app_context(ctx)
+    config = context.config
+    if all_langs and lang:
+        raise UsageError("--lang and --all-langs exclude each other; give one of them")
+    if to and output_format is not Format.EMAIL:
+        raise UsageError("--to is for --format email")
+    clinic = find_clinic(context.clinics_dir, clinic_id)
+    languages = _languages(clinic, lang, all_langs)
+    regions = regions_for(clinic, region, config, context)
+    render_options: dict[str, Any] = {
+        "regions": regions,
+        "organiser": organiser_of(config),
+        "user_dir": config.announce.templates_dir or context.clinics_dir.parent / "templates",
+        "template_file": template,
+        "to": to if to is not None else config.announce.to,
+        "now": _now(),
+    }
+    results = [
+        render_announcement(clinic, output_format.value, language, **render_options)
+        for language in languages
+    ]
+    err = context.err()
+    for item in results:
+        _note_language(context, item)
+
+    if not all_langs:
+        item = results[0]
+        if output is not None:
+            write_text_atomic(output, item.text, force=force)
+            say(err, f"wrote {output}")
+        if json_output:
+            print_json(_as_json(item, output))
+        elif output is None:
+            _write_stdout(item.text)
+        return
+
+    folder = output or Path("announcements")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(
+            f"{folder} is not a folder",
+            hint="--all-langs writes one file per language into -o FOLDER.",
+        )
+    paths = [
+        folder / f"{clinic.id}.{item.language.tag}.{EXTENSIONS[output_format.value]}"
+        for item in results
+    ]
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise FileExistsRefusal(
+            f"{len(existing)} of the files exist already: {', '.join(str(p) for p in existing)}",
+            hint="Give --force to overwrite them.",
+        )
+    for item, path in zip(results, paths, strict=True):
+        write_text_atomic(path, item.text, force=force)
+        say(err, f"wrote {path}")
+    if json_output:
+        print_json(
+            {
+                "clinic": clinic.id,
+                "format": output_format.value,
+                "files": [
+                    _as_json(item, path, text=False)
+                    for item, path in zip(results, paths, strict=True)
+                ],
+            }
+        )
+
+
+def _languages(clinic: Clinic, lang: str | None, all_langs: bool) -> list[Language]:
+    from letsconnect_cli.i18n import resolve_language, written_forms
+
+    if not all_langs:
+        return [resolve_language(lang or clinic.language)]
+    tags = [clinic.language, *clinic.interpretation]
+    languages: dict[str, Language] = {}
+    for tag in tags:
+        for form in written_forms(tag):
+            language = resolve_language(form)
+            languages.setdefault(language.tag, language)
+    return list(languages.values())
+
+
+def regions_for(
+    clinic: Clinic, codes: list[str] | None, config: Config, context: AppContext
+) -> list[Region]:
+    from letsconnect_cli.cli.output import say
+    from letsconnect_cli.regions import region
+
+    chosen = codes or clinic.regions or ([config.default_region] if config.default_region else [])
+    if not chosen:
+        say(
+            context.err(),
+            f"warning: {clinic.id} names no region and none is given: times in UTC only "
+            "(--region ESEAP)",
+            style="yellow",
+        )
+    return [region(code, main_cities=config.main_cities()) for code in chosen]
+
+
+def organiser_of(config: Config) -> Organiser:
+    from letsconnect_cli.announce import Organiser
+
+    return Organiser(name=config.organiser.name, email=config.organiser.email)
+
+
+def _now() -> datetime:
+    """The Date of email announcements: SOURCE_DATE_EPOCH when set (reproducible), else now."""
+    import os
+    from datetime import UTC, datetime
+
+    from letsconnect_cli.errors import UsageError
+
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970"
+        ) from None
+
+
+def _note_language(context: AppContext, item: Announcement) -> None:
+    from letsconnect_cli.cli.output import say
+
+    language = item.language
+    if not language.has_labels:
+        say(
+            context.err(),
+            f"warning: lc has no labels in {language.tag!r} yet: labels in English, dates and "
+            "names in "
+            f"{language.tag} (catalogs: see the README, Translations)",
+            style="yellow",
+        )
+    elif item.review_status not in (None, "reviewed"):
+        say(context.err(), f"note: the {language.tag} labels are {item.review_status}")
+
+
+def _as_json(item: Announcement, path: Path | None, *, text: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "clinic": item.clinic_id,
+        "format": item.output_format,
+        "lang": item.language.tag,
+        "template": item.template,
+        "review_status": item.review_status,
+        "path": str(path) if path is not None else None,
+    }
+    if item.subject is not None:
+        data["subject"] = item.subject
+    if text:
+        data["text"] = item.text
+    return data
+
+
+def _write_stdout(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text)
+    sys.stdout.flush()
