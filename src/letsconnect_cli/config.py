@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from letsconnect_cli import tomltext
 from letsconnect_cli.errors import ConfigError
 from letsconnect_cli.models import OptionalText, RegionCode
+from letsconnect_cli.vocab import Scheme
 
 FILE_NAME = "lc.toml"
 ENV_PREFIX = "LC_"
@@ -54,6 +55,18 @@ class RegionSettings(_Section):
         return zones
 
 
+class ReportSettings(_Section):
+    """`[report]`: defaults of `lc report` (flags override them)."""
+
+    examples: Path | None = None  # exports reported on when no SOURCE is given
+    scheme: Scheme = Scheme.WIKIMEDIA
+    min_count: int = Field(default=5, ge=0)
+    columns: dict[str, str] = Field(default_factory=dict)  # header -> field, like --map
+    clinic_names: dict[str, str] = Field(default_factory=dict)  # other name of a clinic -> its id
+    max_download_mb: int = Field(default=100, gt=0)
+    timeout: float = Field(default=30.0, gt=0)
+
+
 class Config(_Section):
     """Everything lc.toml can hold. Later commands add their sections here."""
 
@@ -62,6 +75,7 @@ class Config(_Section):
     timezone: OptionalText = None  # an extra zone for `lc list` (and --tz's default)
     organiser: Organiser = Field(default_factory=Organiser)
     regions: dict[str, RegionSettings] = Field(default_factory=dict)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -115,6 +129,9 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
         raise ConfigError(f"{path}: TOML syntax error: {error}") from None
     if "clinics_dir" in data and isinstance(data["clinics_dir"], str):
         data["clinics_dir"] = str(path.parent / data["clinics_dir"])
+    report = data.get("report")
+    if isinstance(report, dict) and isinstance(report.get("examples"), str):
+        report["examples"] = str(path.parent / report["examples"])
     return data, tomltext.key_lines(text)
 
 

@@ -118,6 +118,10 @@ def _register() -> None:
     app.command("list")(list_cmd.list_clinics)
     app.command("regions")(regions_cmd.regions)
 
+    from letsconnect_cli.cli import report_cmd
+
+    app.command("report")(report_cmd.report)
+
 
 _register()
 

@@ -1,0 +1,251 @@
+"""Aggregation: records in, counts out, in one pass, with memory that grows with people, not rows.
+
+A person is the same email, else the same username: every identity of a row points to one `Person`,
+and a row that carries two identities known apart (an email here, a username there) merges them.
+Clinics a person registered for, attended or gave feedback on are bits of an int, so per-clinic
+deduplication and "two or more clinics" are bit operations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from letsconnect_cli.ingest.records import Record
+
+_ZOOM_WEIGHT = 1  # Zoom's country comes from the IP address
+_FORM_WEIGHT = 2  # what the person said in a form comes first
+
+
+class Person:
+    __slots__ = ("att", "corrected", "country", "fb", "ids", "langs", "reg", "region", "role",
+                 "src", "src_reg", "weight")
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.reg = 0  # clinics registered for (bits)
+        self.att = 0  # clinics attended
+        self.fb = 0  # clinics given feedback on
+        self.src: str | None = None  # the source the last registration came from
+        self.src_reg = 0  # clinics registered for in that source: a repeat there is a duplicate
+        self.country: str | None = None
+        self.weight = 0
+        self.region: str | None = None
+        self.role: str | None = None
+        self.langs: tuple[str, ...] = ()
+        self.corrected = False
+
+
+@dataclass
+class Counts:
+    """What the aggregation found, before privacy rules and rounding (see `figures`)."""
+
+    clinic_ids: list[str] = field(default_factory=list)  # clinics with data, by bit
+    registration_clinics: set[str] = field(default_factory=set)  # clinics with registration data
+    attendance_clinics: set[str] = field(default_factory=set)  # clinics with attendance data
+    participants: int = 0
+    returning: int = 0
+    registrations: int = 0
+    attended: int = 0
+    registrations_where_attendance: int = 0
+    attended_registrants: int = 0
+    duplicates: int = 0
+    region_corrected: int = 0
+    regions: Counter[str] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
+    with_region: int = 0
+    with_country: int = 0
+    roles: Counter[str] = field(default_factory=Counter)
+    with_role: int = 0
+    languages: Counter[str] = field(default_factory=Counter)
+    with_languages: int = 0
+    ratings: Counter[int] = field(default_factory=Counter)
+    clinic_registrations: Counter[str] = field(default_factory=Counter)
+    clinic_attended: Counter[str] = field(default_factory=Counter)
+    clinic_rating_sum: Counter[str] = field(default_factory=Counter)
+    clinic_rating_n: Counter[str] = field(default_factory=Counter)
+
+
+class Tally:
+    """Feed it records with `add`; `counts()` gives the totals."""
+
+    def __init__(self) -> None:
+        self._bits: dict[str, int] = {}
+        self._clinics: list[str] = []
+        self._index: dict[str, Person] = {}
+        self._people: list[Person] = []
+        self._reg_clinics = 0
+        self._att_clinics = 0
+        self._duplicates = 0
+        self._ratings: Counter[int] = Counter()
+        self._rating_sum: Counter[int] = Counter()
+        self._rating_n: Counter[int] = Counter()
+
+    def add_all(self, records: Iterable[Record]) -> Tally:
+        add = self.add
+        for record in records:
+            add(record)
+        return self
+
+    def add(self, record: Record) -> None:
+        clinic = record.clinic
+        assert clinic is not None, "records reach the tally attributed"
+        bit = self._bits.get(clinic)
+        if bit is None:
+            bit = self._bits[clinic] = 1 << len(self._clinics)
+            self._clinics.append(clinic)
+        person = self._person(record)
+        if record.registered:
+            self._reg_clinics |= bit
+            if person.src != record.source:
+                person.src, person.src_reg = record.source, 0
+            if person.src_reg & bit:
+                self._duplicates += 1
+            else:
+                person.src_reg |= bit
+                person.reg |= bit
+        attended = record.attended
+        if attended is not None:
+            self._att_clinics |= bit
+            if attended:
+                person.att |= bit
+        if record.rating is not None:
+            if person.fb & bit:
+                self._duplicates += 1
+            else:
+                person.fb |= bit
+                self._ratings[record.rating] += 1
+                self._rating_sum[bit] += record.rating
+                self._rating_n[bit] += 1
+        if record.registered or attended:
+            self._attributes(person, record)
+
+    def _person(self, record: Record) -> Person:
+        index = self._index
+        email, username = record.email, record.username
+        if email is not None:
+            key = "e:" + email
+            person = index.get(key)
+            if username is not None:
+                other = index.get("u:" + username)
+                if person is None:
+                    person = other
+                elif other is not None and other is not person:
+                    person = self._merge(person, other)
+        elif username is not None:
+            key = "u:" + username
+            person = index.get(key)
+        elif record.name is not None and record.attended is not None:
+            # No email or username: a Zoom join by display name, the same person within one report.
+            key = f"a:{record.source}\x00{record.clinic}\x00{record.name.casefold()}"
+            person = index.get(key)
+        else:
+            person = Person()
+            self._people.append(person)
+            return person
+        if person is None:
+            person = Person()
+            self._people.append(person)
+        for ident in _identities(record, key):
+            if ident not in index:
+                index[ident] = person
+                person.ids.append(ident)
+        return person
+
+    def _merge(self, keep: Person, gone: Person) -> Person:
+        if keep.src is not None and keep.src == gone.src:
+            self._duplicates += (keep.src_reg & gone.src_reg).bit_count()
+            keep.src_reg |= gone.src_reg
+        keep.reg |= gone.reg
+        keep.att |= gone.att
+        keep.fb |= gone.fb
+        if gone.weight > keep.weight:
+            keep.country, keep.region, keep.weight = gone.country, gone.region, gone.weight
+        elif keep.region is None:
+            keep.region = gone.region
+        keep.role = keep.role or gone.role
+        keep.langs = tuple(dict.fromkeys(keep.langs + gone.langs))
+        keep.corrected = keep.corrected or gone.corrected
+        for ident in gone.ids:
+            self._index[ident] = keep
+            keep.ids.append(ident)
+        gone.ids = []
+        gone.reg = gone.att = gone.fb = 0  # an empty shell: counted nowhere
+        return keep
+
+    @staticmethod
+    def _attributes(person: Person, record: Record) -> None:
+        if record.country is not None:
+            weight = _ZOOM_WEIGHT if record.format.startswith("zoom") else _FORM_WEIGHT
+            if weight > person.weight:
+                person.country, person.region, person.weight = record.country, record.region, weight
+        elif person.region is None and record.region is not None:
+            person.region = record.region
+        if record.role is not None and person.role is None:
+            person.role = record.role
+        if record.languages and record.languages != person.langs:
+            person.langs = tuple(dict.fromkeys(person.langs + record.languages))
+        if record.region_corrected:
+            person.corrected = True
+
+    def counts(self) -> Counts:
+        result = Counts(
+            clinic_ids=list(self._clinics),
+            registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
+            attendance_clinics={c for c, b in self._bits.items() if b & self._att_clinics},
+            duplicates=self._duplicates,
+            ratings=Counter(self._ratings),
+        )
+        bit_clinic = {bit: clinic for clinic, bit in self._bits.items()}
+        for bit, total in self._rating_sum.items():
+            result.clinic_rating_sum[bit_clinic[bit]] = total
+            result.clinic_rating_n[bit_clinic[bit]] = self._rating_n[bit]
+        att_clinics = self._att_clinics
+        registrations: Counter[int] = Counter()
+        attended: Counter[int] = Counter()
+        for person in self._people:
+            active = person.reg | person.att
+            if not active:
+                continue  # feedback only, or merged into another
+            result.participants += 1
+            if active.bit_count() > 1:
+                result.returning += 1
+            result.registrations += person.reg.bit_count()
+            result.attended += person.att.bit_count()
+            result.registrations_where_attendance += (person.reg & att_clinics).bit_count()
+            result.attended_registrants += (person.reg & person.att).bit_count()
+            _count_bits(person.reg, registrations)
+            _count_bits(person.att, attended)
+            if person.corrected:
+                result.region_corrected += 1
+            if person.region is not None:
+                result.regions[person.region] += 1
+                result.with_region += 1
+            if person.country is not None:
+                result.countries[person.country] += 1
+                result.with_country += 1
+            if person.role is not None:
+                result.roles[person.role] += 1
+                result.with_role += 1
+            if person.langs:
+                result.with_languages += 1
+                result.languages.update(person.langs)
+        for bit, total in registrations.items():
+            result.clinic_registrations[bit_clinic[bit]] = total
+        for bit, total in attended.items():
+            result.clinic_attended[bit_clinic[bit]] = total
+        return result
+
+
+def _identities(record: Record, key: str) -> tuple[str, ...]:
+    if record.email is not None and record.username is not None:
+        return (key, "u:" + record.username)
+    return (key,)
+
+
+def _count_bits(mask: int, counter: Counter[int]) -> None:
+    while mask:
+        low = mask & -mask
+        counter[low] += 1
+        mask ^= low
