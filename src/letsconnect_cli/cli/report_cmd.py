@@ -156,6 +156,10 @@ def _examples(config: Config, err: Console) -> str:
             hint="Give export files, folders or links: lc report exports/. "
             '(Or set [report] examples = "folder" in lc.toml.)',
         )
+    try:
+        folder = folder.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        pass  # outside the working folder: keep the full path
     message(err, f"No SOURCE given: reporting on the example exports in {folder} (synthetic data).")
     return str(folder)
 
