@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -34,7 +35,8 @@ def report(
         list[str] | None,
         typer.Argument(
             help="Export files, folders (every .csv and .json inside) or http(s) links; "
-            "CLINIC-ID=SOURCE names the clinic of a source's rows [default: [report] examples of lc.toml].",
+            "CLINIC-ID=SOURCE names the clinic of a source's rows "
+            "[default: [report] examples of lc.toml].",
             show_default=False,
         ),
     ] = None,
@@ -60,7 +62,8 @@ def report(
         typer.Option(
             "--min-count",
             min=0,
-            help="Hide counts of fewer than K people; 0 shows all [default: [report] min_count, else 5].",
+            help="Hide counts of fewer than K people; 0 shows all "
+            "[default: [report] min_count, else 5].",
             show_default=False,
         ),
     ] = None,
@@ -68,12 +71,15 @@ def report(
         bool,
         typer.Option(
             "--show-protected",
-            help="Show countries of the Foundation's protection list one by one (not for publication).",
+            help="Show countries of the Foundation's protection list one by one "
+            "(not for publication).",
         ),
     ] = False,
     clinic: Annotated[
         str | None,
-        typer.Option("--clinic", "-c", help="Clinic id of rows that name none; report on this clinic only."),
+        typer.Option(
+            "--clinic", "-c", help="Clinic id of rows that name none; report on this clinic only."
+        ),
     ] = None,
     maps: Annotated[
         list[str] | None,
@@ -81,12 +87,15 @@ def report(
             "--map",
             "-m",
             help='Map a column to a field: "HEADER=FIELD" (fields: clinic, email, username, name, '
-            "country, region, role, languages, rating, attended, ...; ignore drops a column). Repeatable.",
+            "country, region, role, languages, rating, attended, ...; ignore drops a column). "
+            "Repeatable.",
         ),
     ] = None,
     encoding: Annotated[
         str | None,
-        typer.Option("--encoding", help="Read every source in this encoding instead of detecting it."),
+        typer.Option(
+            "--encoding", help="Read every source in this encoding instead of detecting it."
+        ),
     ] = None,
 ) -> None:
     """Figures from Google Forms, Zoom and Meta-Wiki event registration exports: registrations,
@@ -107,7 +116,9 @@ def report(
     settings = config.report
     if json_output:
         if output_format not in (ReportFormat.TABLE, ReportFormat.JSON):
-            raise UsageError(f"--json and --format {output_format.value} exclude each other; give one")
+            raise UsageError(
+                f"--json and --format {output_format.value} exclude each other; give one"
+            )
         output_format = ReportFormat.JSON
     err = context.err()
     source_list = list(sources or [])
@@ -156,10 +167,8 @@ def _examples(config: Config, err: Console) -> str:
             hint="Give export files, folders or links: lc report exports/. "
             '(Or set [report] examples = "folder" in lc.toml.)',
         )
-    try:
+    with contextlib.suppress(ValueError):  # outside the working folder: keep the full path
         folder = folder.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        pass  # outside the working folder: keep the full path
     message(err, f"No SOURCE given: reporting on the example exports in {folder} (synthetic data).")
     return str(folder)
 
@@ -171,7 +180,10 @@ def _warn(err: Console, log: IngestLog, figures: dict[str, Any]) -> None:
         warning(err, text)
     if log.unknown_country and log.first_unknown_country:
         file, line = log.first_unknown_country
-        warning(err, f"{log.unknown_country} row(s) name a country lc does not know (first: {file}:{line})")
+        warning(
+            err,
+            f"{log.unknown_country} row(s) name a country lc does not know (first: {file}:{line})",
+        )
     if log.unattributed:
         warning(
             err,
@@ -181,10 +193,14 @@ def _warn(err: Console, log: IngestLog, figures: dict[str, Any]) -> None:
     if log.other_clinics:
         warning(err, f"{log.other_clinics} row(s) of other clinics left out (--clinic)")
     if figures["show_protected"]:
-        warning(err, "--show-protected: countries of the protection list are shown; do not publish this")
+        warning(
+            err, "--show-protected: countries of the protection list are shown; do not publish this"
+        )
 
 
-def _emit(figures: dict[str, Any], fmt: ReportFormat, output: Path | None, force: bool, out: Console) -> None:
+def _emit(
+    figures: dict[str, Any], fmt: ReportFormat, output: Path | None, force: bool, out: Console
+) -> None:
     if fmt is ReportFormat.TABLE:
         from letsconnect_cli.cli.report_view import render_table
 

@@ -9,7 +9,15 @@ from letsconnect_cli.report.text import bar, quality_lines, sections, summary_ro
 if TYPE_CHECKING:
     from rich.console import Console
 
-_NUMERIC = {"participants", "share", "of region", "responses", "registrations", "attended", "satisfaction"}
+_NUMERIC = {
+    "participants",
+    "share",
+    "of region",
+    "responses",
+    "registrations",
+    "attended",
+    "satisfaction",
+}
 
 
 def render_table(report: dict[str, Any], out: Console) -> None:

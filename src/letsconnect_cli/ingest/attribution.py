@@ -39,7 +39,8 @@ class ClinicMatcher:
         for name, clinic_id in (aliases or {}).items():
             if clinic_id not in self.clinics:
                 raise UsageError(
-                    f"[report.clinic_names]: {name!r} names clinic {clinic_id!r}, which does not exist",
+                    f"[report.clinic_names]: {name!r} names clinic {clinic_id!r}, "
+                    "which does not exist",
                     hint="Use a clinic id as `lc list` shows it.",
                 )
             self._exact[_key(name)] = clinic_id

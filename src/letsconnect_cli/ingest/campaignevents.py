@@ -17,6 +17,7 @@ from letsconnect_cli.ingest.context import ReadContext
 from letsconnect_cli.ingest.records import Record
 
 FORMAT = "campaignevents-participants"
+_EXPECTED = "lc reads the answer of GET .../campaignevents/v0/event_registration/{id}/participants."
 
 
 def read_participants(text: str, ctx: ReadContext) -> Iterator[Record]:
@@ -26,7 +27,8 @@ def read_participants(text: str, ctx: ReadContext) -> Iterator[Record]:
         data: Any = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputUnreadable(
-            f"{ctx.name}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg})",
+            f"{ctx.name}: not valid JSON at line {error.lineno}, column {error.colno} "
+            f"({error.msg})",
             hint="The file may be truncated: download the participants list again.",
         ) from None
     if isinstance(data, dict) and isinstance(data.get("participants"), list):
@@ -34,12 +36,12 @@ def read_participants(text: str, ctx: ReadContext) -> Iterator[Record]:
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise InputUnreadable(
             f"{ctx.name}: JSON, but not a list of CampaignEvents participants",
-            hint="lc reads the answer of GET .../campaignevents/v0/event_registration/{id}/participants.",
+            hint=_EXPECTED,
         )
     if data and not any("participant_id" in item or "user_name" in item for item in data):
         raise InputUnreadable(
             f"{ctx.name}: JSON, but its items have no participant_id or user_name",
-            hint="lc reads the answer of GET .../campaignevents/v0/event_registration/{id}/participants.",
+            hint=_EXPECTED,
         )
     return _records(data, ctx)
 

@@ -38,19 +38,58 @@ _ROLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 #: Answers that mean "nothing": no country given, no interpretation wanted.
 _BLANK = frozenset(
-    {"", "-", "--", "n a", "na n", "none", "no", "nil", "unknown", "not applicable",
-     "prefer not to say", "no interpretation", "not needed", "no need", "null"}
+    {
+        "",
+        "-",
+        "--",
+        "n a",
+        "na n",
+        "none",
+        "no",
+        "nil",
+        "unknown",
+        "not applicable",
+        "prefer not to say",
+        "no interpretation",
+        "not needed",
+        "no need",
+        "null",
+    }
 )
 
 #: Colloquial names missing from pycountry and the Foundation's table (which both come first).
 _COUNTRY_VARIANTS: dict[str, str] = {
-    "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
-    "northern ireland": "GB", "usa": "US", "us": "US", "america": "US", "russia": "RU",
-    "ivory coast": "CI", "turkey": "TR", "macau": "MO", "macau sar": "MO", "macao sar": "MO",
-    "hong kong sar": "HK", "burma": "MM", "swaziland": "SZ", "east timor": "TL",
-    "cape verde": "CV", "drc": "CD", "dr congo": "CD", "congo kinshasa": "CD",
-    "democratic republic of congo": "CD", "congo brazzaville": "CG", "holland": "NL",
-    "vatican": "VA", "palestine": "PS", "kosovo": "XK", "micronesia": "FM", "uae": "AE",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "usa": "US",
+    "us": "US",
+    "america": "US",
+    "russia": "RU",
+    "ivory coast": "CI",
+    "turkey": "TR",
+    "macau": "MO",
+    "macau sar": "MO",
+    "macao sar": "MO",
+    "hong kong sar": "HK",
+    "burma": "MM",
+    "swaziland": "SZ",
+    "east timor": "TL",
+    "cape verde": "CV",
+    "drc": "CD",
+    "dr congo": "CD",
+    "congo kinshasa": "CD",
+    "democratic republic of congo": "CD",
+    "congo brazzaville": "CG",
+    "holland": "NL",
+    "vatican": "VA",
+    "palestine": "PS",
+    "kosovo": "XK",
+    "micronesia": "FM",
+    "uae": "AE",
 }
 
 _PUNCT = re.compile(r"[\W_]+")
@@ -60,7 +99,7 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 def fold(text: str) -> str:
-    """Case, accents, punctuation and spacing folded away: 'Côte d’Ivoire' -> 'cote d ivoire'."""
+    """Case, accents, punctuation and spacing folded away: 'Côte d'Ivoire' -> 'cote d ivoire'."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().replace("&", " and ")

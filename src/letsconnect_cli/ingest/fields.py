@@ -166,7 +166,7 @@ def check_column_map(columns: Mapping[str, str], where: str) -> dict[str, str]:
 
 
 def field_of(header: str, user_map: Mapping[str, str], overrides: Mapping[str, str]) -> str | None:
-    """The field one header maps to, or None. `overrides` are a reader's own (Zoom's 'User Name')."""
+    """The field one header maps to, or None; `overrides` are a reader's own (Zoom's User Name)."""
     key = normalise_header(header)
     if not key:
         return None

@@ -62,12 +62,18 @@ def fetch(url: str, options: FetchOptions) -> IO[bytes]:
             timeout=timeout,
             follow_redirects=True,
             transport=options.transport,
-            headers={"User-Agent": "lc (Let's Connect toolkit; https://meta.wikimedia.org/wiki/Let%27s_Connect)"},
+            headers={
+                "User-Agent": "lc (Let's Connect toolkit; https://meta.wikimedia.org/wiki/Let%27s_Connect)"
+            },
         ) as client:
             if is_campaignevents(url):
                 return _fetch_pages(client, url, name, options)
-            handle = tempfile.TemporaryFile()
-            _download(client, url, name, handle, options, 0)
+            handle = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it)
+            try:
+                _download(client, url, name, handle, options, 0)
+            except BaseException:
+                handle.close()
+                raise
             handle.seek(0)
             return handle
     except httpx.TimeoutException:
@@ -86,13 +92,13 @@ def _download(
         if response.status_code >= 400:
             raise RemoteError(
                 f"{name}: HTTP {response.status_code} {response.reason_phrase}",
-                hint="Is the sheet published to the web as CSV, or the event's participant list public?",
+                hint="Is the sheet published to the web as CSV, the participant list public?",
             )
         kind = response.headers.get("content-type", "")
         if "text/html" in kind:
             raise InputUnreadable(
                 f"{name} answered with a web page, not a CSV or JSON export",
-                hint="For Google Sheets use File > Share > Publish to web > CSV and give that link.",
+                hint="For Google Sheets: File > Share > Publish to web > CSV, and give that link.",
             )
         total = response.headers.get("content-length")
         expected = int(total) if total and total.isdigit() else None
@@ -114,15 +120,17 @@ def _fetch_pages(client: httpx.Client, url: str, name: str, options: FetchOption
     last: int | None = None
     for _ in range(MAX_PAGES):
         page_url = url if last is None else _with_query(url, last_participant_id=str(last))
-        buffer = tempfile.SpooledTemporaryFile(max_size=1 << 20)
-        done = _download(client, page_url, name, buffer, options, done)
-        buffer.seek(0)
-        try:
-            page = json.load(buffer)
-        except (ValueError, UnicodeDecodeError):
-            raise InputUnreadable(f"{name}: a page of participants is not JSON") from None
+        with tempfile.SpooledTemporaryFile(max_size=1 << 20) as buffer:
+            done = _download(client, page_url, name, buffer, options, done)
+            buffer.seek(0)
+            try:
+                page = json.load(buffer)
+            except (ValueError, UnicodeDecodeError):
+                raise InputUnreadable(f"{name}: a page of participants is not JSON") from None
         if not isinstance(page, list):
-            raise InputUnreadable(f"{name}: expected a JSON list of participants, got {type(page).__name__}")
+            raise InputUnreadable(
+                f"{name}: expected a JSON list of participants, got {type(page).__name__}"
+            )
         ids = [p.get("participant_id") for p in page if isinstance(p, dict)]
         numbers = [i for i in ids if isinstance(i, int)]
         if not page or (last is not None and (not numbers or max(numbers) <= last)):
@@ -131,7 +139,7 @@ def _fetch_pages(client: httpx.Client, url: str, name: str, options: FetchOption
         if not numbers:
             break  # no ids to page on
         last = max(numbers)
-    handle = tempfile.TemporaryFile()
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it)
     handle.write(json.dumps(participants).encode("utf-8"))
     handle.seek(0)
     return handle

@@ -59,7 +59,7 @@ class ReadOptions:
 
 
 def expand_sources(items: Sequence[str], clinic_ids: Sequence[str] = ()) -> list[SourceSpec]:
-    """Files, folders and URLs as a list of sources; InputUnreadable for a path that is not there."""
+    """Files, folders and URLs as a list of sources; InputUnreadable for a missing path."""
     ids = {c.casefold(): c for c in clinic_ids}
     specs: list[SourceSpec] = []
     for item in items:
@@ -114,7 +114,10 @@ def read_records(
 
             raise UsageError(
                 f"--clinic {options.clinic!r} is no clinic",
-                hint=(suggestion(options.clinic, list(matcher.clinics), "clinic") + " `lc list` shows the ids.").strip(),
+                hint=(
+                    suggestion(options.clinic, list(matcher.clinics), "clinic")
+                    + " `lc list` shows the ids."
+                ).strip(),
             )
     ids = list(matcher.clinics)
     specs = [s if isinstance(s, SourceSpec) else None for s in sources]
@@ -155,7 +158,9 @@ def _pipeline(
                     if clinic is None:
                         unknown_clinics[text[:80]] += 1
                         log.unattributed += 1
-                        log.skip(record.source, record.line, "the clinic it names matches no clinic file")
+                        log.skip(
+                            record.source, record.line, "the clinic it names matches no clinic file"
+                        )
                         continue
                 else:
                     clinic = ctx.clinic or only
@@ -164,7 +169,7 @@ def _pipeline(
                         log.skip(
                             record.source,
                             record.line,
-                            "no clinic: no clinic column, Zoom topic or file name tells; give --clinic",
+                            "no clinic: no clinic column, Zoom topic or file name; give --clinic",
                         )
                         continue
                 if only is not None and clinic != only:

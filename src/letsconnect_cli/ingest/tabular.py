@@ -1,5 +1,5 @@
-"""CSV exports with one header row: Google Forms (registration, feedback), Zoom meeting participants,
-and any other CSV whose headers lc can map to fields.
+"""CSV exports with one header row: Google Forms (registration, feedback), Zoom meeting
+participants, and any other CSV whose headers lc can map to fields.
 
 Rows are read with the csv module and turned into records by column index: per row, only the cells
 of mapped columns are touched.
@@ -17,9 +17,21 @@ from letsconnect_cli.ingest.fields import map_header, normalise_header
 from letsconnect_cli.ingest.records import Record
 
 _IDENTITY = ("email", "username", "name", "first_name", "country", "rating")
-_REGISTRATION_HINTS = ("country", "role", "languages", "username", "region", "attended", "affiliation")
+_REGISTRATION_HINTS = (
+    "country",
+    "role",
+    "languages",
+    "username",
+    "region",
+    "attended",
+    "affiliation",
+)
 #: Zoom's meeting participants export calls the display name 'User Name' or 'Name (Original Name)'.
-_ZOOM_OVERRIDES = {"name original name": "name", "user name original name": "name", "user name": "name"}
+_ZOOM_OVERRIDES = {
+    "name original name": "name",
+    "user name original name": "name",
+    "user name": "name",
+}
 
 
 class RowReader(Protocol):
@@ -129,7 +141,8 @@ def _unrecognised(name: str, header: Sequence[str]) -> InputUnreadable:
         f"{name}: unrecognised export: no column is an email, username, name, country or rating "
         f"(columns: {shown or 'none'})",
         hint=(
-            "lc reads Google Forms and Zoom exports, CampaignEvents JSON, and CSVs with columns such as "
+            "lc reads Google Forms and Zoom exports, CampaignEvents JSON, and CSVs with columns "
+            "such as "
             'Email, Username, Country, Clinic. Map other headers with --map "HEADER=FIELD" or '
             "[report.columns] in lc.toml."
         ),

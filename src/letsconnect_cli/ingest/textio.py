@@ -1,15 +1,15 @@
-"""Turning an export's bytes into text: byte-order marks, UTF-8, UTF-16, a cp1252 fallback, separators.
+"""An export's bytes as text: byte-order marks, UTF-8, UTF-16, a cp1252 fallback, separators.
 
-Exports come as UTF-8 with or without a BOM (Google, Zoom 2025), UTF-16 with a BOM (Excel's "Unicode
-text"), or cp1252 (an old Excel re-save on Windows). The whole file is checked as UTF-8 first (a fast
-pass in C), so the choice is made before a single row is read.
+Exports come as UTF-8 with or without a BOM (Google, Zoom 2025), UTF-16 with a BOM (Excel's
+"Unicode text"), or cp1252 (an old Excel re-save on Windows). The whole file is checked as UTF-8
+first (a fast pass in C), so the choice is made before a single row is read.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-from typing import BinaryIO
+from typing import IO
 
 from letsconnect_cli.errors import InputUnreadable, UsageError
 
@@ -28,17 +28,19 @@ def check_encoding(name: str) -> str:
         return codecs.lookup(name).name
     except LookupError:
         raise UsageError(
-            f"unknown encoding {name!r}", hint="Use a Python codec name: utf-8, utf-16, cp1252, latin-1."
+            f"unknown encoding {name!r}",
+            hint="Use a Python codec name: utf-8, utf-16, cp1252, latin-1.",
         ) from None
 
 
-def detect_encoding(handle: BinaryIO, name: str) -> tuple[str, str | None]:
+def detect_encoding(handle: IO[bytes], name: str) -> tuple[str, str | None]:
     """(encoding, warning or None) for a seekable binary file; InputUnreadable if it is no text."""
     head = handle.read(4096)
     handle.seek(0)
     if not head.strip():
         raise InputUnreadable(
-            f"{name} is empty", hint="Download the export again; lc expects CSV or JSON with a header."
+            f"{name} is empty",
+            hint="Download the export again; lc expects CSV or JSON with a header.",
         )
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
@@ -65,7 +67,7 @@ _EXPECTED = (
 )
 
 
-def _is_utf8(handle: BinaryIO) -> bool:
+def _is_utf8(handle: IO[bytes]) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         while chunk := handle.read(_CHUNK):
@@ -78,14 +80,14 @@ def _is_utf8(handle: BinaryIO) -> bool:
     return True
 
 
-def text_stream(handle: BinaryIO, encoding: str) -> io.TextIOWrapper:
+def text_stream(handle: IO[bytes], encoding: str) -> io.TextIOWrapper:
     """A text view of the bytes for the csv module (newline='' keeps quoted line breaks)."""
     errors = "replace" if encoding == "cp1252" else "strict"
     return io.TextIOWrapper(handle, encoding=encoding, errors=errors, newline="")
 
 
 def sniff_delimiter(first_line: str) -> str:
-    """`,`, `;` or tab: the one that occurs most outside quotes in the first line (comma on a tie)."""
+    """`,`, `;` or tab: the most frequent outside quotes in the first line (comma on a tie)."""
     counts = {",": 0, ";": 0, "\t": 0}
     quoted = False
     for char in first_line:

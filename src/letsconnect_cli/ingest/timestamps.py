@@ -1,8 +1,8 @@
 """Date-times as the exports write them, to aware UTC datetimes.
 
-- Google Forms: `2023/03/21 2:05:43 AM GMT+8`, `2023/03/21 2:05:43 PM GMT+5:30` (offset in the value);
-- Zoom: `Apr 02, 2023 06:05:11`, `Apr 02, 2023 6:20 AM`, `10/05/2026 05:55:00 PM` (the account's zone,
-  taken as UTC: the reports do not say);
+- Google Forms: `2023/03/21 2:05:43 AM GMT+8`, `2023/03/21 2:05:43 PM GMT+5:30` (offset in it);
+- Zoom: `Apr 02, 2023 06:05:11`, `Apr 02, 2023 6:20 AM`, `10/05/2026 05:55:00 PM` (the account's
+  zone, taken as UTC: the reports do not say);
 - MediaWiki: `20230321011530` (UTC).
 """
 
@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
-_FORMS = re.compile(r"^(?P<stamp>.+?)\s*GMT(?P<sign>[+-])(?P<hours>\d{1,2})(?::(?P<minutes>\d{2}))?$")
+_FORMS = re.compile(
+    r"^(?P<stamp>.+?)\s*GMT(?P<sign>[+-])(?P<hours>\d{1,2})(?::(?P<minutes>\d{2}))?$"
+)
 _FORMATS = (
     "%Y/%m/%d %I:%M:%S %p",
     "%Y/%m/%d %H:%M:%S",

@@ -27,7 +27,7 @@ def make_report(
     show_protected: bool = False,
     log: IngestLog | None = None,
 ) -> dict[str, Any]:
-    """Read the sources and return the figures, privacy applied (the `lc report --format json` dict)."""
+    """Read the sources; the figures, privacy applied (what `lc report --format json` prints)."""
     log = log if log is not None else IngestLog()
     tally = Tally().add_all(read_records(sources, clinics, options, log))
     return build_report(

@@ -35,25 +35,82 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
         "attendance_rate",
     ):
         rows.append(("summary", "", "", key, report[key], key in hidden))
-    for section, code in (("regions", "region"), ("countries", "country"), ("roles", "role"), ("languages", "language")):
+    for section, code in (
+        ("regions", "region"),
+        ("countries", "country"),
+        ("roles", "role"),
+        ("languages", "language"),
+    ):
         for entry in report[section]:
             for metric in ("participants", "share", "share_of_region"):
                 if metric in entry:
-                    rows.append((section, entry[code], entry["name"], metric, entry[metric], entry["suppressed"]))
+                    rows.append(
+                        (
+                            section,
+                            entry[code],
+                            entry["name"],
+                            metric,
+                            entry[metric],
+                            entry["suppressed"],
+                        )
+                    )
     protected = report["protected_countries"]
     for metric in ("participants", "share"):
-        rows.append(("protected_countries", "", protected["name"], metric, protected[metric], protected["suppressed"]))
+        rows.append(
+            (
+                "protected_countries",
+                "",
+                protected["name"],
+                metric,
+                protected[metric],
+                protected["suppressed"],
+            )
+        )
     satisfaction = report["satisfaction"]
     for metric in ("responses", "mean", "median"):
-        rows.append(("satisfaction", "", "", metric, satisfaction[metric], metric in satisfaction["suppressed"]))
+        rows.append(
+            (
+                "satisfaction",
+                "",
+                "",
+                metric,
+                satisfaction[metric],
+                metric in satisfaction["suppressed"],
+            )
+        )
     for score, n in satisfaction["distribution"].items():
-        secret = f"distribution.{score}" in satisfaction["suppressed"] or "distribution" in satisfaction["suppressed"]
+        secret = (
+            f"distribution.{score}" in satisfaction["suppressed"]
+            or "distribution" in satisfaction["suppressed"]
+        )
         rows.append(("satisfaction", score, "", "distribution", n, secret))
     for clinic in report["per_clinic"]:
-        for metric in ("date", "registrations", "attended", "satisfaction_mean", "satisfaction_responses"):
-            rows.append(("per_clinic", clinic["clinic"], clinic["title"], metric, clinic[metric], metric in clinic["suppressed"]))
+        for metric in (
+            "date",
+            "registrations",
+            "attended",
+            "satisfaction_mean",
+            "satisfaction_responses",
+        ):
+            rows.append(
+                (
+                    "per_clinic",
+                    clinic["clinic"],
+                    clinic["title"],
+                    metric,
+                    clinic[metric],
+                    metric in clinic["suppressed"],
+                )
+            )
     quality = report["data_quality"]
-    for metric in ("rows_read", "duplicates", "region_corrected", "unknown_country", "unattributed", "skipped_total"):
+    for metric in (
+        "rows_read",
+        "duplicates",
+        "region_corrected",
+        "unknown_country",
+        "unattributed",
+        "skipped_total",
+    ):
         rows.append(("data_quality", "", "", metric, quality[metric], False))
     return rows
 

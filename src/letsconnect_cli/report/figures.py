@@ -55,7 +55,9 @@ def build_report(
     attended = people("attended", counts.attended) if has_attendance else None
     n_reg_clinics = len(counts.registration_clinics)
     n_att_clinics = len(counts.attendance_clinics)
-    average_reg = _average(counts.registrations, n_reg_clinics) if registrations is not None else None
+    average_reg = (
+        _average(counts.registrations, n_reg_clinics) if registrations is not None else None
+    )
     average_att = _average(counts.attended, n_att_clinics) if attended is not None else None
     rate = None
     if has_attendance and attended is not None and registrations is not None:
@@ -96,7 +98,8 @@ def build_report(
         "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in log.skipped],
     }
     report["sources"] = [
-        {"file": s.name, "format": s.format, "rows": s.rows, "encoding": s.encoding} for s in log.sources
+        {"file": s.name, "format": s.format, "rows": s.rows, "encoding": s.encoding}
+        for s in log.sources
     ]
     report["suppressed"] = hidden
     from letsconnect_cli.report.headline import headline
@@ -144,7 +147,9 @@ def _countries(
     hidden = suppress_within(listed, region_of, k, hidden)
     region_totals = counts.regions
     entries = []
-    for entry in _entries(listed, counts.with_country, hidden, "country", {c: table[c].name for c in listed}):
+    for entry in _entries(
+        listed, counts.with_country, hidden, "country", {c: table[c].name for c in listed}
+    ):
         code = entry["country"]
         region = region_of[code] or None
         entry["region"] = region
@@ -173,7 +178,10 @@ def _roles(counts: Counts, k: int) -> list[dict[str, Any]]:
 def _languages(counts: Counts, k: int) -> list[dict[str, Any]]:
     from letsconnect_cli.languages import language_name
 
-    names = {code: ("Other languages" if code == "und" else language_name(code)) for code in counts.languages}
+    names = {
+        code: ("Other languages" if code == "und" else language_name(code))
+        for code in counts.languages
+    }
     # Several languages per person: the counts add up to more than the total, which stays unknown.
     hidden = suppress_group(dict(counts.languages), k, total_known=False)
     return _entries(counts.languages, counts.with_languages, hidden, "language", names)
@@ -193,7 +201,9 @@ def _satisfaction(counts: Counts, k: int) -> dict[str, Any]:
             "suppressed": ["responses", "mean", "median", "distribution"],
         }
     hidden = suppress_group(distribution, k)
-    shown: dict[str, int | None] = {s: (None if s in hidden else n) for s, n in distribution.items()}
+    shown: dict[str, int | None] = {
+        s: (None if s in hidden else n) for s, n in distribution.items()
+    }
     suppressed.extend(f"distribution.{s}" for s in sorted(hidden))
     return {
         "responses": responses,

@@ -20,7 +20,9 @@ def _percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
 
-_THE = frozenset({"Philippines", "Netherlands", "Gambia", "Bahamas", "Maldives", "Comoros", "Seychelles"})
+_THE = frozenset(
+    {"Philippines", "Netherlands", "Gambia", "Bahamas", "Maldives", "Comoros", "Seychelles"}
+)
 
 
 def _country(name: str) -> str:

@@ -1,4 +1,4 @@
-"""HTML: one self-contained page (inline CSS, inline SVG bars, no external requests) for screen and print."""
+"""HTML: one self-contained page (inline CSS and SVG, no external requests), screen and print."""
 
 from __future__ import annotations
 
@@ -19,7 +19,15 @@ def render_html(report: dict[str, Any]) -> str:
         lstrip_blocks=True,
     )
     template = environment.get_template("report.html.j2")
-    numeric = {"participants", "share", "of region", "responses", "registrations", "attended", "satisfaction"}
+    numeric = {
+        "participants",
+        "share",
+        "of region",
+        "responses",
+        "registrations",
+        "attended",
+        "satisfaction",
+    }
     return template.render(
         report=report,
         summary=summary_rows(report),

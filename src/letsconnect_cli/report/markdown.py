@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from letsconnect_cli.report.text import bar, quality_lines, sections, summary_rows
@@ -11,9 +12,13 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]], numeric: set[int]) -> list[str]:
+def _table(
+    columns: tuple[str, ...], rows: Sequence[tuple[str, ...]], numeric: set[int]
+) -> list[str]:
     lines = ["| " + " | ".join(_cell(c) for c in columns) + " |"]
-    lines.append("|" + "|".join("---:" if i in numeric else "---" for i in range(len(columns))) + "|")
+    lines.append(
+        "|" + "|".join("---:" if i in numeric else "---" for i in range(len(columns))) + "|"
+    )
     lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
     return lines
 
@@ -40,7 +45,15 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_NUMERIC = {"participants", "share", "of region", "responses", "registrations", "attended", "satisfaction"}
+_NUMERIC = {
+    "participants",
+    "share",
+    "of region",
+    "responses",
+    "registrations",
+    "attended",
+    "satisfaction",
+}
 
 
 def _privacy_note(report: dict[str, Any]) -> str:

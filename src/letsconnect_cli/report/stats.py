@@ -19,8 +19,20 @@ _FORM_WEIGHT = 2  # what the person said in a form comes first
 
 
 class Person:
-    __slots__ = ("att", "corrected", "country", "fb", "ids", "langs", "reg", "region", "role",
-                 "src", "src_reg", "weight")
+    __slots__ = (
+        "att",
+        "corrected",
+        "country",
+        "fb",
+        "ids",
+        "langs",
+        "reg",
+        "region",
+        "role",
+        "src",
+        "src_reg",
+        "weight",
+    )
 
     def __init__(self) -> None:
         self.ids: list[str] = []

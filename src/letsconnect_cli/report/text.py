@@ -54,13 +54,31 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
         ("Registrations (deduplicated per clinic)", people("registrations")),
         ("Participants (unique people)", people("participants")),
         ("Returning participants (2+ clinics)", people("returning_participants")),
-        ("Average registrations per clinic", _number(report["average_registrations_per_clinic"], "average_registrations_per_clinic" in hidden, k)),
+        (
+            "Average registrations per clinic",
+            _number(
+                report["average_registrations_per_clinic"],
+                "average_registrations_per_clinic" in hidden,
+                k,
+            ),
+        ),
     ]
     if report["attended"] is not None or "attended" in hidden:
         rows += [
             ("Attended (people per clinic)", people("attended")),
-            ("Average attendance per clinic", _number(report["average_attendance_per_clinic"], "average_attendance_per_clinic" in hidden, k)),
-            ("Attendance rate of registrants", percent(report["attendance_rate"]) or ("hidden" if "attendance_rate" in hidden else "")),
+            (
+                "Average attendance per clinic",
+                _number(
+                    report["average_attendance_per_clinic"],
+                    "average_attendance_per_clinic" in hidden,
+                    k,
+                ),
+            ),
+            (
+                "Attendance rate of registrants",
+                percent(report["attendance_rate"])
+                or ("hidden" if "attendance_rate" in hidden else ""),
+            ),
         ]
     else:
         rows.append(("Attendance", "no attendance data given"))
@@ -76,81 +94,129 @@ def _number(value: float | None, hidden: bool, k: int) -> str:
 def sections(report: dict[str, Any]) -> list[Section]:
     """The tables every format shows, from the figures."""
     k = report["min_count"]
-    result = []
+    found = [
+        _entries(
+            report,
+            "regions",
+            f"Regions ({_scheme_name(report['scheme'])})",
+            "region",
+            "share of participants with a known region",
+        ),
+        _countries(report, k),
+        _entries(
+            report,
+            "roles",
+            "Roles in the movement",
+            "role",
+            "share of participants who gave a role",
+        ),
+        _entries(
+            report,
+            "languages",
+            "Interpretation wanted",
+            "language",
+            "share of participants who asked for interpretation",
+        ),
+        _satisfaction(report["satisfaction"], k),
+        _clinics(report["per_clinic"], k),
+    ]
+    return [section for section in found if section is not None]
 
-    def entries(key: str, title: str, code: str, note: str = "") -> None:
-        items = report[key]
-        if not items:
-            return
-        rows = tuple(
-            (str(e[code] or ""), e["name"], count(e["participants"], e["suppressed"], k), percent(e["share"]))
-            for e in items
-        )
-        result.append(
-            Section(key, title, (code, "name", "participants", "share"), rows, tuple(e["share"] for e in items), note)
-        )
 
-    entries("regions", f"Regions ({_scheme_name(report['scheme'])})", "region", "share of participants with a known region")
+def _entries(report: dict[str, Any], key: str, title: str, code: str, note: str) -> Section | None:
+    k = report["min_count"]
+    items = report[key]
+    if not items:
+        return None
+    rows = tuple(
+        (
+            str(e[code] or ""),
+            e["name"],
+            count(e["participants"], e["suppressed"], k),
+            percent(e["share"]),
+        )
+        for e in items
+    )
+    columns = (code, "name", "participants", "share")
+    return Section(key, title, columns, rows, tuple(e["share"] for e in items), note)
+
+
+def _countries(report: dict[str, Any], k: int) -> Section | None:
     countries = report["countries"]
     protected = report["protected_countries"]
-    if countries or protected["participants"] or protected["suppressed"]:
-        rows = [
-            (
-                e["country"],
-                e["name"] + (" (protected)" if e["protected"] else ""),
-                e["region"] or "",
-                count(e["participants"], e["suppressed"], k),
-                percent(e["share"]),
-                percent(e["share_of_region"]),
-            )
-            for e in countries
-        ]
-        shares = [e["share"] for e in countries]
-        if protected["participants"] or protected["suppressed"]:
-            rows.append(("", protected["name"], "", count(protected["participants"], protected["suppressed"], k), percent(protected["share"]), ""))
-            shares.append(protected["share"])
-        note = "share of participants with a known country"
-        if not report["show_protected"]:
-            note += "; countries on the Foundation's protection list are counted together, never one by one"
-        result.append(
-            Section("countries", "Countries", ("country", "name", "region", "participants", "share", "of region"), tuple(rows), tuple(shares), note)
+    has_protected = bool(protected["participants"] or protected["suppressed"])
+    if not countries and not has_protected:
+        return None
+    rows = [
+        (
+            e["country"],
+            e["name"] + (" (protected)" if e["protected"] else ""),
+            e["region"] or "",
+            count(e["participants"], e["suppressed"], k),
+            percent(e["share"]),
+            percent(e["share_of_region"]),
         )
-    entries("roles", "Roles in the movement", "role", "share of participants who gave a role")
-    entries("languages", "Interpretation wanted", "language", "share of participants who asked for interpretation")
-    satisfaction = report["satisfaction"]
-    if satisfaction["responses"] or "responses" in satisfaction["suppressed"]:
-        responses = satisfaction["responses"]
-        dist_rows = []
-        dist_shares = []
-        for score, n in satisfaction["distribution"].items():
-            hidden = f"distribution.{score}" in satisfaction["suppressed"] or "distribution" in satisfaction["suppressed"]
-            share = n / responses if n is not None and responses else None
-            dist_rows.append((score, count(n, hidden, k), percent(share)))
-            dist_shares.append(share)
-        mean = satisfaction["mean"]
+        for e in countries
+    ]
+    shares = [e["share"] for e in countries]
+    if has_protected:
+        participants = count(protected["participants"], protected["suppressed"], k)
+        rows.append(("", protected["name"], "", participants, percent(protected["share"]), ""))
+        shares.append(protected["share"])
+    note = "share of participants with a known country"
+    if not report["show_protected"]:
+        note += (
+            "; countries on the Foundation's protection list are counted together, never one by one"
+        )
+    columns = ("country", "name", "region", "participants", "share", "of region")
+    return Section("countries", "Countries", columns, tuple(rows), tuple(shares), note)
+
+
+def _satisfaction(satisfaction: dict[str, Any], k: int) -> Section | None:
+    hidden_fields = set(satisfaction["suppressed"])
+    responses = satisfaction["responses"]
+    if not responses and "responses" not in hidden_fields:
+        return None
+    rows = []
+    shares = []
+    for score, n in satisfaction["distribution"].items():
+        hidden = f"distribution.{score}" in hidden_fields or "distribution" in hidden_fields
+        share = n / responses if n is not None and responses else None
+        rows.append((score, count(n, hidden, k), percent(share)))
+        shares.append(share)
+    mean = satisfaction["mean"]
+    if responses is not None and mean is not None:
         note = (
             f"{responses:,} responses to how much the session met expectations (1 = not at all, "
             f"5 = completely); mean {mean:.2f}, median {satisfaction['median']:g}"
-            if responses is not None and mean is not None
-            else f"fewer than {k} responses: hidden"
         )
-        result.append(Section("satisfaction", "Satisfaction, 1 to 5", ("score", "responses", "share"), tuple(dist_rows), tuple(dist_shares), note))
-    if report["per_clinic"]:
-        rows = []
-        for c in report["per_clinic"]:
-            hidden = set(c["suppressed"])
-            mean = c["satisfaction_mean"]
-            rows.append(
-                (
-                    c["date"] or "",
-                    c["title"],
-                    count(c["registrations"], "registrations" in hidden, k),
-                    count(c["attended"], "attended" in hidden, k),
-                    "hidden" if "satisfaction_mean" in hidden else ("" if mean is None else f"{mean:.2f}"),
-                )
+    else:
+        note = f"fewer than {k} responses: hidden"
+    columns = ("score", "responses", "share")
+    title = "Satisfaction, 1 to 5"
+    return Section("satisfaction", title, columns, tuple(rows), tuple(shares), note)
+
+
+def _clinics(per_clinic: list[dict[str, Any]], k: int) -> Section | None:
+    if not per_clinic:
+        return None
+    rows = []
+    for clinic in per_clinic:
+        hidden = set(clinic["suppressed"])
+        mean = clinic["satisfaction_mean"]
+        satisfaction = "" if mean is None else f"{mean:.2f}"
+        rows.append(
+            (
+                clinic["date"] or "",
+                clinic["title"],
+                count(clinic["registrations"], "registrations" in hidden, k),
+                count(clinic["attended"], "attended" in hidden, k),
+                "hidden" if "satisfaction_mean" in hidden else satisfaction,
             )
-        result.append(Section("per_clinic", "Per clinic", ("date", "clinic", "registrations", "attended", "satisfaction"), tuple(rows), tuple(None for _ in rows)))
-    return result
+        )
+    columns = ("date", "clinic", "registrations", "attended", "satisfaction")
+    shares = tuple(None for _ in rows)
+    return Section("per_clinic", "Per clinic", columns, tuple(rows), shares)
 
 
 def quality_lines(report: dict[str, Any], listed: int = 10) -> list[str]:
@@ -167,9 +233,13 @@ def quality_lines(report: dict[str, Any], listed: int = 10) -> list[str]:
         lines.append(f"skipped {where}: {skip['reason']}")
     more = quality["skipped_total"] - min(listed, len(quality["skipped"]))
     if more > 0:
-        lines.append(f"... and {more:,} more skipped rows (all of them in --format json, up to 200)")
+        lines.append(
+            f"... and {more:,} more skipped rows (all of them in --format json, up to 200)"
+        )
     return lines
 
 
 def _scheme_name(scheme: str) -> str:
-    return "the Foundation's 8 regions" if scheme == "wikimedia" else "the 7 grant-committee regions"
+    return (
+        "the Foundation's 8 regions" if scheme == "wikimedia" else "the 7 grant-committee regions"
+    )
