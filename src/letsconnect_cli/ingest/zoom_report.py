@@ -43,6 +43,7 @@ def read_zoom_report(rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
     ctx.format = FORMAT
     section = "attendee report"
     columns: dict[str, int] | None = None
+    width = 0
     seen: set[str] = set()  # people already met in this section: later rows are rejoins
     for row in rows:
         cells = [c.strip() for c in row]
@@ -64,6 +65,10 @@ def read_zoom_report(rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
             continue  # hosts, panelists and sections lc does not use
         if columns is None:
             columns = _columns(cells, ctx)
+            width = max(i for i, cell in enumerate(cells) if cell) + 1  # 2025 pads with empties
+            continue
+        if len(cells) < width or any(cells[width:]):
+            ctx.log.skip(ctx.name, rows.line_num, f"row has {len(cells)} fields, the header {width}")
             continue
         record = _record(cells, columns, ctx, rows.line_num, section == "other attended")
         if record is None:
