@@ -45,7 +45,7 @@ def headline(report: dict[str, Any]) -> str:
         return "No registrations, attendance or feedback in the sources."
     sentences = []
     first = (
-        f"{_people(report['participants'], k, 'registered participants').capitalize()} "
+        f"{_people(report['participants'], k, 'participants').capitalize()} "
         f"in {clinics} learning clinic{'s' if clinics != 1 else ''}"
     )
     if report["registrations"] is not None and report["registrations"] != report["participants"]:
