@@ -21,7 +21,7 @@ REPORT_DATA = DATA / "report"
 
 @pytest.fixture
 def exports(project: Path) -> Path:
-    """The project (current folder) with the format samples in ./exports and the fixtures in ./data."""
+    """The project (current folder), the format samples in ./exports, the fixtures in ./data."""
     shutil.copytree(SAMPLES, project / "exports")
     shutil.copytree(REPORT_DATA, project / "data", ignore=shutil.ignore_patterns("golden"))
     return project

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
+from letsconnect_cli.ingest import IngestLog, ReadOptions, Record, read_records
 from letsconnect_cli.models import Clinic
 from tests.report.conftest import SAMPLES, run
 
@@ -21,7 +21,9 @@ CSV_SAMPLES = [
 TRAVEL = "2023-04-02-travel-scholarships"
 
 
-def _records(path: Path, clinics: list[Clinic], **options: object) -> tuple[list, IngestLog]:
+def _records(
+    path: Path, clinics: list[Clinic], **options: object
+) -> tuple[list[Record], IngestLog]:
     log = IngestLog()
     records = list(read_records([str(path)], clinics, ReadOptions(**options), log))  # type: ignore[arg-type]
     return records, log
@@ -51,7 +53,9 @@ _FIRST_PERSON = {
 
 
 @pytest.mark.parametrize("name", CSV_SAMPLES)
-def test_ragged_rows_are_skipped_and_listed(tmp_path: Path, clinics: list[Clinic], name: str) -> None:
+def test_ragged_rows_are_skipped_and_listed(
+    tmp_path: Path, clinics: list[Clinic], name: str
+) -> None:
     lines = (SAMPLES / name).read_text(encoding="utf-8-sig").splitlines()
     target = next(i for i, line in enumerate(lines) if _FIRST_PERSON[name] in line)
     lines[target] = lines[target] + ',"extra","cells"'
@@ -66,14 +70,19 @@ def test_ragged_rows_are_skipped_and_listed(tmp_path: Path, clinics: list[Clinic
 
 def test_short_rows_are_skipped(tmp_path: Path, clinics: list[Clinic]) -> None:
     path = tmp_path / "forms.csv"
-    path.write_text('"Email address","Country","Clinic"\n"a@b.org","Ghana"\n"c@d.org","Ghana","Travel scholarships"\n')
+    path.write_text(
+        '"Email address","Country","Clinic"\n"a@b.org","Ghana"\n'
+        '"c@d.org","Ghana","Travel scholarships"\n'
+    )
     records, log = _records(path, clinics)
     assert [r.email for r in records] == ["c@d.org"]
     assert (log.skipped[0].line, log.skipped[0].reason) == (2, "row has 2 fields, the header 3")
 
 
 @pytest.mark.parametrize("name", [*CSV_SAMPLES, "campaignevents-participants.json"])
-def test_header_only_gives_no_rows_and_a_warning(tmp_path: Path, clinics: list[Clinic], name: str) -> None:
+def test_header_only_gives_no_rows_and_a_warning(
+    tmp_path: Path, clinics: list[Clinic], name: str
+) -> None:
     path = tmp_path / name
     if name.endswith(".json"):
         path.write_text("[]\n")
@@ -87,9 +96,7 @@ def test_header_only_gives_no_rows_and_a_warning(tmp_path: Path, clinics: list[C
 
 
 @pytest.mark.parametrize("name", [*CSV_SAMPLES, "campaignevents-participants.json", "other.csv"])
-def test_empty_file_is_an_input_error(
-    exports: Path, runner: CliRunner, name: str
-) -> None:
+def test_empty_file_is_an_input_error(exports: Path, runner: CliRunner, name: str) -> None:
     (exports / name).write_bytes(b"" if name != "other.csv" else b"\n\n  \n")
     result = run(runner, name)
     assert result.exit_code == 4
@@ -105,7 +112,9 @@ def test_empty_file_is_an_input_error(
         (b"%PDF-1.7\n", "PDF"),
     ],
 )
-def test_binary_files_are_input_errors(exports: Path, runner: CliRunner, content: bytes, expected: str) -> None:
+def test_binary_files_are_input_errors(
+    exports: Path, runner: CliRunner, content: bytes, expected: str
+) -> None:
     (exports / "export.csv").write_bytes(content + bytes(range(256)))
     result = run(runner, "export.csv")
     assert result.exit_code == 4
@@ -121,7 +130,9 @@ def test_missing_header_is_named(exports: Path, runner: CliRunner) -> None:
     assert "@example.org" not in result.stderr
 
 
-def test_unrecognised_csv_names_the_file_and_what_was_expected(exports: Path, runner: CliRunner) -> None:
+def test_unrecognised_csv_names_the_file_and_what_was_expected(
+    exports: Path, runner: CliRunner
+) -> None:
     (exports / "budget.csv").write_text("Item,Amount,Currency\nCoffee,12,EUR\n")
     result = run(runner, "budget.csv")
     assert result.exit_code == 4
@@ -181,7 +192,9 @@ def _registration_text() -> str:
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
-def test_utf8_with_and_without_bom_and_utf16(tmp_path: Path, clinics: list[Clinic], encoding: str) -> None:
+def test_utf8_with_and_without_bom_and_utf16(
+    tmp_path: Path, clinics: list[Clinic], encoding: str
+) -> None:
     text = _registration_text().replace("Jose Iyer", "José Iyer")
     path = tmp_path / "forms.csv"
     path.write_bytes(text.encode(encoding))
@@ -202,7 +215,9 @@ def test_cp1252_is_read_with_a_warning(tmp_path: Path, clinics: list[Clinic]) ->
 
 
 def test_forced_encoding_that_does_not_fit(exports: Path, runner: CliRunner) -> None:
-    (exports / "forms.csv").write_bytes(_registration_text().replace("Jose", "José").encode("utf-8"))
+    (exports / "forms.csv").write_bytes(
+        _registration_text().replace("Jose", "José").encode("utf-8")
+    )
     result = run(runner, "forms.csv", "--encoding", "ascii")
     assert result.exit_code == 4 and "cannot be read as ascii" in result.stderr
 

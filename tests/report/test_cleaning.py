@@ -1,4 +1,4 @@
-"""Cleaning values: emails, usernames, countries to ISO codes, regions, roles, languages, ratings, times."""
+"""Cleaning: emails, usernames, countries to ISO codes, regions, roles, languages, ratings."""
 
 from __future__ import annotations
 
@@ -6,8 +6,21 @@ from datetime import UTC, datetime
 
 import pytest
 
-from letsconnect_cli.ingest import IngestLog, Record, clean_email, clean_username, country_code, parse_timestamp
-from letsconnect_cli.ingest.cleaning import Cleaner, language_codes, parse_rating, region_code, role_key
+from letsconnect_cli.ingest import (
+    IngestLog,
+    Record,
+    clean_email,
+    clean_username,
+    country_code,
+    parse_timestamp,
+)
+from letsconnect_cli.ingest.cleaning import (
+    Cleaner,
+    language_codes,
+    parse_rating,
+    region_code,
+    role_key,
+)
 from letsconnect_cli.vocab import Scheme
 
 
@@ -107,7 +120,7 @@ def test_region_comes_from_the_country_and_a_contradiction_is_corrected() -> Non
 
 
 def test_old_scheme_regions_are_no_contradiction() -> None:
-    # Nigeria is SSA in the Foundation's 8 regions and MEA in the grant committees' 7: both are right.
+    # Nigeria is SSA in the Foundation's 8 regions and MEA in the grant committees' 7: both right.
     record, _ = _clean(country="Nigeria", reported_region="MEA")
     assert (record.region, record.region_corrected) == ("SSA", False)
     record, _ = _clean(Scheme.GRANT_COMMITTEE, country="Nigeria", reported_region="SSA")
@@ -166,7 +179,16 @@ def test_languages(raw: str, expected: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("4", 4), (" 5 ", 5), ("3.0", 3), ("1", 1), ("0", None), ("6", None), ("4.5", None), ("good", None)],
+    [
+        ("4", 4),
+        (" 5 ", 5),
+        ("3.0", 3),
+        ("1", 1),
+        ("0", None),
+        ("6", None),
+        ("4.5", None),
+        ("good", None),
+    ],
 )
 def test_ratings(raw: str, expected: int | None) -> None:
     assert parse_rating(raw) == expected

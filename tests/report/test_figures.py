@@ -25,11 +25,19 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
     # caller (attended TRAVEL without registering) = 11. Registrations: a 2, b, c, D 2, e, f, g,
     # h, Zed = 11 over 3 clinics = 3.7. Attended TRAVEL: f (joined twice), h, i, phone = 4, of the
     # 5 registered for TRAVEL f and h came: 2/5 = 0.4.
-    assert {key: report[key] for key in (
-        "clinics", "registrations", "participants", "returning_participants",
-        "average_registrations_per_clinic", "attended", "average_attendance_per_clinic",
-        "attendance_rate",
-    )} == {
+    assert {
+        key: report[key]
+        for key in (
+            "clinics",
+            "registrations",
+            "participants",
+            "returning_participants",
+            "average_registrations_per_clinic",
+            "attended",
+            "average_attendance_per_clinic",
+            "attendance_rate",
+        )
+    } == {
         "clinics": 3,
         "registrations": 11,
         "participants": 11,
@@ -39,7 +47,8 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
         "average_attendance_per_clinic": 4.0,
         "attendance_rate": 0.4,
     }
-    # Regions from countries: a, b (Nigeria), c (Ghana), f (Tanzania) SSA; D (Philippines), e (Viet Nam)
+    # Regions from countries: a, b (Nigeria), c (Ghana), f (Tanzania) SSA; D (Philippines),
+    # e (Viet Nam)
     # ESEAP; h (India) SA; g's "Mars" is unknown; the others gave no country. 7 with a region.
     assert [(r["region"], r["participants"], r["share"]) for r in report["regions"]] == [
         ("SSA", 4, 0.5714),
@@ -47,7 +56,9 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
         ("SA", 1, 0.1429),
     ]
     # Viet Nam is on the protection list: not shown one by one, counted in its region and the line.
-    assert [(c["country"], c["participants"], c["share_of_region"]) for c in report["countries"]] == [
+    assert [
+        (c["country"], c["participants"], c["share_of_region"]) for c in report["countries"]
+    ] == [
         ("NG", 2, 0.5),
         ("GH", 1, 0.25),
         ("IN", 1, 1.0),
@@ -66,7 +77,9 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
         ("board-member", 1),
         ("paid-staff", 1),
     ]
-    assert [(lang["language"], lang["participants"], lang["share"]) for lang in report["languages"]] == [
+    assert [
+        (lang["language"], lang["participants"], lang["share"]) for lang in report["languages"]
+    ] == [
         ("ja", 2, 0.6667),
         ("fr", 1, 0.3333),
         ("zh", 1, 0.3333),
@@ -80,7 +93,10 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
         "distribution": {"1": 0, "2": 0, "3": 0, "4": 2, "5": 2},
         "suppressed": [],
     }
-    assert [(c["clinic"], c["registrations"], c["attended"], c["satisfaction_mean"]) for c in report["per_clinic"]] == [
+    assert [
+        (c["clinic"], c["registrations"], c["attended"], c["satisfaction_mean"])
+        for c in report["per_clinic"]
+    ] == [
         (JAN, 3, None, 5.0),
         (FEB, 3, None, None),
         (TRAVEL, 5, 4, 4.33),
@@ -109,7 +125,11 @@ def test_eseap_review_2024(exports: Path, runner: CliRunner) -> None:
     assert report["participants"] == 17
     eseap = next(r for r in report["regions"] if r["region"] == "ESEAP")
     assert eseap["participants"] == 14
-    assert {r["region"]: r["participants"] for r in report["regions"]} == {"ESEAP": 14, "SA": 2, "SSA": 1}
+    assert {r["region"]: r["participants"] for r in report["regions"]} == {
+        "ESEAP": 14,
+        "SA": 2,
+        "SSA": 1,
+    }
     countries = {c["country"]: c["participants"] for c in report["countries"]}
     assert countries == {"PH": 13, "TW": 1, "IN": 1, "TZ": 1}
     assert report["protected_countries"]["participants"] == 1  # Bangladesh is on the list
@@ -143,18 +163,24 @@ def test_clinic_option_attributes_and_filters(exports: Path, runner: CliRunner) 
 
 
 def test_clinic_option_gives_a_clinic_to_rows_without_one(exports: Path, runner: CliRunner) -> None:
-    report = run_json(runner, "exports/campaignevents-participants.json", "--min-count", "0", "--clinic", TRAVEL)
+    report = run_json(
+        runner, "exports/campaignevents-participants.json", "--min-count", "0", "--clinic", TRAVEL
+    )
     assert report["registrations"] == 5 and report["data_quality"]["unattributed"] == 0
 
 
-def test_same_person_in_two_exports_of_one_clinic_is_no_duplicate(exports: Path, runner: CliRunner) -> None:
+def test_same_person_in_two_exports_of_one_clinic_is_no_duplicate(
+    exports: Path, runner: CliRunner
+) -> None:
     (exports / "zoom.csv").write_text(
         "Attendee Report,\nTopic,Webinar ID,Actual Start Time\n"
         'Travel scholarships,1,"Apr 02, 2023 5:58 AM"\n'
         "Attendee Details,\nAttended,User Name (Original Name),Email,Country/Region Name\n"
         "Yes,Jose,JOSE.IYER201@example.org,Japan\n"
     )
-    report = run_json(runner, "exports/google-forms-registration.csv", "zoom.csv", "--min-count", "0")
+    report = run_json(
+        runner, "exports/google-forms-registration.csv", "zoom.csv", "--min-count", "0"
+    )
     assert report["registrations"] == 10 and report["participants"] == 10
     assert report["data_quality"]["duplicates"] == 0
     assert report["attended"] == 1 and report["attendance_rate"] == 0.1
@@ -165,11 +191,15 @@ def test_same_person_in_two_exports_of_one_clinic_is_no_duplicate(exports: Path,
 
 def test_username_links_a_form_and_the_event_registration(exports: Path, runner: CliRunner) -> None:
     (exports / f"{TRAVEL}.json").write_text('[{"participant_id": 1, "user_name": "Jose Iyer"}]')
-    report = run_json(runner, "exports/google-forms-registration.csv", f"{TRAVEL}.json", "--min-count", "0")
+    report = run_json(
+        runner, "exports/google-forms-registration.csv", f"{TRAVEL}.json", "--min-count", "0"
+    )
     assert report["participants"] == 10 and report["registrations"] == 10
 
 
-def test_two_identities_seen_apart_then_together_are_one_person(exports: Path, runner: CliRunner) -> None:
+def test_two_identities_seen_apart_then_together_are_one_person(
+    exports: Path, runner: CliRunner
+) -> None:
     (exports / f"{TRAVEL}.csv").write_text(
         "Email,Username,Country\np@x.org,,Ghana\n,Pat Q,Ghana\np@x.org,Pat_Q,Ghana\n"
     )

@@ -12,6 +12,7 @@ import json
 import os
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from typer.testing import CliRunner
@@ -43,25 +44,66 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
     result = run(runner, *ARGS, "--json")
     data = json.loads(result.stdout)
     assert list(data) == [
-        "scheme", "min_count", "show_protected", "clinics", "registrations", "participants",
-        "returning_participants", "average_registrations_per_clinic", "attended",
-        "average_attendance_per_clinic", "attendance_rate", "regions", "countries",
-        "protected_countries", "roles", "languages", "satisfaction", "per_clinic", "data_quality",
-        "sources", "suppressed", "headline",
+        "scheme",
+        "min_count",
+        "show_protected",
+        "clinics",
+        "registrations",
+        "participants",
+        "returning_participants",
+        "average_registrations_per_clinic",
+        "attended",
+        "average_attendance_per_clinic",
+        "attendance_rate",
+        "regions",
+        "countries",
+        "protected_countries",
+        "roles",
+        "languages",
+        "satisfaction",
+        "per_clinic",
+        "data_quality",
+        "sources",
+        "suppressed",
+        "headline",
     ]
     assert set(data["regions"][0]) == {"region", "name", "participants", "share", "suppressed"}
     assert set(data["countries"][0]) == {
-        "country", "name", "region", "participants", "share", "share_of_region", "suppressed", "protected",
+        "country",
+        "name",
+        "region",
+        "participants",
+        "share",
+        "share_of_region",
+        "suppressed",
+        "protected",
     }
-    assert set(data["satisfaction"]) == {"responses", "mean", "median", "distribution", "suppressed"}
+    assert set(data["satisfaction"]) == {
+        "responses",
+        "mean",
+        "median",
+        "distribution",
+        "suppressed",
+    }
     assert list(data["satisfaction"]["distribution"]) == ["1", "2", "3", "4", "5"]
     assert set(data["per_clinic"][0]) == {
-        "clinic", "title", "date", "registrations", "attended", "satisfaction_mean",
-        "satisfaction_responses", "suppressed",
+        "clinic",
+        "title",
+        "date",
+        "registrations",
+        "attended",
+        "satisfaction_mean",
+        "satisfaction_responses",
+        "suppressed",
     }
     assert set(data["data_quality"]) == {
-        "rows_read", "duplicates", "region_corrected", "unknown_country", "unattributed",
-        "skipped_total", "skipped",
+        "rows_read",
+        "duplicates",
+        "region_corrected",
+        "unknown_country",
+        "unattributed",
+        "skipped_total",
+        "skipped",
     }
     assert set(data["data_quality"]["skipped"][0]) == {"file", "line", "reason"}
     assert "warning" in result.stderr  # messages go to stderr, never into the document
@@ -79,7 +121,7 @@ def test_csv_reads_back(exports: Path, runner: CliRunner) -> None:
 
 
 class _Page(HTMLParser):
-    VOID = {"meta", "br", "img", "link", "input", "hr", "rect"}
+    VOID: ClassVar[set[str]] = {"meta", "br", "img", "link", "input", "hr", "rect"}
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,4 +1,4 @@
-"""Privacy: no name, email or username of the input in any output format; small counts hidden so that
+"""Privacy: no name, email or username of the input in any output format; small counts hidden so
 subtraction cannot recover them; the protection list; spreadsheet formulas neutralised."""
 
 from __future__ import annotations
@@ -22,8 +22,15 @@ from tests.report.conftest import run, run_json
 FORMATS = ("table", "json", "csv", "markdown", "html")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PERSON_COLUMNS = {
-    "full name", "user name", "user name original name", "name original name", "first name",
-    "last name", "wikimedia username", "username", "name",
+    "full name",
+    "user name",
+    "user name original name",
+    "name original name",
+    "first name",
+    "last name",
+    "wikimedia username",
+    "username",
+    "name",
 }
 _NOT_PEOPLE = {"Let's Connect Team"}  # the host account
 
@@ -37,7 +44,9 @@ def _people_in(path: Path) -> set[str]:
             found.add(item.get("user_name", ""))
         return {f for f in found if len(f) > 3}
     columns: dict[int, str] = {}
-    for row in csv.reader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ","):
+    for row in csv.reader(
+        io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ","
+    ):
         titles = {i: normalise_header(cell) for i, cell in enumerate(row)}
         if _PERSON_COLUMNS & set(titles.values()):
             columns = {i: t for i, t in titles.items() if t in _PERSON_COLUMNS}
@@ -80,8 +89,17 @@ def everything(exports: Path) -> Path:
 
 def test_the_check_finds_people(everything: Path) -> None:
     people = _all_people(everything)
-    assert {"Jose Iyer", "Jose_Iyer", "jose.iyer201@example.org", "Lani", "Mwangi", "Amina Mwangi",
-            "Wei Sato (Wei)", "D_four", "shifted.person@example.org"} <= people
+    assert {
+        "Jose Iyer",
+        "Jose_Iyer",
+        "jose.iyer201@example.org",
+        "Lani",
+        "Mwangi",
+        "Amina Mwangi",
+        "Wei Sato (Wei)",
+        "D_four",
+        "shifted.person@example.org",
+    } <= people
     assert len(people) > 900
 
 
@@ -107,7 +125,10 @@ def test_output_file_has_no_people_either(everything: Path, runner: CliRunner) -
 def test_small_counts_are_hidden_by_default(exports: Path, runner: CliRunner) -> None:
     report = run_json(runner, "data/hand")
     assert report["min_count"] == 5
-    assert report["returning_participants"] is None and "returning_participants" in report["suppressed"]
+    assert (
+        report["returning_participants"] is None
+        and "returning_participants" in report["suppressed"]
+    )
     assert report["attended"] is None and report["attendance_rate"] is None
     assert all(r["participants"] is None and r["suppressed"] for r in report["regions"])
     assert all(c["participants"] is None and c["share"] is None for c in report["countries"])
@@ -174,7 +195,7 @@ def test_protected_countries_are_counted_together(exports: Path, runner: CliRunn
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1", "'+1"),
         ("-cmd", "'-cmd"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -191,7 +212,8 @@ def test_neutralise(cell: object, expected: object) -> None:
 def test_csv_output_neutralises_formulas(exports: Path, runner: CliRunner) -> None:
     clinic = exports / "clinics" / "2023-04-02-travel-scholarships.toml"
     text = clinic.read_text().replace(
-        'title = "Guidelines, best practices, and documented learnings related to travel scholarships"',
+        'title = "Guidelines, best practices, and documented learnings related to travel '
+        'scholarships"',
         'title = "=HYPERLINK(\\"http://evil.example\\",\\"travel\\")"',
     )
     clinic.write_text(text)
@@ -200,5 +222,5 @@ def test_csv_output_neutralises_formulas(exports: Path, runner: CliRunner) -> No
     assert result.exit_code == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     titles = {row[2] for row in rows if row[0] == "per_clinic"}
-    assert titles == {"'=HYPERLINK(\"http://evil.example\",\"travel\")"}
+    assert titles == {'\'=HYPERLINK("http://evil.example","travel")'}
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

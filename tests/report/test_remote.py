@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -20,13 +21,16 @@ from letsconnect_cli.models import Clinic
 from tests.report.conftest import SAMPLES, run, run_json
 
 EVENT_PATH = "/w/rest.php/campaignevents/v0/event_registration/7/participants"
-PARTICIPANTS = [{"participant_id": 100 + i, "user_name": f"Remote user {i}", "private": i % 5 == 0} for i in range(45)]
+PARTICIPANTS: list[dict[str, Any]] = [
+    {"participant_id": 100 + i, "user_name": f"Remote user {i}", "private": i % 5 == 0}
+    for i in range(45)
+]
 
 
 class _Handler(BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def _send(self, status: int, body: bytes, kind: str) -> None:
@@ -51,7 +55,9 @@ class _Handler(BaseHTTPRequestHandler):
             page = [p for p in PARTICIPANTS if p["participant_id"] > last][:20]
             self._send(200, json.dumps(page).encode(), "application/json")
         elif parts.path == "/big.csv":
-            self._send(200, b"Email,Country\n" + b"someone@example.org,Ghana\n" * 60_000, "text/csv")
+            self._send(
+                200, b"Email,Country\n" + b"someone@example.org,Ghana\n" * 60_000, "text/csv"
+            )
         elif parts.path == "/login":
             self._send(200, b"<html><body>Sign in</body></html>", "text/html; charset=utf-8")
         else:
@@ -118,9 +124,13 @@ def test_size_limit(exports: Path, runner: CliRunner, server: str) -> None:
 
 def test_size_limit_without_content_length(clinics: list[Clinic]) -> None:
     def chunked(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=iter([b"Email\n", b"x" * 2000]), headers={"content-type": "text/csv"})
+        return httpx.Response(
+            200, content=iter([b"Email\n", b"x" * 2000]), headers={"content-type": "text/csv"}
+        )
 
-    options = ReadOptions(fetch=FetchOptions(max_bytes=1000, transport=httpx.MockTransport(chunked)))
+    options = ReadOptions(
+        fetch=FetchOptions(max_bytes=1000, transport=httpx.MockTransport(chunked))
+    )
     with pytest.raises(InputUnreadable, match="larger than the limit"):
         list(read_records(["https://example.invalid/x.csv"], clinics, options))
 
@@ -136,7 +146,9 @@ def test_progress_is_reported(clinics: list[Clinic], server: str) -> None:
     assert seen and seen[-1] == (f"{server}/sheet.csv", size, size)
 
 
-def test_no_progress_bar_when_stderr_is_not_a_terminal(exports: Path, runner: CliRunner, server: str) -> None:
+def test_no_progress_bar_when_stderr_is_not_a_terminal(
+    exports: Path, runner: CliRunner, server: str
+) -> None:
     result = run(runner, f"{server}/sheet.csv", "--format", "json")
     assert result.exit_code == 0 and result.stderr == ""
 
@@ -148,7 +160,9 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(exports: Path, runner: Cl
         (httpx.ConnectError("connection refused"), "ConnectError: connection refused"),
     ],
 )
-def test_network_faults_are_remote_errors(clinics: list[Clinic], error: Exception, expected: str) -> None:
+def test_network_faults_are_remote_errors(
+    clinics: list[Clinic], error: Exception, expected: str
+) -> None:
     def fail(request: httpx.Request) -> httpx.Response:
         raise error
 

@@ -25,6 +25,11 @@ class ReadContext:
     notes: list[str] = field(default_factory=list)
 
 
+def ragged(fields: int, width: int) -> str:
+    """The skip reason of a row whose cells do not line up with its header."""
+    return f"row has {fields} fields, the header {width}"
+
+
 def yes_no(value: str) -> bool | None:
     """'Yes'/'No' and friends as a bool; None for anything else."""
     text = value.strip().casefold()

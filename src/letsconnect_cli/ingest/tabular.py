@@ -12,7 +12,7 @@ from typing import Protocol
 
 from letsconnect_cli.errors import InputUnreadable
 from letsconnect_cli.ingest.cleaning import language_codes
-from letsconnect_cli.ingest.context import ReadContext, yes_no
+from letsconnect_cli.ingest.context import ReadContext, ragged, yes_no
 from letsconnect_cli.ingest.fields import map_header, normalise_header
 from letsconnect_cli.ingest.records import Record
 
@@ -89,7 +89,7 @@ def _rows(
             if not any(row):
                 continue
             if len(row) < width or any(row[width:]):
-                log.skip(name, rows.line_num, f"row has {len(row)} fields, the header {width}")
+                log.skip(name, rows.line_num, ragged(len(row), width))
                 continue
         record = Record(name, rows.line_num, fmt, registered, attended_default)
         if i_clinic is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from letsconnect_cli.ingest.context import ReadContext, yes_no
+from letsconnect_cli.ingest.context import ReadContext, ragged, yes_no
 from letsconnect_cli.ingest.fields import map_header, normalise_header
 from letsconnect_cli.ingest.records import Record
 from letsconnect_cli.ingest.tabular import RowReader
@@ -68,7 +68,7 @@ def read_zoom_report(rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
             width = max(i for i, cell in enumerate(cells) if cell) + 1  # 2025 pads with empties
             continue
         if len(cells) < width or any(cells[width:]):
-            ctx.log.skip(ctx.name, rows.line_num, f"row has {len(cells)} fields, the header {width}")
+            ctx.log.skip(ctx.name, rows.line_num, ragged(len(cells), width))
             continue
         record = _record(cells, columns, ctx, rows.line_num, section == "other attended")
         if record is None:
