@@ -62,6 +62,8 @@ def test_usernames_as_mediawiki_writes_them(raw: str, expected: str | None) -> N
         ("phl", "PH"),
         ("Namibia", "NA"),
         ("NA", "NA"),  # Namibia's code, never a missing value
+        ("NO", "NO"),  # Norway's, never "no"
+        ("no", ""),
         ("Viet Nam", "VN"),
         ("Vietnam", "VN"),
         ("Taiwan", "TW"),

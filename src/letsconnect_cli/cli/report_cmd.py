@@ -120,10 +120,9 @@ def report(
                 f"--json and --format {output_format.value} exclude each other; give one"
             )
         output_format = ReportFormat.JSON
-    err = context.err()
     source_list = list(sources or [])
     if not source_list:
-        source_list = [_examples(config, err)]
+        source_list = [_examples(config)]
     columns = check_column_map(settings.columns, "[report.columns] in lc.toml")
     columns.update(parse_maps(maps or []))
     options = ReadOptions(
@@ -152,12 +151,23 @@ def report(
         show_protected=show_protected,
         log=log,
     )
-    _warn(err, log, figures)
+    _warn(log, figures)
     _emit(figures, output_format, output, force, context.out())
 
 
-def _examples(config: Config, err: Console) -> str:
-    from letsconnect_cli.cli.output import message
+def _say(text: str, *, warn: bool = False) -> None:
+    """A message on stderr: through Rich on a terminal (colour, wrapping), else plain text."""
+    if sys.stderr.isatty():
+        from letsconnect_cli.cli.context import AppContext
+        from letsconnect_cli.cli.output import message, warning
+
+        console = AppContext.err()
+        warning(console, text) if warn else message(console, text)
+    else:
+        sys.stderr.write(("warning: " if warn else "") + text + "\n")
+
+
+def _examples(config: Config) -> str:
     from letsconnect_cli.errors import UsageError
 
     folder = config.report.examples
@@ -169,32 +179,31 @@ def _examples(config: Config, err: Console) -> str:
         )
     with contextlib.suppress(ValueError):  # outside the working folder: keep the full path
         folder = folder.resolve().relative_to(Path.cwd().resolve())
-    message(err, f"No SOURCE given: reporting on the example exports in {folder} (synthetic data).")
+    _say(f"No SOURCE given: reporting on the example exports in {folder} (synthetic data).")
     return str(folder)
 
 
-def _warn(err: Console, log: IngestLog, figures: dict[str, Any]) -> None:
-    from letsconnect_cli.cli.output import warning
-
+def _warn(log: IngestLog, figures: dict[str, Any]) -> None:
     for text in log.warnings:
-        warning(err, text)
+        _say(text, warn=True)
     if log.unknown_country and log.first_unknown_country:
         file, line = log.first_unknown_country
-        warning(
-            err,
+        _say(
             f"{log.unknown_country} row(s) name a country lc does not know (first: {file}:{line})",
+            warn=True,
         )
     if log.unattributed:
-        warning(
-            err,
+        _say(
             f"{log.unattributed} row(s) could not be given a clinic and are left out "
             "(see data_quality in --format json)",
+            warn=True,
         )
     if log.other_clinics:
-        warning(err, f"{log.other_clinics} row(s) of other clinics left out (--clinic)")
+        _say(f"{log.other_clinics} row(s) of other clinics left out (--clinic)", warn=True)
     if figures["show_protected"]:
-        warning(
-            err, "--show-protected: countries of the protection list are shown; do not publish this"
+        _say(
+            "--show-protected: countries of the protection list are shown; do not publish this",
+            warn=True,
         )
 
 

@@ -53,4 +53,6 @@ def _records(data: list[dict[str, Any]], ctx: ReadContext) -> Iterator[Record]:
         record.username = user if isinstance(user, str) and user.strip() else None
         stamp = item.get("user_registered_at")
         record.timestamp = stamp if isinstance(stamp, str) else None
-        yield record
+        ctx.rows += 1
+        if ctx.cleaner.clean(record):
+            yield record

@@ -108,71 +108,95 @@ def fold(text: str) -> str:
 
 def clean_email(value: str) -> str | None:
     """Trimmed and lower-cased; None when the cell holds no address."""
-    text = value.strip().lower().removeprefix("mailto:")
+    text = value.strip().lower()
+    if text.startswith("mailto:"):
+        text = text[7:]
     return text if "@" in text and " " not in text else None
+
+
+#: Username answers that mean "none", as typed (compared lower-cased, spaces trimmed).
+_NO_USERNAME = frozenset({"", "-", "--", "n/a", "na", "n.a.", "none", "no", "nil", "null", "unknown"})
 
 
 def clean_username(value: str) -> str | None:
     """As MediaWiki writes it: no 'User:' prefix, '_' as space, first letter upper-case."""
     text = value.strip()
-    if text[:5].lower() == "user:":
-        text = text[5:]
-    text = _SPACES.sub(" ", text.replace("_", " ")).strip()
-    if not text or fold(text) in _BLANK:
+    if ":" in text and text[:5].lower() == "user:":
+        text = text[5:].strip()
+    if "_" in text:
+        text = text.replace("_", " ").strip()
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    if len(text) < 8 and text.lower() in _NO_USERNAME:
         return None
-    first = text[0].upper()
-    return (first if len(first) == 1 else text[0]) + text[1:]
+    first = text[0]
+    if first.isupper() or not first.isalpha():
+        return text
+    upper = first.upper()
+    return (upper if len(upper) == 1 else first) + text[1:]
+
+
+def _add_name(index: dict[str, str], name: str | None, code: str) -> None:
+    if not name or code not in countries():
+        return
+    key = fold(name)
+    index.setdefault(key, code)
+    if key.startswith("the "):
+        index.setdefault(key[4:], code)
+    if ", " in name:  # "Korea, Republic of" is also written "Republic of Korea"
+        head, _, tail = name.partition(", ")
+        index.setdefault(fold(f"{tail} {head}"), code)
+        index.setdefault(fold(head), code)
+
+
+@cache
+def _table_index() -> dict[str, str]:
+    """Codes and names of the Foundation's table: most exports need nothing more."""
+    index: dict[str, str] = {}
+    for country in countries().values():
+        index.setdefault(country.code.casefold(), country.code)
+        index.setdefault(country.alpha3.casefold(), country.code)
+        _add_name(index, country.name, country.code)
+    return index
 
 
 @cache
 def _country_index() -> dict[str, str]:
+    """The table's names, then pycountry's (official and common names), then colloquial ones."""
     import pycountry
 
-    table = countries()
-    index: dict[str, str] = {}
-
-    def add(name: str | None, code: str) -> None:
-        if not name or code not in table:
-            return
-        key = fold(name)
-        index.setdefault(key, code)
-        if key.startswith("the "):
-            index.setdefault(key[4:], code)
-        if ", " in name:  # "Korea, Republic of" is also written "Republic of Korea"
-            head, _, tail = name.partition(", ")
-            index.setdefault(fold(f"{tail} {head}"), code)
-            index.setdefault(fold(head), code)
-
-    for country in table.values():
-        index.setdefault(country.code.casefold(), country.code)
-        index.setdefault(country.alpha3.casefold(), country.code)
-        add(country.name, country.code)
+    index = dict(_table_index())
     for item in pycountry.countries:
         for attribute in ("common_name", "name", "official_name"):
-            add(getattr(item, attribute, None), item.alpha_2)
+            _add_name(index, getattr(item, attribute, None), item.alpha_2)
     for name, code in _COUNTRY_VARIANTS.items():
         index.setdefault(name, code)
     return index
+
+
+def _lookup(key: str) -> str | None:
+    for index in (_table_index(), _country_index()):  # pycountry is loaded only on a miss
+        if key in index:
+            return index[key]
+        if key.startswith("the ") and key[4:] in index:
+            return index[key[4:]]
+    return None
 
 
 @cache
 def country_code(value: str) -> str | None:
     """ISO 3166-1 alpha-2 of a country name, variant or code; '' when blank; None when unknown."""
     text = value.strip()
-    if text.upper() == "NA":  # Namibia, never "not applicable" (that is written N/A)
-        return "NA"
+    if text.isupper() and text in countries():  # NA is Namibia and NO Norway, never "none"
+        return text
     key = fold(text)
     if key in _BLANK:
         return ""
-    index = _country_index()
-    if key in index:
-        return index[key]
-    if key.startswith("the ") and key[4:] in index:
-        return index[key[4:]]
-    bare = fold(_PARENTHESES.sub(" ", text))
-    if bare and bare in index:
-        return index[bare]
-    return None
+    found = _lookup(key)
+    if found is None:
+        bare = fold(_PARENTHESES.sub(" ", text))
+        found = _lookup(bare) if bare else None
+    return found
 
 
 @cache
@@ -239,7 +263,11 @@ def parse_rating(value: str) -> int | None:
 
 
 class Cleaner:
-    """Cleans records in place for one scheme, counting what it fixes in the log."""
+    """Cleans records in place for one scheme, counting what it fixes in the log.
+
+    Each distinct country, region and role value is worked out once and kept: exports repeat the
+    same few hundred values across millions of rows.
+    """
 
     def __init__(self, scheme: Scheme, log: IngestLog) -> None:
         self.scheme = scheme
@@ -248,6 +276,32 @@ class Cleaner:
         self._region_of = {code: c.region_in(scheme) for code, c in table.items()}
         self._both = {code: (c.region, c.grant_committee_region) for code, c in table.items()}
         self._scheme_codes = frozenset(SCHEME_REGIONS[scheme])
+        # raw country -> (code or None, region or None, unknown?)
+        self.places: dict[str, tuple[str | None, str | None, bool]] = {}
+        # (raw reported region, country code) -> (region, corrected?)
+        self.reports: dict[tuple[str, str | None], tuple[str | None, bool]] = {}
+
+    def place(self, raw: str) -> tuple[str | None, str | None, bool]:
+        """(ISO code, region in the scheme, unknown?) of a country value."""
+        found = self.places.get(raw)
+        if found is None:
+            code = country_code(raw)
+            found = (code or None, self._region_of[code] if code else None, code is None)
+            self.places[raw] = found
+        return found
+
+    def reported(self, raw: str, code: str | None) -> tuple[str | None, bool]:
+        """(region, corrected?) for a self-reported region and the country's code."""
+        key = (raw, code)
+        found = self.reports.get(key)
+        if found is None:
+            given = region_code(raw)
+            if code is not None:
+                found = (self._region_of[code], given is not None and given not in self._both[code])
+            else:
+                found = (given if given in self._scheme_codes else None, False)
+            self.reports[key] = found
+        return found
 
     def clean(self, record: Record) -> bool:
         """Normalise a record; False (and a skip in the log) when nothing usable is left."""
@@ -255,30 +309,28 @@ class Cleaner:
             record.email = clean_email(record.email)
         if record.username is not None:
             record.username = clean_username(record.username)
+        code = None
         if record.country is not None:
-            code = country_code(record.country)
-            if code is None:
-                self.log.unknown_country += 1
-                if self.log.first_unknown_country is None:
-                    self.log.first_unknown_country = (record.source, record.line)
-            record.country = code or None
-        reported = region_code(record.reported_region) if record.reported_region else None
-        if record.country is not None:
-            record.region = self._region_of[record.country]
-            if reported is not None and reported not in self._both[record.country]:
-                record.region_corrected = True
-        elif reported in self._scheme_codes:
-            record.region = reported
+            code, record.region, unknown = self.place(record.country)
+            record.country = code
+            if unknown:
+                self.unknown(record)
+        if record.reported_region:
+            record.region, record.region_corrected = self.reported(record.reported_region, code)
         if record.role is not None:
             record.role = role_key(record.role)
         if record.raw_rating is not None and record.raw_rating.strip():
             record.rating = parse_rating(record.raw_rating)
             if record.rating is None:
-                self.log.skip(
-                    record.source,
-                    record.line,
-                    "rating is not a whole number from 1 to 5; left out of satisfaction",
-                )
+                self.log.skip(record.source, record.line, BAD_RATING)
                 if not record.registered and record.attended is None:
                     return False
         return True
+
+    def unknown(self, record: Record) -> None:
+        self.log.unknown_country += 1
+        if self.log.first_unknown_country is None:
+            self.log.first_unknown_country = (record.source, record.line)
+
+
+BAD_RATING = "rating is not a whole number from 1 to 5; left out of satisfaction"

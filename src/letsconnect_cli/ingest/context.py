@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from letsconnect_cli.ingest.attribution import ClinicMatcher
+from letsconnect_cli.ingest.cleaning import Cleaner
 from letsconnect_cli.ingest.records import IngestLog
 
 _YES = frozenset({"yes", "y", "true", "1", "x", "attended", "present", "si", "sí", "oui", "ja"})
@@ -20,8 +21,10 @@ class ReadContext:
     columns: Mapping[str, str]
     matcher: ClinicMatcher
     log: IngestLog
+    cleaner: Cleaner
     clinic: str | None = None  # the clinic of rows that name none, as far as the source tells
     format: str = "csv"
+    rows: int = 0  # data rows read, skipped ones included
     notes: list[str] = field(default_factory=list)
 
 

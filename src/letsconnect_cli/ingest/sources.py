@@ -137,10 +137,9 @@ def _pipeline(
     only: str | None,
 ) -> Iterator[Record]:
     unknown_clinics: Counter[str] = Counter()
-    clean = cleaner.clean
     match = matcher.match
     for spec in specs:
-        ctx = ReadContext(spec.name, options.columns, matcher, log)
+        ctx = ReadContext(spec.name, options.columns, matcher, log, cleaner)
         ctx.clinic = spec.clinic
         if ctx.clinic is None and not is_url(spec.location):
             ctx.clinic = matcher.match_file(Path(spec.location), spec.root)
@@ -148,10 +147,6 @@ def _pipeline(
         log.sources.append(info)
         with _open(spec, options) as handle:
             for record in _records(handle, ctx, info, options, log):
-                info.rows += 1
-                log.rows_read += 1
-                if not clean(record):
-                    continue
                 text = record.clinic
                 if text is not None:
                     clinic = match(text)
@@ -178,6 +173,8 @@ def _pipeline(
                 record.clinic = clinic
                 yield record
         info.format = ctx.format
+        info.rows = ctx.rows
+        log.rows_read += ctx.rows
         if info.rows == 0:
             log.warn(f"{spec.name}: no data rows")
         log.warnings.extend(f"{spec.name}: {note}" for note in ctx.notes)

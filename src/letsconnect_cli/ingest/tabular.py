@@ -11,7 +11,14 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from letsconnect_cli.errors import InputUnreadable
-from letsconnect_cli.ingest.cleaning import language_codes
+from letsconnect_cli.ingest.cleaning import (
+    BAD_RATING,
+    clean_email,
+    clean_username,
+    language_codes,
+    parse_rating,
+    role_key,
+)
 from letsconnect_cli.ingest.context import ReadContext, ragged, yes_no
 from letsconnect_cli.ingest.fields import map_header, normalise_header
 from letsconnect_cli.ingest.records import Record
@@ -75,53 +82,82 @@ def _rows(
     registered: bool,
     attended_default: bool | None,
 ) -> Iterator[Record]:
+    """The hot loop: cleaning is done here, cell by cell, with the cleaner's cached lookups.
+
+    A column the file lacks reads the empty cell appended at index `width`, so the loop needs no
+    test per column.
+    """
     width = len(header)
-    name = ctx.name
-    log = ctx.log
+    name, log, cleaner = ctx.name, ctx.log, ctx.cleaner
+    place, reported, unknown = cleaner.place, cleaner.reported, cleaner.unknown
+    places, reports = cleaner.places, cleaner.reports  # the caches behind place() and reported()
     get = columns.get
-    i_clinic, i_email, i_user = get("clinic"), get("email"), get("username")
-    i_name, i_first, i_last = get("name"), get("first_name"), get("last_name")
-    i_country, i_region, i_role = get("country"), get("region"), get("role")
-    i_lang, i_rating, i_att = get("languages"), get("rating"), get("attended")
-    i_time, i_aff, i_wait = get("timestamp"), get("affiliation"), get("waiting_room")
+    i_clinic, i_email, i_user = (get(f, width) for f in ("clinic", "email", "username"))
+    i_name, i_first, i_last = (get(f, width) for f in ("name", "first_name", "last_name"))
+    i_country, i_region, i_role = (get(f, width) for f in ("country", "region", "role"))
+    i_lang, i_rating, i_att = (get(f, width) for f in ("languages", "rating", "attended"))
+    i_time, i_aff, i_wait = (get(f, width) for f in ("timestamp", "affiliation", "waiting_room"))
+    has_attended = "attended" in columns
+    two_names = "name" not in columns and "first_name" in columns
     for row in rows:
         if len(row) != width:
             if not any(row):
                 continue
+            ctx.rows += 1
             if len(row) < width or any(row[width:]):
                 log.skip(name, rows.line_num, ragged(len(row), width))
                 continue
-        record = Record(name, rows.line_num, fmt, registered, attended_default)
-        if i_clinic is not None:
-            record.clinic = row[i_clinic].strip() or None
-        if i_email is not None:
-            record.email = row[i_email] or None
-        if i_user is not None:
-            record.username = row[i_user] or None
-        if i_name is not None:
-            record.name = row[i_name].strip() or None
-        elif i_first is not None:
-            parts = (row[i_first], row[i_last] if i_last is not None else "")
-            record.name = " ".join(p.strip() for p in parts if p.strip()) or None
-        if i_country is not None:
-            record.country = row[i_country] or None
-        if i_region is not None:
-            record.reported_region = row[i_region] or None
-        if i_role is not None:
-            record.role = row[i_role] or None
-        if i_lang is not None and row[i_lang]:
-            record.languages = language_codes(row[i_lang])
-        if i_rating is not None:
-            record.raw_rating = row[i_rating]
-        if i_att is not None:
-            record.attended = yes_no(row[i_att])
-        if i_time is not None:
-            record.timestamp = row[i_time] or None
-        if i_aff is not None:
-            record.affiliation = row[i_aff].strip() or None
-        if i_wait is not None and yes_no(row[i_wait]):
-            log.skip(name, rows.line_num, "in the waiting room, never admitted")
+        else:
+            ctx.rows += 1
+            row.append("")
+        line = rows.line_num
+        if row[i_wait] and yes_no(row[i_wait]):
+            log.skip(name, line, "in the waiting room, never admitted")
             continue
+        rating = None
+        raw = row[i_rating]
+        if raw and raw.strip():
+            rating = parse_rating(raw)
+            if rating is None:
+                log.skip(name, line, BAD_RATING)
+                if not registered and not has_attended:
+                    continue
+        email = row[i_email]
+        user = row[i_user]
+        country = region = None
+        is_unknown = corrected = False
+        raw = row[i_country]
+        if raw:
+            country, region, is_unknown = places.get(raw) or place(raw)
+        given = row[i_region] or None
+        if given:
+            region, corrected = reports.get((given, country)) or reported(given, country)
+        if two_names:
+            person = " ".join(p for p in (row[i_first].strip(), row[i_last].strip()) if p) or None
+        else:
+            person = row[i_name].strip() or None
+        record = Record(
+            name,
+            line,
+            fmt,
+            registered,
+            yes_no(row[i_att]) if has_attended else attended_default,
+            row[i_clinic].strip() or None,
+            clean_email(email) if email else None,
+            clean_username(user) if user else None,
+            person,
+            country,
+            region,
+            given,
+            corrected,
+            role_key(row[i_role]) if row[i_role] else None,
+            language_codes(row[i_lang]) if row[i_lang] else (),
+            rating,
+            row[i_aff].strip() or None,
+            row[i_time] or None,
+        )
+        if is_unknown:
+            unknown(record)
         yield record
 
 

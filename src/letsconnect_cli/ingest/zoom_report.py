@@ -67,6 +67,7 @@ def read_zoom_report(rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
             columns = _columns(cells, ctx)
             width = max(i for i, cell in enumerate(cells) if cell) + 1  # 2025 pads with empties
             continue
+        ctx.rows += 1
         if len(cells) < width or any(cells[width:]):
             ctx.log.skip(ctx.name, rows.line_num, ragged(len(cells), width))
             continue
@@ -77,7 +78,8 @@ def read_zoom_report(rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
         if who in seen:
             record.registered = False  # a rejoin: another join of the same registrant
         seen.add(who)
-        yield record
+        if ctx.cleaner.clean(record):
+            yield record
 
 
 def _columns(header: list[str], ctx: ReadContext) -> dict[str, int]:

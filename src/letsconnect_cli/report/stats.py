@@ -19,23 +19,16 @@ _FORM_WEIGHT = 2  # what the person said in a form comes first
 
 
 class Person:
+    """One person's clinics (as bits) and what they told about themselves."""
+
     __slots__ = (
-        "att",
-        "corrected",
-        "country",
-        "fb",
-        "ids",
-        "langs",
-        "reg",
-        "region",
-        "role",
-        "src",
-        "src_reg",
-        "weight",
+        "att", "corrected", "country", "fb", "into", "langs", "reg", "region", "role", "src",
+        "src_reg", "user", "weight",
     )
 
     def __init__(self) -> None:
-        self.ids: list[str] = []
+        self.into: Person | None = None  # merged into this one (union-find)
+        self.user: str | None = None  # a username it is known by (spares a look-up)
         self.reg = 0  # clinics registered for (bits)
         self.att = 0  # clinics attended
         self.fb = 0  # clinics given feedback on
@@ -47,6 +40,16 @@ class Person:
         self.role: str | None = None
         self.langs: tuple[str, ...] = ()
         self.corrected = False
+
+
+def _find(person: Person) -> Person:
+    """The person a merged one lives on in, shortening the path on the way."""
+    root = person
+    while root.into is not None:
+        root = root.into
+    while person.into is not None and person.into is not root:
+        person.into, person = root, person.into
+    return root
 
 
 @dataclass
@@ -85,8 +88,11 @@ class Tally:
     def __init__(self) -> None:
         self._bits: dict[str, int] = {}
         self._clinics: list[str] = []
-        self._index: dict[str, Person] = {}
+        self._emails: dict[str, Person] = {}
+        self._users: dict[str, Person] = {}
+        self._anonymous: dict[tuple[str, str, str], Person] = {}
         self._people: list[Person] = []
+        self._weights: dict[str, int] = {}  # export format -> how far its country is trusted
         self._reg_clinics = 0
         self._att_clinics = 0
         self._duplicates = 0
@@ -101,17 +107,27 @@ class Tally:
         return self
 
     def add(self, record: Record) -> None:
-        clinic = record.clinic
-        assert clinic is not None, "records reach the tally attributed"
-        bit = self._bits.get(clinic)
+        bit = self._bits.get(record.clinic)  # type: ignore[arg-type]
         if bit is None:
-            bit = self._bits[clinic] = 1 << len(self._clinics)
-            self._clinics.append(clinic)
-        person = self._person(record)
-        if record.registered:
-            self._reg_clinics |= bit
+            bit = self._new_clinic(record.clinic)
+        # The person: the common cases inline, the rest (merges, anonymous joins) in _person.
+        email = record.email
+        person = self._emails.get(email) if email is not None else None  # type: ignore[arg-type]
+        if person is None:
+            person = self._person(record)
+        else:
+            if person.into is not None:
+                person = _find(person)
+            username = record.username
+            if username is not None and username != person.user:
+                person = self._link(person, username)
+        registered = record.registered
+        if registered:
+            if not self._reg_clinics & bit:
+                self._reg_clinics |= bit
             if person.src != record.source:
-                person.src, person.src_reg = record.source, 0
+                person.src = record.source
+                person.src_reg = 0
             if person.src_reg & bit:
                 self._duplicates += 1
             else:
@@ -123,49 +139,90 @@ class Tally:
             if attended:
                 person.att |= bit
         if record.rating is not None:
-            if person.fb & bit:
-                self._duplicates += 1
-            else:
-                person.fb |= bit
-                self._ratings[record.rating] += 1
-                self._rating_sum[bit] += record.rating
-                self._rating_n[bit] += 1
-        if record.registered or attended:
-            self._attributes(person, record)
+            self._rate(person, bit, record.rating)
+        if not (registered or attended):
+            return
+        # What people say about themselves: the country given in a form comes before the one
+        # Zoom guesses from the address; the first role given stands; languages add up.
+        country = record.country
+        if country is not None:
+            if person.weight < _FORM_WEIGHT:
+                weight = self._weights.get(record.format)
+                if weight is None:
+                    weight = self._weights[record.format] = (
+                        _ZOOM_WEIGHT if record.format.startswith("zoom") else _FORM_WEIGHT
+                    )
+                if weight > person.weight:
+                    person.country, person.region, person.weight = country, record.region, weight
+        elif person.country is None and person.region is None:
+            person.region = record.region  # no country known: the region the person gave
+        if person.role is None:
+            person.role = record.role
+        languages = record.languages
+        if languages and languages != person.langs:
+            person.langs = tuple(dict.fromkeys(person.langs + languages))
+        if record.region_corrected:
+            person.corrected = True
 
-    def _person(self, record: Record) -> Person:
-        index = self._index
-        email, username = record.email, record.username
-        if email is not None:
-            key = "e:" + email
-            person = index.get(key)
-            if username is not None:
-                other = index.get("u:" + username)
-                if person is None:
-                    person = other
-                elif other is not None and other is not person:
-                    person = self._merge(person, other)
-        elif username is not None:
-            key = "u:" + username
-            person = index.get(key)
-        elif record.name is not None and record.attended is not None:
-            # No email or username: a Zoom join by display name, the same person within one report.
-            key = f"a:{record.source}\x00{record.clinic}\x00{record.name.casefold()}"
-            person = index.get(key)
-        else:
-            person = Person()
-            self._people.append(person)
-            return person
-        if person is None:
-            person = Person()
-            self._people.append(person)
-        for ident in _identities(record, key):
-            if ident not in index:
-                index[ident] = person
-                person.ids.append(ident)
+    def _new_clinic(self, clinic: str | None) -> int:
+        assert clinic is not None, "records reach the tally attributed"
+        bit = self._bits[clinic] = 1 << len(self._clinics)
+        self._clinics.append(clinic)
+        return bit
+
+    def _rate(self, person: Person, bit: int, rating: int) -> None:
+        if person.fb & bit:
+            self._duplicates += 1  # a second answer to the same clinic's feedback
+            return
+        person.fb |= bit
+        self._ratings[rating] += 1
+        self._rating_sum[bit] += rating
+        self._rating_n[bit] += 1
+
+    def _new(self) -> Person:
+        person = Person()
+        self._people.append(person)
         return person
 
+    def _person(self, record: Record) -> Person:
+        """The person of a row whose email is new (or absent)."""
+        email, username = record.email, record.username
+        if username is not None:
+            person = self._users.get(username)
+            if person is None:
+                person = self._users[username] = self._new()
+                person.user = username
+            elif person.into is not None:
+                person = _find(person)
+            if email is not None:
+                self._emails[email] = person
+            return person
+        if email is not None:
+            person = self._emails[email] = self._new()
+            return person
+        if record.name is not None and record.attended is not None:
+            # No email or username: a Zoom join by display name, the same person within a report.
+            key = (record.source, record.clinic or "", record.name.casefold())
+            person = self._anonymous.get(key)
+            if person is None:
+                person = self._anonymous[key] = self._new()
+            return person
+        return self._new()
+
+    def _link(self, person: Person, username: str) -> Person:
+        """A person known by email shows a username: note it, or merge with its other self."""
+        other = self._users.get(username)
+        if other is None:
+            self._users[username] = person
+            if person.user is None:
+                person.user = username
+            return person
+        if other.into is not None:
+            other = _find(other)
+        return person if other is person else self._merge(person, other)
+
     def _merge(self, keep: Person, gone: Person) -> Person:
+        """Two people seen apart turn out to be one (an email here, a username there)."""
         if keep.src is not None and keep.src == gone.src:
             self._duplicates += (keep.src_reg & gone.src_reg).bit_count()
             keep.src_reg |= gone.src_reg
@@ -174,32 +231,15 @@ class Tally:
         keep.fb |= gone.fb
         if gone.weight > keep.weight:
             keep.country, keep.region, keep.weight = gone.country, gone.region, gone.weight
-        elif keep.region is None:
+        elif keep.country is None and keep.region is None:
             keep.region = gone.region
         keep.role = keep.role or gone.role
         keep.langs = tuple(dict.fromkeys(keep.langs + gone.langs))
         keep.corrected = keep.corrected or gone.corrected
-        for ident in gone.ids:
-            self._index[ident] = keep
-            keep.ids.append(ident)
-        gone.ids = []
+        keep.user = keep.user or gone.user
+        gone.into = keep
         gone.reg = gone.att = gone.fb = 0  # an empty shell: counted nowhere
         return keep
-
-    @staticmethod
-    def _attributes(person: Person, record: Record) -> None:
-        if record.country is not None:
-            weight = _ZOOM_WEIGHT if record.format.startswith("zoom") else _FORM_WEIGHT
-            if weight > person.weight:
-                person.country, person.region, person.weight = record.country, record.region, weight
-        elif person.region is None and record.region is not None:
-            person.region = record.region
-        if record.role is not None and person.role is None:
-            person.role = record.role
-        if record.languages and record.languages != person.langs:
-            person.langs = tuple(dict.fromkeys(person.langs + record.languages))
-        if record.region_corrected:
-            person.corrected = True
 
     def counts(self) -> Counts:
         result = Counts(
@@ -248,12 +288,6 @@ class Tally:
         for bit, total in attended.items():
             result.clinic_attended[bit_clinic[bit]] = total
         return result
-
-
-def _identities(record: Record, key: str) -> tuple[str, ...]:
-    if record.email is not None and record.username is not None:
-        return (key, "u:" + record.username)
-    return (key,)
 
 
 def _count_bits(mask: int, counter: Counter[int]) -> None:
