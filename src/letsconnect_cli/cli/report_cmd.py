@@ -184,7 +184,7 @@ def _examples(config: Config) -> str:
 
 
 def _warn(log: IngestLog, figures: dict[str, Any]) -> None:
-    for text in log.warnings:
+    for text in log.all_warnings():
         _say(text, warn=True)
     if log.unknown_country and log.first_unknown_country:
         file, line = log.first_unknown_country

@@ -54,5 +54,6 @@ def _records(data: list[dict[str, Any]], ctx: ReadContext) -> Iterator[Record]:
         stamp = item.get("user_registered_at")
         record.timestamp = stamp if isinstance(stamp, str) else None
         ctx.rows += 1
-        if ctx.cleaner.clean(record):
+        record.clinic = ctx.clinic_of(None, number)
+        if record.clinic is not None and ctx.cleaner.clean(record):
             yield record

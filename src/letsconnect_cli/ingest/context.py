@@ -25,7 +25,35 @@ class ReadContext:
     clinic: str | None = None  # the clinic of rows that name none, as far as the source tells
     format: str = "csv"
     rows: int = 0  # data rows read, skipped ones included
+    line_offset: int = 0  # lines before this part of a split file
+    only: str | None = None  # --clinic: rows of other clinics are left out
     notes: list[str] = field(default_factory=list)
+    resolved: dict[str, str] = field(default_factory=dict)  # clinic text -> id, "" for none
+
+    def clinic_of(self, text: str | None, line: int) -> str | None:
+        """The clinic of a row naming `text` (or none); None when the row is left out, counted."""
+        if text:
+            clinic = self.resolved.get(text)
+            if clinic is None:
+                clinic = self.resolved[text] = self.matcher.match(text) or ""
+            if not clinic:
+                self.log.unknown_clinics[text.strip()[:80]] += 1
+                self._unattributed(line, "the clinic it names matches no clinic file")
+                return None
+        else:
+            clinic = self.clinic or self.only
+            if clinic is None:
+                reason = "no clinic: no clinic column, Zoom topic or file name; give --clinic"
+                self._unattributed(line, reason)
+                return None
+        if self.only is not None and clinic != self.only:
+            self.log.other_clinics += 1
+            return None
+        return clinic
+
+    def _unattributed(self, line: int, reason: str) -> None:
+        self.log.unattributed += 1
+        self.log.skip(self.name, line, reason)
 
 
 def ragged(fields: int, width: int) -> str:

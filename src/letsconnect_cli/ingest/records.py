@@ -91,6 +91,7 @@ class IngestLog:
     sources: list[SourceInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     first_unknown_country: tuple[str, int] | None = None
+    unknown_clinics: Counter[str] = field(default_factory=Counter)  # clinic names matching none
 
     def skip(self, file: str, line: int | None, reason: str) -> None:
         self.skips_total += 1
@@ -100,3 +101,32 @@ class IngestLog:
 
     def warn(self, text: str) -> None:
         self.warnings.append(text)
+
+    def all_warnings(self) -> list[str]:
+        """The warnings, then the clinic names that matched no clinic file (the five most seen)."""
+        found = [
+            f"no clinic file matches the clinic {text!r} ({count} row(s)); "
+            "add it to [report.clinic_names] in lc.toml, or see `lc list`"
+            for text, count in self.unknown_clinics.most_common(5)
+        ]
+        return self.warnings + found
+
+    def absorb(self, other: IngestLog) -> None:
+        """Add what another log (of a part of a file read elsewhere) found."""
+        self.rows_read += other.rows_read
+        self.unattributed += other.unattributed
+        self.unknown_country += other.unknown_country
+        self.other_clinics += other.other_clinics
+        self.skips_total += other.skips_total
+        self.skipped.extend(other.skipped[: MAX_LISTED_SKIPS - len(self.skipped)])
+        self.skip_reasons.update(other.skip_reasons)
+        self.unknown_clinics.update(other.unknown_clinics)
+        self.warnings.extend(w for w in other.warnings if w not in self.warnings)
+        if self.first_unknown_country is None:
+            self.first_unknown_country = other.first_unknown_country
+        mine = {info.name: info for info in self.sources}
+        for info in other.sources:
+            if info.name in mine:
+                mine[info.name].rows += info.rows
+            else:
+                self.sources.append(info)

@@ -9,12 +9,11 @@ through: nothing holds more than one row of a source at a time.
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO
 
 from letsconnect_cli.errors import InputUnreadable, UsageError
 from letsconnect_cli.ingest.attribution import ClinicMatcher
@@ -23,6 +22,7 @@ from letsconnect_cli.ingest.cleaning import Cleaner
 from letsconnect_cli.ingest.context import ReadContext
 from letsconnect_cli.ingest.records import IngestLog, Record, SourceInfo
 from letsconnect_cli.ingest.remote import FetchOptions, display_url, fetch, is_url
+from letsconnect_cli.ingest.split import Part
 from letsconnect_cli.ingest.tabular import read_table
 from letsconnect_cli.ingest.textio import detect_encoding, sniff_delimiter, text_stream
 from letsconnect_cli.ingest.zoom_report import is_zoom_report, read_zoom_report
@@ -40,6 +40,7 @@ class SourceSpec:
     location: str
     clinic: str | None = None
     root: Path | None = None  # the folder it was found in, when given a folder
+    part: Part | None = None  # a byte range of a large CSV file (see `split`)
 
     @property
     def name(self) -> str:
@@ -136,111 +137,98 @@ def _pipeline(
     log: IngestLog,
     only: str | None,
 ) -> Iterator[Record]:
-    unknown_clinics: Counter[str] = Counter()
-    match = matcher.match
     for spec in specs:
-        ctx = ReadContext(spec.name, options.columns, matcher, log, cleaner)
+        ctx = ReadContext(spec.name, options.columns, matcher, log, cleaner, only=only)
         ctx.clinic = spec.clinic
         if ctx.clinic is None and not is_url(spec.location):
             ctx.clinic = matcher.match_file(Path(spec.location), spec.root)
         info = SourceInfo(spec.name, "unknown")
         log.sources.append(info)
         with _open(spec, options) as handle:
-            for record in _records(handle, ctx, info, options, log):
-                text = record.clinic
-                if text is not None:
-                    clinic = match(text)
-                    if clinic is None:
-                        unknown_clinics[text[:80]] += 1
-                        log.unattributed += 1
-                        log.skip(
-                            record.source, record.line, "the clinic it names matches no clinic file"
-                        )
-                        continue
-                else:
-                    clinic = ctx.clinic or only
-                    if clinic is None:
-                        log.unattributed += 1
-                        log.skip(
-                            record.source,
-                            record.line,
-                            "no clinic: no clinic column, Zoom topic or file name; give --clinic",
-                        )
-                        continue
-                if only is not None and clinic != only:
-                    log.other_clinics += 1
-                    continue
-                record.clinic = clinic
-                yield record
+            if spec.part is not None and spec.part.header is not None:
+                yield from _part_records(handle, ctx, info, spec.part)
+            else:
+                known = spec.part.encoding if spec.part is not None else options.encoding
+                yield from _records(handle, ctx, info, known, log)
         info.format = ctx.format
         info.rows = ctx.rows
         log.rows_read += ctx.rows
         if info.rows == 0:
             log.warn(f"{spec.name}: no data rows")
         log.warnings.extend(f"{spec.name}: {note}" for note in ctx.notes)
-    for text, count in unknown_clinics.most_common(5):
-        log.warn(
-            f"no clinic file matches the clinic {text!r} ({count} row(s)); "
-            "add it to [report.clinic_names] in lc.toml, or see `lc list`"
-        )
 
 
 def _open(spec: SourceSpec, options: ReadOptions) -> IO[bytes]:
     if is_url(spec.location):
         return fetch(spec.location, options.fetch)
     try:
-        return Path(spec.location).open("rb")
+        handle = Path(spec.location).open("rb")
+        return handle if spec.part is None else spec.part.open(handle)
     except OSError as error:
         raise InputUnreadable(f"cannot read {spec.location}: {error.strerror or error}") from error
 
 
-def _records(
-    handle: IO[bytes], ctx: ReadContext, info: SourceInfo, options: ReadOptions, log: IngestLog
+def _part_records(
+    handle: IO[bytes], ctx: ReadContext, info: SourceInfo, part: Part
 ) -> Iterator[Record]:
-    if options.encoding:
-        encoding = options.encoding
+    """The rows of a later part of a CSV file: header, separator and encoding come from its start."""
+    assert part.header is not None
+    info.encoding = part.encoding
+    ctx.line_offset = part.line_offset
+    stream = text_stream(handle, part.encoding)
+    reader = csv.reader(stream, delimiter=part.delimiter)
+    try:
+        yield from read_table(list(part.header), reader, ctx)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise InputUnreadable(f"{ctx.name}, line {reader.line_num + part.line_offset}: {error}") from None
+    finally:
+        stream.detach()
+
+
+def _records(
+    handle: IO[bytes], ctx: ReadContext, info: SourceInfo, known: str | None, log: IngestLog
+) -> Iterator[Record]:
+    if known:
+        encoding = known
     else:
         encoding, warning = detect_encoding(handle, ctx.name)
         if warning:
             log.warn(warning)
     info.encoding = encoding
     stream = text_stream(handle, encoding)
+    reader = None
     try:
-        yield from _parse(stream, ctx)
-    except UnicodeDecodeError as error:
-        raise InputUnreadable(
-            f"{ctx.name} cannot be read as {encoding}: {error.reason}",
-            hint="Leave out --encoding to let lc detect it, or name the right one.",
-        ) from None
-    finally:
-        stream.detach()
-
-
-def _parse(stream: TextIO, ctx: ReadContext) -> Iterator[Record]:
-    lead: list[str] = []
-    first = ""
-    while len(lead) < _LEAD_LINES:
-        line = stream.readline()
-        if not line:
-            break
-        lead.append(line)
-        if line.strip():
-            first = line
-            break
-    if not first:
-        raise InputUnreadable(f"{ctx.name} is empty")
-    if first.lstrip().startswith(("[", "{")):
-        yield from read_participants("".join(lead) + stream.read(), ctx)
-        return
-    reader = csv.reader(chain(lead, stream), delimiter=sniff_delimiter(first))
-    try:
+        lead: list[str] = []
+        first = ""
+        while len(lead) < _LEAD_LINES:
+            line = stream.readline()
+            if not line:
+                break
+            lead.append(line)
+            if line.strip():
+                first = line
+                break
+        if not first:
+            raise InputUnreadable(f"{ctx.name} is empty")
+        if first.lstrip().startswith(("[", "{")):
+            yield from read_participants("".join(lead) + stream.read(), ctx)
+            return
+        reader = csv.reader(chain(lead, stream), delimiter=sniff_delimiter(first))
         header = next(row for row in reader if any(cell.strip() for cell in row))
         if is_zoom_report(header):
             yield from read_zoom_report(reader, ctx)
         else:
             yield from read_table(header, reader, ctx)
-    except csv.Error as error:
+    except UnicodeDecodeError as error:
         raise InputUnreadable(
-            f"{ctx.name}, line {reader.line_num}: not readable as CSV ({error})",
+            f"{ctx.name} cannot be read as {encoding}: {error.reason}",
+            hint="Leave out --encoding to let lc detect it, or name the right one.",
+        ) from None
+    except csv.Error as error:
+        where = f", line {reader.line_num}" if reader is not None else ""
+        raise InputUnreadable(
+            f"{ctx.name}{where}: not readable as CSV ({error})",
             hint="The file may be truncated or not a CSV export; export it again.",
         ) from None
+    finally:
+        stream.detach()

@@ -91,6 +91,8 @@ def _rows(
     name, log, cleaner = ctx.name, ctx.log, ctx.cleaner
     place, reported, unknown = cleaner.place, cleaner.reported, cleaner.unknown
     places, reports = cleaner.places, cleaner.reports  # the caches behind place() and reported()
+    resolved, clinic_of, only = ctx.resolved.get, ctx.clinic_of, ctx.only
+    offset = ctx.line_offset
     get = columns.get
     i_clinic, i_email, i_user = (get(f, width) for f in ("clinic", "email", "username"))
     i_name, i_first, i_last = (get(f, width) for f in ("name", "first_name", "last_name"))
@@ -105,12 +107,18 @@ def _rows(
                 continue
             ctx.rows += 1
             if len(row) < width or any(row[width:]):
-                log.skip(name, rows.line_num, ragged(len(row), width))
+                log.skip(name, rows.line_num + offset, ragged(len(row), width))
                 continue
         else:
             ctx.rows += 1
             row.append("")
-        line = rows.line_num
+        line = rows.line_num + offset
+        text = row[i_clinic]
+        clinic = resolved(text) if text else None
+        if not clinic or (only is not None and clinic != only):
+            clinic = clinic_of(text, line)
+            if clinic is None:
+                continue
         if row[i_wait] and yes_no(row[i_wait]):
             log.skip(name, line, "in the waiting room, never admitted")
             continue
@@ -142,7 +150,7 @@ def _rows(
             fmt,
             registered,
             yes_no(row[i_att]) if has_attended else attended_default,
-            row[i_clinic].strip() or None,
+            clinic,
             clean_email(email) if email else None,
             clean_username(user) if user else None,
             person,

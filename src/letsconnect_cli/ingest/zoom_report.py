@@ -78,7 +78,8 @@ def read_zoom_report(rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
         if who in seen:
             record.registered = False  # a rejoin: another join of the same registrant
         seen.add(who)
-        if ctx.cleaner.clean(record):
+        record.clinic = ctx.clinic_of(None, record.line)
+        if record.clinic is not None and ctx.cleaner.clean(record):
             yield record
 
 

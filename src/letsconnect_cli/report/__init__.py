@@ -13,9 +13,10 @@ import gc
 from collections.abc import Sequence
 from typing import Any
 
-from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
+from letsconnect_cli.ingest import IngestLog, ReadOptions
 from letsconnect_cli.models import Clinic
 from letsconnect_cli.report.figures import build_report
+from letsconnect_cli.report.parallel import tally_sources
 from letsconnect_cli.report.stats import Counts, Tally
 
 
@@ -27,6 +28,7 @@ def make_report(
     min_count: int = 5,
     show_protected: bool = False,
     log: IngestLog | None = None,
+    processes: int | None = None,
 ) -> dict[str, Any]:
     """Read the sources; the figures, privacy applied (what `lc report --format json` prints)."""
     log = log if log is not None else IngestLog()
@@ -35,7 +37,7 @@ def make_report(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        tally = Tally().add_all(read_records(sources, clinics, options, log))
+        tally = tally_sources(sources, clinics, options, log, processes)
     finally:
         if collecting:
             gc.enable()

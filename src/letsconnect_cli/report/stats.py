@@ -9,7 +9,8 @@ deduplication and "two or more clinics" are bit operations.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
 from letsconnect_cli.ingest.records import Record
@@ -22,8 +23,8 @@ class Person:
     """One person's clinics (as bits) and what they told about themselves."""
 
     __slots__ = (
-        "att", "corrected", "country", "fb", "into", "langs", "reg", "region", "role", "src",
-        "src_reg", "user", "weight",
+        "att", "corrected", "country", "fb", "into", "langs", "reg", "region", "role", "scores",
+        "src", "src_reg", "user", "weight",
     )
 
     def __init__(self) -> None:
@@ -32,6 +33,7 @@ class Person:
         self.reg = 0  # clinics registered for (bits)
         self.att = 0  # clinics attended
         self.fb = 0  # clinics given feedback on
+        self.scores = 0  # their scores, 3 bits per clinic: (scores >> 3 * i) & 7 for clinic bit i
         self.src: str | None = None  # the source the last registration came from
         self.src_reg = 0  # clinics registered for in that source: a repeat there is a duplicate
         self.country: str | None = None
@@ -85,9 +87,11 @@ class Counts:
 class Tally:
     """Feed it records with `add`; `counts()` gives the totals."""
 
-    def __init__(self) -> None:
-        self._bits: dict[str, int] = {}
-        self._clinics: list[str] = []
+    def __init__(self, clinic_ids: Iterable[str] = ()) -> None:
+        """`clinic_ids`: clinics given their bits up front, so that tallies of parts agree."""
+        self._clinics: list[str] = list(dict.fromkeys(clinic_ids))
+        self._bits: dict[str, int] = {clinic: 1 << i for i, clinic in enumerate(self._clinics)}
+        self._seen = 0  # bits of clinics with any record
         self._emails: dict[str, Person] = {}
         self._users: dict[str, Person] = {}
         self._anonymous: dict[tuple[str, str, str], Person] = {}
@@ -96,9 +100,10 @@ class Tally:
         self._reg_clinics = 0
         self._att_clinics = 0
         self._duplicates = 0
-        self._ratings: Counter[int] = Counter()
-        self._rating_sum: Counter[int] = Counter()
-        self._rating_n: Counter[int] = Counter()
+
+    @property
+    def clinic_ids(self) -> list[str]:
+        return list(self._clinics)
 
     def add_all(self, records: Iterable[Record]) -> Tally:
         add = self.add
@@ -110,6 +115,8 @@ class Tally:
         bit = self._bits.get(record.clinic)  # type: ignore[arg-type]
         if bit is None:
             bit = self._new_clinic(record.clinic)
+        if not self._seen & bit:
+            self._seen |= bit
         # The person: the common cases inline, the rest (merges, anonymous joins) in _person.
         email = record.email
         person = self._emails.get(email) if email is not None else None  # type: ignore[arg-type]
@@ -175,9 +182,7 @@ class Tally:
             self._duplicates += 1  # a second answer to the same clinic's feedback
             return
         person.fb |= bit
-        self._ratings[rating] += 1
-        self._rating_sum[bit] += rating
-        self._rating_n[bit] += 1
+        person.scores |= rating << (3 * (bit.bit_length() - 1))
 
     def _new(self) -> Person:
         person = Person()
@@ -223,11 +228,17 @@ class Tally:
 
     def _merge(self, keep: Person, gone: Person) -> Person:
         """Two people seen apart turn out to be one (an email here, a username there)."""
+        if keep is gone:
+            return keep
         if keep.src is not None and keep.src == gone.src:
             self._duplicates += (keep.src_reg & gone.src_reg).bit_count()
             keep.src_reg |= gone.src_reg
         keep.reg |= gone.reg
         keep.att |= gone.att
+        both = keep.fb & gone.fb
+        self._duplicates += both.bit_count()  # feedback given twice, once under each identity
+        for index in _indexes(gone.fb & ~keep.fb):
+            keep.scores |= gone.scores & (7 << (3 * index))
         keep.fb |= gone.fb
         if gone.weight > keep.weight:
             keep.country, keep.region, keep.weight = gone.country, gone.region, gone.weight
@@ -238,25 +249,75 @@ class Tally:
         keep.corrected = keep.corrected or gone.corrected
         keep.user = keep.user or gone.user
         gone.into = keep
-        gone.reg = gone.att = gone.fb = 0  # an empty shell: counted nowhere
+        gone.reg = gone.att = gone.fb = gone.scores = 0  # an empty shell: counted nowhere
         return keep
+
+    def absorb(self, other: Tally) -> None:
+        """Take in the tally of a later part of the same sources (read by another process).
+
+        People are matched by email, username and anonymous key; one seen in both is merged as
+        `_merge` merges two selves, this tally's values first (they come from earlier rows).
+        """
+        for clinic in other._clinics:
+            if clinic not in self._bits:
+                self._new_clinic(clinic)
+        if any(self._bits[c] != b for c, b in other._bits.items()):
+            raise AssertionError("tallies of parts must share their clinic bits")
+        self._seen |= other._seen
+        self._reg_clinics |= other._reg_clinics
+        self._att_clinics |= other._att_clinics
+        self._duplicates += other._duplicates
+        ours: dict[int, Person] = {}  # id of their person -> ours
+        tables: list[tuple[dict[Any, Person], dict[Any, Person]]] = [
+            (self._emails, other._emails),
+            (self._users, other._users),
+            (self._anonymous, other._anonymous),  # type: ignore[list-item]
+        ]
+        # Their people as they stand, before any of them is merged into one of ours.
+        root_of = {id(p): _find(p) for _, theirs in tables for p in theirs.values()}
+        for mine, theirs in tables:
+            for key, person in theirs.items():
+                root = root_of[id(person)]
+                target = ours.get(id(root))
+                existing = mine.get(key)
+                if existing is not None and existing.into is not None:
+                    existing = _find(existing)
+                if target is None:
+                    if existing is None:
+                        target = root  # new here: adopt it as it is
+                        self._people.append(root)
+                    else:
+                        target = self._merge(existing, root)
+                    ours[id(root)] = target
+                elif existing is not None and existing is not target:
+                    target = self._merge(existing, target)
+                    ours[id(root)] = target
+                if existing is None:
+                    mine[key] = target
+        for person in other._people:  # people with no identity at all
+            if person.into is None and id(person) not in ours and (person.reg | person.att | person.fb):
+                self._people.append(person)
 
     def counts(self) -> Counts:
         result = Counts(
-            clinic_ids=list(self._clinics),
+            clinic_ids=[c for c, b in self._bits.items() if b & self._seen],
             registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
             attendance_clinics={c for c, b in self._bits.items() if b & self._att_clinics},
             duplicates=self._duplicates,
-            ratings=Counter(self._ratings),
         )
         bit_clinic = {bit: clinic for clinic, bit in self._bits.items()}
-        for bit, total in self._rating_sum.items():
-            result.clinic_rating_sum[bit_clinic[bit]] = total
-            result.clinic_rating_n[bit_clinic[bit]] = self._rating_n[bit]
         att_clinics = self._att_clinics
         registrations: Counter[int] = Counter()
         attended: Counter[int] = Counter()
+        clinic_of_index = {bit.bit_length() - 1: clinic for clinic, bit in self._bits.items()}
         for person in self._people:
+            if person.fb:
+                for index in _indexes(person.fb):
+                    score = (person.scores >> (3 * index)) & 7
+                    clinic = clinic_of_index[index]
+                    result.ratings[score] += 1
+                    result.clinic_rating_sum[clinic] += score
+                    result.clinic_rating_n[clinic] += 1
             active = person.reg | person.att
             if not active:
                 continue  # feedback only, or merged into another
@@ -288,6 +349,14 @@ class Tally:
         for bit, total in attended.items():
             result.clinic_attended[bit_clinic[bit]] = total
         return result
+
+
+def _indexes(mask: int) -> Iterator[int]:
+    """The positions of the set bits of a mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def _count_bits(mask: int, counter: Counter[int]) -> None:
