@@ -115,7 +115,9 @@ def clean_email(value: str) -> str | None:
 
 
 #: Username answers that mean "none", as typed (compared lower-cased, spaces trimmed).
-_NO_USERNAME = frozenset({"", "-", "--", "n/a", "na", "n.a.", "none", "no", "nil", "null", "unknown"})
+_NO_USERNAME = frozenset(
+    {"", "-", "--", "n/a", "na", "n.a.", "none", "no", "nil", "null", "unknown"}
+)
 
 
 def clean_username(value: str) -> str | None:

@@ -25,7 +25,6 @@ class ReadContext:
     clinic: str | None = None  # the clinic of rows that name none, as far as the source tells
     format: str = "csv"
     rows: int = 0  # data rows read, skipped ones included
-    line_offset: int = 0  # lines before this part of a split file
     only: str | None = None  # --clinic: rows of other clinics are left out
     notes: list[str] = field(default_factory=list)
     resolved: dict[str, str] = field(default_factory=dict)  # clinic text -> id, "" for none

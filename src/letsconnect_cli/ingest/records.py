@@ -110,23 +110,3 @@ class IngestLog:
             for text, count in self.unknown_clinics.most_common(5)
         ]
         return self.warnings + found
-
-    def absorb(self, other: IngestLog) -> None:
-        """Add what another log (of a part of a file read elsewhere) found."""
-        self.rows_read += other.rows_read
-        self.unattributed += other.unattributed
-        self.unknown_country += other.unknown_country
-        self.other_clinics += other.other_clinics
-        self.skips_total += other.skips_total
-        self.skipped.extend(other.skipped[: MAX_LISTED_SKIPS - len(self.skipped)])
-        self.skip_reasons.update(other.skip_reasons)
-        self.unknown_clinics.update(other.unknown_clinics)
-        self.warnings.extend(w for w in other.warnings if w not in self.warnings)
-        if self.first_unknown_country is None:
-            self.first_unknown_country = other.first_unknown_country
-        mine = {info.name: info for info in self.sources}
-        for info in other.sources:
-            if info.name in mine:
-                mine[info.name].rows += info.rows
-            else:
-                self.sources.append(info)

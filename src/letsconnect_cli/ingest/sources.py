@@ -22,7 +22,6 @@ from letsconnect_cli.ingest.cleaning import Cleaner
 from letsconnect_cli.ingest.context import ReadContext
 from letsconnect_cli.ingest.records import IngestLog, Record, SourceInfo
 from letsconnect_cli.ingest.remote import FetchOptions, display_url, fetch, is_url
-from letsconnect_cli.ingest.split import Part
 from letsconnect_cli.ingest.tabular import read_table
 from letsconnect_cli.ingest.textio import detect_encoding, sniff_delimiter, text_stream
 from letsconnect_cli.ingest.zoom_report import is_zoom_report, read_zoom_report
@@ -40,7 +39,6 @@ class SourceSpec:
     location: str
     clinic: str | None = None
     root: Path | None = None  # the folder it was found in, when given a folder
-    part: Part | None = None  # a byte range of a large CSV file (see `split`)
 
     @property
     def name(self) -> str:
@@ -145,11 +143,7 @@ def _pipeline(
         info = SourceInfo(spec.name, "unknown")
         log.sources.append(info)
         with _open(spec, options) as handle:
-            if spec.part is not None and spec.part.header is not None:
-                yield from _part_records(handle, ctx, info, spec.part)
-            else:
-                known = spec.part.encoding if spec.part is not None else options.encoding
-                yield from _records(handle, ctx, info, known, log)
+            yield from _records(handle, ctx, info, options.encoding, log)
         info.format = ctx.format
         info.rows = ctx.rows
         log.rows_read += ctx.rows
@@ -162,27 +156,9 @@ def _open(spec: SourceSpec, options: ReadOptions) -> IO[bytes]:
     if is_url(spec.location):
         return fetch(spec.location, options.fetch)
     try:
-        handle = Path(spec.location).open("rb")
-        return handle if spec.part is None else spec.part.open(handle)
+        return Path(spec.location).open("rb")
     except OSError as error:
         raise InputUnreadable(f"cannot read {spec.location}: {error.strerror or error}") from error
-
-
-def _part_records(
-    handle: IO[bytes], ctx: ReadContext, info: SourceInfo, part: Part
-) -> Iterator[Record]:
-    """The rows of a later part of a CSV file: header, separator and encoding come from its start."""
-    assert part.header is not None
-    info.encoding = part.encoding
-    ctx.line_offset = part.line_offset
-    stream = text_stream(handle, part.encoding)
-    reader = csv.reader(stream, delimiter=part.delimiter)
-    try:
-        yield from read_table(list(part.header), reader, ctx)
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise InputUnreadable(f"{ctx.name}, line {reader.line_num + part.line_offset}: {error}") from None
-    finally:
-        stream.detach()
 
 
 def _records(

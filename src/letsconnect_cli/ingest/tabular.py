@@ -92,7 +92,6 @@ def _rows(
     place, reported, unknown = cleaner.place, cleaner.reported, cleaner.unknown
     places, reports = cleaner.places, cleaner.reports  # the caches behind place() and reported()
     resolved, clinic_of, only = ctx.resolved.get, ctx.clinic_of, ctx.only
-    offset = ctx.line_offset
     get = columns.get
     i_clinic, i_email, i_user = (get(f, width) for f in ("clinic", "email", "username"))
     i_name, i_first, i_last = (get(f, width) for f in ("name", "first_name", "last_name"))
@@ -107,12 +106,12 @@ def _rows(
                 continue
             ctx.rows += 1
             if len(row) < width or any(row[width:]):
-                log.skip(name, rows.line_num + offset, ragged(len(row), width))
+                log.skip(name, rows.line_num, ragged(len(row), width))
                 continue
         else:
             ctx.rows += 1
             row.append("")
-        line = rows.line_num + offset
+        line = rows.line_num
         text = row[i_clinic]
         clinic = resolved(text) if text else None
         if not clinic or (only is not None and clinic != only):

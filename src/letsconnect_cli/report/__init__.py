@@ -13,10 +13,9 @@ import gc
 from collections.abc import Sequence
 from typing import Any
 
-from letsconnect_cli.ingest import IngestLog, ReadOptions
+from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
 from letsconnect_cli.models import Clinic
 from letsconnect_cli.report.figures import build_report
-from letsconnect_cli.report.parallel import tally_sources
 from letsconnect_cli.report.stats import Counts, Tally
 
 
@@ -28,7 +27,6 @@ def make_report(
     min_count: int = 5,
     show_protected: bool = False,
     log: IngestLog | None = None,
-    processes: int | None = None,
 ) -> dict[str, Any]:
     """Read the sources; the figures, privacy applied (what `lc report --format json` prints)."""
     log = log if log is not None else IngestLog()
@@ -37,7 +35,7 @@ def make_report(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        tally = tally_sources(sources, clinics, options, log, processes)
+        tally = Tally().add_all(read_records(sources, clinics, options, log))
     finally:
         if collecting:
             gc.enable()

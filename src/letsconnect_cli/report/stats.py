@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
 from dataclasses import dataclass, field
 
 from letsconnect_cli.ingest.records import Record
@@ -23,8 +22,20 @@ class Person:
     """One person's clinics (as bits) and what they told about themselves."""
 
     __slots__ = (
-        "att", "corrected", "country", "fb", "into", "langs", "reg", "region", "role", "scores",
-        "src", "src_reg", "user", "weight",
+        "att",
+        "corrected",
+        "country",
+        "fb",
+        "into",
+        "langs",
+        "reg",
+        "region",
+        "role",
+        "scores",
+        "src",
+        "src_reg",
+        "user",
+        "weight",
     )
 
     def __init__(self) -> None:
@@ -87,11 +98,9 @@ class Counts:
 class Tally:
     """Feed it records with `add`; `counts()` gives the totals."""
 
-    def __init__(self, clinic_ids: Iterable[str] = ()) -> None:
-        """`clinic_ids`: clinics given their bits up front, so that tallies of parts agree."""
-        self._clinics: list[str] = list(dict.fromkeys(clinic_ids))
-        self._bits: dict[str, int] = {clinic: 1 << i for i, clinic in enumerate(self._clinics)}
-        self._seen = 0  # bits of clinics with any record
+    def __init__(self) -> None:
+        self._clinics: list[str] = []
+        self._bits: dict[str, int] = {}
         self._emails: dict[str, Person] = {}
         self._users: dict[str, Person] = {}
         self._anonymous: dict[tuple[str, str, str], Person] = {}
@@ -100,10 +109,6 @@ class Tally:
         self._reg_clinics = 0
         self._att_clinics = 0
         self._duplicates = 0
-
-    @property
-    def clinic_ids(self) -> list[str]:
-        return list(self._clinics)
 
     def add_all(self, records: Iterable[Record]) -> Tally:
         add = self.add
@@ -115,11 +120,9 @@ class Tally:
         bit = self._bits.get(record.clinic)  # type: ignore[arg-type]
         if bit is None:
             bit = self._new_clinic(record.clinic)
-        if not self._seen & bit:
-            self._seen |= bit
         # The person: the common cases inline, the rest (merges, anonymous joins) in _person.
         email = record.email
-        person = self._emails.get(email) if email is not None else None  # type: ignore[arg-type]
+        person = self._emails.get(email) if email is not None else None
         if person is None:
             person = self._person(record)
         else:
@@ -252,55 +255,9 @@ class Tally:
         gone.reg = gone.att = gone.fb = gone.scores = 0  # an empty shell: counted nowhere
         return keep
 
-    def absorb(self, other: Tally) -> None:
-        """Take in the tally of a later part of the same sources (read by another process).
-
-        People are matched by email, username and anonymous key; one seen in both is merged as
-        `_merge` merges two selves, this tally's values first (they come from earlier rows).
-        """
-        for clinic in other._clinics:
-            if clinic not in self._bits:
-                self._new_clinic(clinic)
-        if any(self._bits[c] != b for c, b in other._bits.items()):
-            raise AssertionError("tallies of parts must share their clinic bits")
-        self._seen |= other._seen
-        self._reg_clinics |= other._reg_clinics
-        self._att_clinics |= other._att_clinics
-        self._duplicates += other._duplicates
-        ours: dict[int, Person] = {}  # id of their person -> ours
-        tables: list[tuple[dict[Any, Person], dict[Any, Person]]] = [
-            (self._emails, other._emails),
-            (self._users, other._users),
-            (self._anonymous, other._anonymous),  # type: ignore[list-item]
-        ]
-        # Their people as they stand, before any of them is merged into one of ours.
-        root_of = {id(p): _find(p) for _, theirs in tables for p in theirs.values()}
-        for mine, theirs in tables:
-            for key, person in theirs.items():
-                root = root_of[id(person)]
-                target = ours.get(id(root))
-                existing = mine.get(key)
-                if existing is not None and existing.into is not None:
-                    existing = _find(existing)
-                if target is None:
-                    if existing is None:
-                        target = root  # new here: adopt it as it is
-                        self._people.append(root)
-                    else:
-                        target = self._merge(existing, root)
-                    ours[id(root)] = target
-                elif existing is not None and existing is not target:
-                    target = self._merge(existing, target)
-                    ours[id(root)] = target
-                if existing is None:
-                    mine[key] = target
-        for person in other._people:  # people with no identity at all
-            if person.into is None and id(person) not in ours and (person.reg | person.att | person.fb):
-                self._people.append(person)
-
     def counts(self) -> Counts:
         result = Counts(
-            clinic_ids=[c for c, b in self._bits.items() if b & self._seen],
+            clinic_ids=list(self._clinics),
             registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
             attendance_clinics={c for c, b in self._bits.items() if b & self._att_clinics},
             duplicates=self._duplicates,
