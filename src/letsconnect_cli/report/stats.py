@@ -256,55 +256,79 @@ class Tally:
         return keep
 
     def counts(self) -> Counts:
-        result = Counts(
-            clinic_ids=list(self._clinics),
-            registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
-            attendance_clinics={c for c, b in self._bits.items() if b & self._att_clinics},
-            duplicates=self._duplicates,
-        )
-        bit_clinic = {bit: clinic for clinic, bit in self._bits.items()}
-        att_clinics = self._att_clinics
-        registrations: Counter[int] = Counter()
-        attended: Counter[int] = Counter()
+        """The totals, in one pass over the people (people grouped by their clinics' bits)."""
         clinic_of_index = {bit.bit_length() - 1: clinic for clinic, bit in self._bits.items()}
+        att_clinics = self._att_clinics
+        reg_masks: dict[int, int] = {}  # clinics registered for (bits) -> people
+        att_masks: dict[int, int] = {}
+        scores: dict[tuple[int, int], int] = {}  # (clinic index, score) -> answers
+        regions: dict[str, int] = {}
+        countries: dict[str, int] = {}
+        roles: dict[str, int] = {}
+        languages: Counter[str] = Counter()
+        participants = returning = corrected = with_languages = 0
+        registrations_where_attendance = attended_registrants = 0
         for person in self._people:
             if person.fb:
                 for index in _indexes(person.fb):
-                    score = (person.scores >> (3 * index)) & 7
-                    clinic = clinic_of_index[index]
-                    result.ratings[score] += 1
-                    result.clinic_rating_sum[clinic] += score
-                    result.clinic_rating_n[clinic] += 1
-            active = person.reg | person.att
-            if not active:
+                    key = (index, (person.scores >> (3 * index)) & 7)
+                    scores[key] = scores.get(key, 0) + 1
+            reg, att = person.reg, person.att
+            if not (reg or att):
                 continue  # feedback only, or merged into another
-            result.participants += 1
-            if active.bit_count() > 1:
-                result.returning += 1
-            result.registrations += person.reg.bit_count()
-            result.attended += person.att.bit_count()
-            result.registrations_where_attendance += (person.reg & att_clinics).bit_count()
-            result.attended_registrants += (person.reg & person.att).bit_count()
-            _count_bits(person.reg, registrations)
-            _count_bits(person.att, attended)
+            participants += 1
+            if (reg | att).bit_count() > 1:
+                returning += 1
+            reg_masks[reg] = reg_masks.get(reg, 0) + 1
+            if att:
+                att_masks[att] = att_masks.get(att, 0) + 1
+                attended_registrants += (reg & att).bit_count()
+            if att_clinics:
+                registrations_where_attendance += (reg & att_clinics).bit_count()
             if person.corrected:
-                result.region_corrected += 1
+                corrected += 1
             if person.region is not None:
-                result.regions[person.region] += 1
-                result.with_region += 1
+                regions[person.region] = regions.get(person.region, 0) + 1
             if person.country is not None:
-                result.countries[person.country] += 1
-                result.with_country += 1
+                countries[person.country] = countries.get(person.country, 0) + 1
             if person.role is not None:
-                result.roles[person.role] += 1
-                result.with_role += 1
+                roles[person.role] = roles.get(person.role, 0) + 1
             if person.langs:
-                result.with_languages += 1
-                result.languages.update(person.langs)
-        for bit, total in registrations.items():
-            result.clinic_registrations[bit_clinic[bit]] = total
-        for bit, total in attended.items():
-            result.clinic_attended[bit_clinic[bit]] = total
+                with_languages += 1
+                languages.update(person.langs)
+        result = Counts(
+            clinic_ids=list(self._clinics),
+            registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
+            attendance_clinics={c for c, b in self._bits.items() if b & att_clinics},
+            participants=participants,
+            returning=returning,
+            registrations_where_attendance=registrations_where_attendance,
+            attended_registrants=attended_registrants,
+            duplicates=self._duplicates,
+            region_corrected=corrected,
+            regions=Counter(regions),
+            countries=Counter(countries),
+            with_region=sum(regions.values()),
+            with_country=sum(countries.values()),
+            roles=Counter(roles),
+            with_role=sum(roles.values()),
+            languages=languages,
+            with_languages=with_languages,
+        )
+        for masks, per_clinic in (
+            (reg_masks, result.clinic_registrations),
+            (att_masks, result.clinic_attended),
+        ):
+            for mask, people in masks.items():
+                for index in _indexes(mask):
+                    per_clinic[clinic_of_index[index]] += people
+        result.registrations = sum(result.clinic_registrations.values())
+        result.attended = sum(result.clinic_attended.values())
+        for (index, score), answers in scores.items():
+            clinic = clinic_of_index[index]
+            result.ratings[score] += answers
+            result.clinic_rating_sum[clinic] += score * answers
+            result.clinic_rating_n[clinic] += answers
         return result
 
 
@@ -313,11 +337,4 @@ def _indexes(mask: int) -> Iterator[int]:
     while mask:
         low = mask & -mask
         yield low.bit_length() - 1
-        mask ^= low
-
-
-def _count_bits(mask: int, counter: Counter[int]) -> None:
-    while mask:
-        low = mask & -mask
-        counter[low] += 1
         mask ^= low
