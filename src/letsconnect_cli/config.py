@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from letsconnect_cli import tomltext
 from letsconnect_cli.errors import ConfigError
 from letsconnect_cli.models import OptionalText, RegionCode
+from letsconnect_cli.vocab import Scheme
 
 FILE_NAME = "lc.toml"
 ENV_PREFIX = "LC_"
@@ -118,6 +119,18 @@ class WikiSettings(_Section):
         return check_url(value)
 
 
+class ReportSettings(_Section):
+    """`[report]`: defaults of `lc report` (flags override them)."""
+
+    examples: Path | None = None  # exports reported on when no SOURCE is given
+    scheme: Scheme = Scheme.WIKIMEDIA
+    min_count: int = Field(default=5, ge=0)
+    columns: dict[str, str] = Field(default_factory=dict)  # header -> field, like --map
+    clinic_names: dict[str, str] = Field(default_factory=dict)  # other name of a clinic -> its id
+    max_download_mb: int = Field(default=100, gt=0)
+    timeout: float = Field(default=30.0, gt=0)
+
+
 class Config(_Section):
     """Everything lc.toml can hold. Later commands add their sections here."""
 
@@ -129,6 +142,7 @@ class Config(_Section):
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     announce: AnnounceSettings = Field(default_factory=AnnounceSettings)
     wiki: WikiSettings = Field(default_factory=WikiSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -188,6 +202,7 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
         ("calendar", "out_dir"),
         ("announce", "templates_dir"),
         ("wiki", "password_file"),
+        ("report", "examples"),
     ):
         table = data.get(section)
         if isinstance(table, dict) and isinstance(table.get(key), str):

@@ -126,6 +126,10 @@ def _register() -> None:
     app.command("announce")(announce_cmd.announce)
     app.command("publish")(publish_cmd.publish)
 
+    from letsconnect_cli.cli import report_cmd
+
+    app.command("report")(report_cmd.report)
+
 
 _register()
 

@@ -1,0 +1,273 @@
+"""`lc report`: registration, attendance and feedback figures from the program's raw exports."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from letsconnect_cli.cli.context import app_context
+from letsconnect_cli.cli.options import ForceOption, JsonOption
+from letsconnect_cli.vocab import Scheme
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from letsconnect_cli.config import Config
+    from letsconnect_cli.ingest import IngestLog
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+def report(
+    ctx: typer.Context,
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Export files, folders (every .csv and .json inside) or http(s) links; "
+            "CLINIC-ID=SOURCE names the clinic of a source's rows "
+            "[default: [report] examples of lc.toml].",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="Output format.")
+    ] = ReportFormat.TABLE,
+    json_output: JsonOption = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    force: ForceOption = False,
+    scheme: Annotated[
+        Scheme | None,
+        typer.Option(
+            "--scheme",
+            help="Regions: the Foundation's 8 (wikimedia) or the 7 with MEA (grant-committee) "
+            "[default: [report] scheme, else wikimedia].",
+            show_default=False,
+        ),
+    ] = None,
+    min_count: Annotated[
+        int | None,
+        typer.Option(
+            "--min-count",
+            min=0,
+            help="Hide counts of fewer than K people; 0 shows all "
+            "[default: [report] min_count, else 5].",
+            show_default=False,
+        ),
+    ] = None,
+    show_protected: Annotated[
+        bool,
+        typer.Option(
+            "--show-protected",
+            help="Show countries of the Foundation's protection list one by one "
+            "(not for publication).",
+        ),
+    ] = False,
+    clinic: Annotated[
+        str | None,
+        typer.Option(
+            "--clinic", "-c", help="Clinic id of rows that name none; report on this clinic only."
+        ),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            "-m",
+            help='Map a column to a field: "HEADER=FIELD" (fields: clinic, email, username, name, '
+            "country, region, role, languages, rating, attended, ...; ignore drops a column). "
+            "Repeatable.",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="Read every source in this encoding instead of detecting it."
+        ),
+    ] = None,
+) -> None:
+    """Figures from Google Forms, Zoom and Meta-Wiki event registration exports: registrations,
+    participants, regions, countries, roles, interpretation, attendance and satisfaction.
+
+    No name, email or username appears in the output; counts of fewer than --min-count people are
+    hidden; countries of the Foundation's protection list are counted together.
+    """
+    from letsconnect_cli.clinics import load_clinics
+    from letsconnect_cli.errors import UsageError
+    from letsconnect_cli.ingest import FetchOptions, IngestLog, ReadOptions
+    from letsconnect_cli.ingest.fields import check_column_map, parse_maps
+    from letsconnect_cli.ingest.textio import check_encoding
+    from letsconnect_cli.report import make_report
+
+    context = app_context(ctx)
+    config = context.config
+    settings = config.report
+    if json_output:
+        if output_format not in (ReportFormat.TABLE, ReportFormat.JSON):
+            raise UsageError(
+                f"--json and --format {output_format.value} exclude each other; give one"
+            )
+        output_format = ReportFormat.JSON
+    source_list = list(sources or [])
+    if not source_list:
+        source_list = [_examples(config)]
+    columns = check_column_map(settings.columns, "[report.columns] in lc.toml")
+    columns.update(parse_maps(maps or []))
+    options = ReadOptions(
+        scheme=scheme or settings.scheme,
+        encoding=check_encoding(encoding) if encoding else None,
+        columns=columns,
+        clinic=clinic,
+        clinic_names=settings.clinic_names,
+        fetch=FetchOptions(
+            timeout=settings.timeout,
+            max_bytes=settings.max_download_mb * 1024 * 1024,
+            progress=_progress_bar() if sys.stderr.isatty() else None,
+        ),
+    )
+    if output is not None and output.exists() and not force:
+        from letsconnect_cli.errors import FileExistsRefusal
+
+        raise FileExistsRefusal(f"{output} already exists", hint="Give --force to overwrite it.")
+    log = IngestLog()
+    clinics = load_clinics(context.clinics_dir)
+    figures = make_report(
+        source_list,
+        clinics,
+        options,
+        min_count=settings.min_count if min_count is None else min_count,
+        show_protected=show_protected,
+        log=log,
+    )
+    _warn(log, figures)
+    _emit(figures, output_format, output, force, context.out())
+
+
+def _say(text: str, *, warn: bool = False) -> None:
+    """A message on stderr: through Rich on a terminal (colour, wrapping), else plain text."""
+    if sys.stderr.isatty():
+        from letsconnect_cli.cli.context import AppContext
+        from letsconnect_cli.cli.output import message, warning
+
+        console = AppContext.err()
+        warning(console, text) if warn else message(console, text)
+    else:
+        sys.stderr.write(("warning: " if warn else "") + text + "\n")
+
+
+def _examples(config: Config) -> str:
+    from letsconnect_cli.errors import UsageError
+
+    folder = config.report.examples
+    if folder is None:
+        raise UsageError(
+            "no SOURCE given, and lc.toml names no example exports",
+            hint="Give export files, folders or links: lc report exports/. "
+            '(Or set [report] examples = "folder" in lc.toml.)',
+        )
+    with contextlib.suppress(ValueError):  # outside the working folder: keep the full path
+        folder = folder.resolve().relative_to(Path.cwd().resolve())
+    _say(f"No SOURCE given: reporting on the example exports in {folder} (synthetic data).")
+    return str(folder)
+
+
+def _warn(log: IngestLog, figures: dict[str, Any]) -> None:
+    for text in log.all_warnings():
+        _say(text, warn=True)
+    if log.unknown_country and log.first_unknown_country:
+        file, line = log.first_unknown_country
+        _say(
+            f"{log.unknown_country} row(s) name a country lc does not know (first: {file}:{line})",
+            warn=True,
+        )
+    if log.unattributed:
+        _say(
+            f"{log.unattributed} row(s) could not be given a clinic and are left out "
+            "(see data_quality in --format json)",
+            warn=True,
+        )
+    if log.other_clinics:
+        _say(f"{log.other_clinics} row(s) of other clinics left out (--clinic)", warn=True)
+    if figures["show_protected"]:
+        _say(
+            "--show-protected: countries of the protection list are shown; do not publish this",
+            warn=True,
+        )
+
+
+def _emit(
+    figures: dict[str, Any], fmt: ReportFormat, output: Path | None, force: bool, out: Console
+) -> None:
+    if fmt is ReportFormat.TABLE:
+        from letsconnect_cli.cli.report_view import render_table
+
+        if output is None:
+            render_table(figures, out)
+            return
+        from io import StringIO
+
+        from rich.console import Console
+
+        buffer = StringIO()
+        render_table(figures, Console(file=buffer, width=100, no_color=True, highlight=False))
+        text = buffer.getvalue()
+    elif fmt is ReportFormat.JSON:
+        import json
+
+        text = json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
+    elif fmt is ReportFormat.CSV:
+        from letsconnect_cli.report.csv_out import render_csv
+
+        text = render_csv(figures)
+    elif fmt is ReportFormat.MARKDOWN:
+        from letsconnect_cli.report.markdown import render_markdown
+
+        text = render_markdown(figures)
+    else:
+        from letsconnect_cli.report.html import render_html
+
+        text = render_html(figures)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from letsconnect_cli.files import write_text_atomic
+
+    write_text_atomic(output, text, force=force)
+
+
+def _progress_bar() -> Any:
+    """A progress callback drawing a Rich bar on stderr, one task per URL."""
+    from rich.console import Console
+    from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+
+    progress = Progress(
+        *Progress.get_default_columns(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(name: str, done: int, total: int | None) -> None:
+        if not tasks:
+            progress.start()
+        if name not in tasks:
+            tasks[name] = progress.add_task(name[-40:], total=total)
+        progress.update(tasks[name], completed=done, total=total)
+        if total is not None and done >= total:
+            progress.stop()
+
+    return update

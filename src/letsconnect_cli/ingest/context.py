@@ -1,0 +1,70 @@
+"""What a reader is handed: the source's name, the user's column map, and where to note things."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from letsconnect_cli.ingest.attribution import ClinicMatcher
+from letsconnect_cli.ingest.cleaning import Cleaner
+from letsconnect_cli.ingest.records import IngestLog
+
+_YES = frozenset({"yes", "y", "true", "1", "x", "attended", "present", "si", "sí", "oui", "ja"})
+_NO = frozenset({"no", "n", "false", "0", "absent", "non", "nein", ""})
+
+
+@dataclass
+class ReadContext:
+    """One source being read. A reader may set `clinic` (a Zoom report's topic, say)."""
+
+    name: str
+    columns: Mapping[str, str]
+    matcher: ClinicMatcher
+    log: IngestLog
+    cleaner: Cleaner
+    clinic: str | None = None  # the clinic of rows that name none, as far as the source tells
+    format: str = "csv"
+    rows: int = 0  # data rows read, skipped ones included
+    only: str | None = None  # --clinic: rows of other clinics are left out
+    notes: list[str] = field(default_factory=list)
+    resolved: dict[str, str] = field(default_factory=dict)  # clinic text -> id, "" for none
+
+    def clinic_of(self, text: str | None, line: int) -> str | None:
+        """The clinic of a row naming `text` (or none); None when the row is left out, counted."""
+        if text:
+            clinic = self.resolved.get(text)
+            if clinic is None:
+                clinic = self.resolved[text] = self.matcher.match(text) or ""
+            if not clinic:
+                self.log.unknown_clinics[text.strip()[:80]] += 1
+                self._unattributed(line, "the clinic it names matches no clinic file")
+                return None
+        else:
+            clinic = self.clinic or self.only
+            if clinic is None:
+                reason = "no clinic: no clinic column, Zoom topic or file name; give --clinic"
+                self._unattributed(line, reason)
+                return None
+        if self.only is not None and clinic != self.only:
+            self.log.other_clinics += 1
+            return None
+        return clinic
+
+    def _unattributed(self, line: int, reason: str) -> None:
+        self.log.unattributed += 1
+        self.log.skip(self.name, line, reason)
+
+
+def ragged(fields: int, width: int) -> str:
+    """The skip reason of a row whose cells do not line up with its header."""
+    return f"row has {fields} fields, the header {width}"
+
+
+def yes_no(value: str) -> bool | None:
+    """'Yes'/'No' and friends as a bool; None for anything else."""
+    text = value.strip().casefold()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    return None

@@ -1,0 +1,192 @@
+"""CSV exports with one header row: Google Forms (registration, feedback), Zoom meeting
+participants, and any other CSV whose headers lc can map to fields.
+
+Rows are read with the csv module and turned into records by column index: per row, only the cells
+of mapped columns are touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from letsconnect_cli.errors import InputUnreadable
+from letsconnect_cli.ingest.cleaning import (
+    BAD_RATING,
+    clean_email,
+    clean_username,
+    language_codes,
+    parse_rating,
+    role_key,
+)
+from letsconnect_cli.ingest.context import ReadContext, ragged, yes_no
+from letsconnect_cli.ingest.fields import map_header, normalise_header
+from letsconnect_cli.ingest.records import Record
+
+_IDENTITY = ("email", "username", "name", "first_name", "country", "rating")
+_REGISTRATION_HINTS = (
+    "country",
+    "role",
+    "languages",
+    "username",
+    "region",
+    "attended",
+    "affiliation",
+)
+#: Zoom's meeting participants export calls the display name 'User Name' or 'Name (Original Name)'.
+_ZOOM_OVERRIDES = {
+    "name original name": "name",
+    "user name original name": "name",
+    "user name": "name",
+}
+
+
+class RowReader(Protocol):
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
+
+def table_format(header: Sequence[str], columns: dict[str, int]) -> str:
+    """The export a header row comes from: Google Forms, Zoom participants, or a plain CSV."""
+    titles = [normalise_header(h) for h in header]
+    if "join time" in titles and ("name original name" in titles or "user email" in titles):
+        return "zoom-participants"
+    feedback = "rating" in columns and not any(f in columns for f in _REGISTRATION_HINTS)
+    if titles and titles[0] == "timestamp":
+        return "google-forms-feedback" if feedback else "google-forms-registration"
+    return "csv-feedback" if feedback else "csv"
+
+
+def read_table(header: list[str], rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
+    """Records from the rows after a header row; ragged rows are skipped and logged."""
+    overrides = _ZOOM_OVERRIDES if _looks_like_zoom(header) else {}
+    columns = map_header(header, ctx.columns, overrides)
+    fmt = table_format(header, columns)
+    ctx.format = fmt
+    if not any(f in columns for f in _IDENTITY):
+        raise _unrecognised(ctx.name, header)
+    registered = fmt not in ("zoom-participants", "google-forms-feedback", "csv-feedback")
+    attended_default = True if fmt == "zoom-participants" else None
+    return _rows(header, rows, ctx, columns, fmt, registered, attended_default)
+
+
+def _rows(
+    header: list[str],
+    rows: RowReader,
+    ctx: ReadContext,
+    columns: dict[str, int],
+    fmt: str,
+    registered: bool,
+    attended_default: bool | None,
+) -> Iterator[Record]:
+    """The hot loop: cleaning is done here, cell by cell, with the cleaner's cached lookups.
+
+    A column the file lacks reads the empty cell appended at index `width`, so the loop needs no
+    test per column.
+    """
+    width = len(header)
+    name, log, cleaner = ctx.name, ctx.log, ctx.cleaner
+    place, reported, unknown = cleaner.place, cleaner.reported, cleaner.unknown
+    places, reports = cleaner.places, cleaner.reports  # the caches behind place() and reported()
+    resolved, clinic_of, only = ctx.resolved.get, ctx.clinic_of, ctx.only
+    get = columns.get
+    i_clinic, i_email, i_user = (get(f, width) for f in ("clinic", "email", "username"))
+    i_name, i_first, i_last = (get(f, width) for f in ("name", "first_name", "last_name"))
+    i_country, i_region, i_role = (get(f, width) for f in ("country", "region", "role"))
+    i_lang, i_rating, i_att = (get(f, width) for f in ("languages", "rating", "attended"))
+    i_time, i_aff, i_wait = (get(f, width) for f in ("timestamp", "affiliation", "waiting_room"))
+    has_attended = "attended" in columns
+    two_names = "name" not in columns and "first_name" in columns
+    for row in rows:
+        if len(row) != width:
+            if not any(row):
+                continue
+            ctx.rows += 1
+            if len(row) < width or any(row[width:]):
+                log.skip(name, rows.line_num, ragged(len(row), width))
+                continue
+        else:
+            ctx.rows += 1
+            row.append("")
+        line = rows.line_num
+        text = row[i_clinic]
+        clinic = resolved(text) if text else None
+        if not clinic or (only is not None and clinic != only):
+            clinic = clinic_of(text, line)
+            if clinic is None:
+                continue
+        if row[i_wait] and yes_no(row[i_wait]):
+            log.skip(name, line, "in the waiting room, never admitted")
+            continue
+        rating = None
+        raw = row[i_rating]
+        if raw and raw.strip():
+            rating = parse_rating(raw)
+            if rating is None:
+                log.skip(name, line, BAD_RATING)
+                if not registered and not has_attended:
+                    continue
+        email = row[i_email]
+        user = row[i_user]
+        country = region = None
+        is_unknown = corrected = False
+        raw = row[i_country]
+        if raw:
+            country, region, is_unknown = places.get(raw) or place(raw)
+        given = row[i_region] or None
+        if given:
+            region, corrected = reports.get((given, country)) or reported(given, country)
+        if two_names:
+            person = " ".join(p for p in (row[i_first].strip(), row[i_last].strip()) if p) or None
+        else:
+            person = row[i_name].strip() or None
+        record = Record(
+            name,
+            line,
+            fmt,
+            registered,
+            yes_no(row[i_att]) if has_attended else attended_default,
+            clinic,
+            clean_email(email) if email else None,
+            clean_username(user) if user else None,
+            person,
+            country,
+            region,
+            given,
+            corrected,
+            role_key(row[i_role]) if row[i_role] else None,
+            language_codes(row[i_lang]) if row[i_lang] else (),
+            rating,
+            row[i_aff].strip() or None,
+            row[i_time] or None,
+        )
+        if is_unknown:
+            unknown(record)
+        yield record
+
+
+def _looks_like_zoom(header: Sequence[str]) -> bool:
+    titles = {normalise_header(h) for h in header}
+    return "join time" in titles or "name original name" in titles
+
+
+def _unrecognised(name: str, header: Sequence[str]) -> InputUnreadable:
+    if any("@" in cell for cell in header):
+        return InputUnreadable(
+            f"{name}: the first row holds data, not column titles (the header row is missing)",
+            hint="Export the file again with its header row, or add one: Email,Country,Clinic,...",
+        )
+    shown = ", ".join(repr(h.strip()[:40]) for h in header[:8] if h.strip())
+    return InputUnreadable(
+        f"{name}: unrecognised export: no column is an email, username, name, country or rating "
+        f"(columns: {shown or 'none'})",
+        hint=(
+            "lc reads Google Forms and Zoom exports, CampaignEvents JSON, and CSVs with columns "
+            "such as "
+            'Email, Username, Country, Clinic. Map other headers with --map "HEADER=FIELD" or '
+            "[report.columns] in lc.toml."
+        ),
+    )

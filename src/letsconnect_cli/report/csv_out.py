@@ -1,0 +1,127 @@
+"""CSV: one row per figure (section, key, name, metric, value), safe to open in a spreadsheet.
+
+Cells that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage
+return) are prefixed with an apostrophe. Hidden counts have an empty value and `suppressed` true.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = ("section", "key", "name", "metric", "value", "suppressed")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would evaluate, made inert; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    hidden = set(report["suppressed"])
+    rows: list[tuple[Any, ...]] = []
+    for key in (
+        "clinics",
+        "registrations",
+        "participants",
+        "returning_participants",
+        "average_registrations_per_clinic",
+        "attended",
+        "average_attendance_per_clinic",
+        "attendance_rate",
+    ):
+        rows.append(("summary", "", "", key, report[key], key in hidden))
+    for section, code in (
+        ("regions", "region"),
+        ("countries", "country"),
+        ("roles", "role"),
+        ("languages", "language"),
+    ):
+        for entry in report[section]:
+            for metric in ("participants", "share", "share_of_region"):
+                if metric in entry:
+                    rows.append(
+                        (
+                            section,
+                            entry[code],
+                            entry["name"],
+                            metric,
+                            entry[metric],
+                            entry["suppressed"],
+                        )
+                    )
+    protected = report["protected_countries"]
+    for metric in ("participants", "share"):
+        rows.append(
+            (
+                "protected_countries",
+                "",
+                protected["name"],
+                metric,
+                protected[metric],
+                protected["suppressed"],
+            )
+        )
+    satisfaction = report["satisfaction"]
+    for metric in ("responses", "mean", "median"):
+        rows.append(
+            (
+                "satisfaction",
+                "",
+                "",
+                metric,
+                satisfaction[metric],
+                metric in satisfaction["suppressed"],
+            )
+        )
+    for score, n in satisfaction["distribution"].items():
+        secret = (
+            f"distribution.{score}" in satisfaction["suppressed"]
+            or "distribution" in satisfaction["suppressed"]
+        )
+        rows.append(("satisfaction", score, "", "distribution", n, secret))
+    for clinic in report["per_clinic"]:
+        for metric in (
+            "date",
+            "registrations",
+            "attended",
+            "satisfaction_mean",
+            "satisfaction_responses",
+        ):
+            rows.append(
+                (
+                    "per_clinic",
+                    clinic["clinic"],
+                    clinic["title"],
+                    metric,
+                    clinic[metric],
+                    metric in clinic["suppressed"],
+                )
+            )
+    quality = report["data_quality"]
+    for metric in (
+        "rows_read",
+        "duplicates",
+        "region_corrected",
+        "unknown_country",
+        "unattributed",
+        "skipped_total",
+    ):
+        rows.append(("data_quality", "", "", metric, quality[metric], False))
+    return rows
+
+
+def render_csv(report: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in _rows(report):
+        *cells, secret = row
+        value = cells[-1]
+        cells[-1] = "" if value is None else value
+        writer.writerow([neutralise(c) for c in cells] + ["true" if secret else "false"])
+    return buffer.getvalue()

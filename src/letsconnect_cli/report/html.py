@@ -1,0 +1,38 @@
+"""HTML: one self-contained page (inline CSS and SVG, no external requests), screen and print."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from letsconnect_cli.report.markdown import _privacy_note
+from letsconnect_cli.report.text import quality_lines, sections, summary_rows
+
+
+def render_html(report: dict[str, Any]) -> str:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    environment = Environment(
+        loader=PackageLoader("letsconnect_cli", "templates"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = environment.get_template("report.html.j2")
+    numeric = {
+        "participants",
+        "share",
+        "of region",
+        "responses",
+        "registrations",
+        "attended",
+        "satisfaction",
+    }
+    return template.render(
+        report=report,
+        summary=summary_rows(report),
+        sections=sections(report),
+        quality=quality_lines(report, listed=50),
+        privacy=_privacy_note(report).strip("*"),
+        numeric=numeric,
+    )

@@ -1,0 +1,340 @@
+"""Aggregation: records in, counts out, in one pass, with memory that grows with people, not rows.
+
+A person is the same email, else the same username: every identity of a row points to one `Person`,
+and a row that carries two identities known apart (an email here, a username there) merges them.
+Clinics a person registered for, attended or gave feedback on are bits of an int, so per-clinic
+deduplication and "two or more clinics" are bit operations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from letsconnect_cli.ingest.records import Record
+
+_ZOOM_WEIGHT = 1  # Zoom's country comes from the IP address
+_FORM_WEIGHT = 2  # what the person said in a form comes first
+
+
+class Person:
+    """One person's clinics (as bits) and what they told about themselves."""
+
+    __slots__ = (
+        "att",
+        "corrected",
+        "country",
+        "fb",
+        "into",
+        "langs",
+        "reg",
+        "region",
+        "role",
+        "scores",
+        "src",
+        "src_reg",
+        "user",
+        "weight",
+    )
+
+    def __init__(self) -> None:
+        self.into: Person | None = None  # merged into this one (union-find)
+        self.user: str | None = None  # a username it is known by (spares a look-up)
+        self.reg = 0  # clinics registered for (bits)
+        self.att = 0  # clinics attended
+        self.fb = 0  # clinics given feedback on
+        self.scores = 0  # their scores, 3 bits per clinic: (scores >> 3 * i) & 7 for clinic bit i
+        self.src: str | None = None  # the source the last registration came from
+        self.src_reg = 0  # clinics registered for in that source: a repeat there is a duplicate
+        self.country: str | None = None
+        self.weight = 0
+        self.region: str | None = None
+        self.role: str | None = None
+        self.langs: tuple[str, ...] = ()
+        self.corrected = False
+
+
+def _find(person: Person) -> Person:
+    """The person a merged one lives on in, shortening the path on the way."""
+    root = person
+    while root.into is not None:
+        root = root.into
+    while person.into is not None and person.into is not root:
+        person.into, person = root, person.into
+    return root
+
+
+@dataclass
+class Counts:
+    """What the aggregation found, before privacy rules and rounding (see `figures`)."""
+
+    clinic_ids: list[str] = field(default_factory=list)  # clinics with data, by bit
+    registration_clinics: set[str] = field(default_factory=set)  # clinics with registration data
+    attendance_clinics: set[str] = field(default_factory=set)  # clinics with attendance data
+    participants: int = 0
+    returning: int = 0
+    registrations: int = 0
+    attended: int = 0
+    registrations_where_attendance: int = 0
+    attended_registrants: int = 0
+    duplicates: int = 0
+    region_corrected: int = 0
+    regions: Counter[str] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
+    with_region: int = 0
+    with_country: int = 0
+    roles: Counter[str] = field(default_factory=Counter)
+    with_role: int = 0
+    languages: Counter[str] = field(default_factory=Counter)
+    with_languages: int = 0
+    ratings: Counter[int] = field(default_factory=Counter)
+    clinic_registrations: Counter[str] = field(default_factory=Counter)
+    clinic_attended: Counter[str] = field(default_factory=Counter)
+    clinic_rating_sum: Counter[str] = field(default_factory=Counter)
+    clinic_rating_n: Counter[str] = field(default_factory=Counter)
+
+
+class Tally:
+    """Feed it records with `add`; `counts()` gives the totals."""
+
+    def __init__(self) -> None:
+        self._clinics: list[str] = []
+        self._bits: dict[str, int] = {}
+        self._emails: dict[str, Person] = {}
+        self._users: dict[str, Person] = {}
+        self._anonymous: dict[tuple[str, str, str], Person] = {}
+        self._people: list[Person] = []
+        self._weights: dict[str, int] = {}  # export format -> how far its country is trusted
+        self._reg_clinics = 0
+        self._att_clinics = 0
+        self._duplicates = 0
+
+    def add_all(self, records: Iterable[Record]) -> Tally:
+        add = self.add
+        for record in records:
+            add(record)
+        return self
+
+    def add(self, record: Record) -> None:
+        bit = self._bits.get(record.clinic)  # type: ignore[arg-type]
+        if bit is None:
+            bit = self._new_clinic(record.clinic)
+        # The person: the common cases inline, the rest (merges, anonymous joins) in _person.
+        email = record.email
+        person = self._emails.get(email) if email is not None else None
+        if person is None:
+            person = self._person(record)
+        else:
+            if person.into is not None:
+                person = _find(person)
+            username = record.username
+            if username is not None and username != person.user:
+                person = self._link(person, username)
+        registered = record.registered
+        if registered:
+            if not self._reg_clinics & bit:
+                self._reg_clinics |= bit
+            if person.src != record.source:
+                person.src = record.source
+                person.src_reg = 0
+            if person.src_reg & bit:
+                self._duplicates += 1
+            else:
+                person.src_reg |= bit
+                person.reg |= bit
+        attended = record.attended
+        if attended is not None:
+            self._att_clinics |= bit
+            if attended:
+                person.att |= bit
+        if record.rating is not None:
+            self._rate(person, bit, record.rating)
+        if not (registered or attended):
+            return
+        # What people say about themselves: the country given in a form comes before the one
+        # Zoom guesses from the address; the first role given stands; languages add up.
+        country = record.country
+        if country is not None:
+            if person.weight < _FORM_WEIGHT:
+                weight = self._weights.get(record.format)
+                if weight is None:
+                    weight = self._weights[record.format] = (
+                        _ZOOM_WEIGHT if record.format.startswith("zoom") else _FORM_WEIGHT
+                    )
+                if weight > person.weight:
+                    person.country, person.region, person.weight = country, record.region, weight
+        elif person.country is None and person.region is None:
+            person.region = record.region  # no country known: the region the person gave
+        if person.role is None:
+            person.role = record.role
+        languages = record.languages
+        if languages and languages != person.langs:
+            person.langs = tuple(dict.fromkeys(person.langs + languages))
+        if record.region_corrected:
+            person.corrected = True
+
+    def _new_clinic(self, clinic: str | None) -> int:
+        assert clinic is not None, "records reach the tally attributed"
+        bit = self._bits[clinic] = 1 << len(self._clinics)
+        self._clinics.append(clinic)
+        return bit
+
+    def _rate(self, person: Person, bit: int, rating: int) -> None:
+        if person.fb & bit:
+            self._duplicates += 1  # a second answer to the same clinic's feedback
+            return
+        person.fb |= bit
+        person.scores |= rating << (3 * (bit.bit_length() - 1))
+
+    def _new(self) -> Person:
+        person = Person()
+        self._people.append(person)
+        return person
+
+    def _person(self, record: Record) -> Person:
+        """The person of a row whose email is new (or absent)."""
+        email, username = record.email, record.username
+        if username is not None:
+            person = self._users.get(username)
+            if person is None:
+                person = self._users[username] = self._new()
+                person.user = username
+            elif person.into is not None:
+                person = _find(person)
+            if email is not None:
+                self._emails[email] = person
+            return person
+        if email is not None:
+            person = self._emails[email] = self._new()
+            return person
+        if record.name is not None and record.attended is not None:
+            # No email or username: a Zoom join by display name, the same person within a report.
+            key = (record.source, record.clinic or "", record.name.casefold())
+            person = self._anonymous.get(key)
+            if person is None:
+                person = self._anonymous[key] = self._new()
+            return person
+        return self._new()
+
+    def _link(self, person: Person, username: str) -> Person:
+        """A person known by email shows a username: note it, or merge with its other self."""
+        other = self._users.get(username)
+        if other is None:
+            self._users[username] = person
+            if person.user is None:
+                person.user = username
+            return person
+        if other.into is not None:
+            other = _find(other)
+        return person if other is person else self._merge(person, other)
+
+    def _merge(self, keep: Person, gone: Person) -> Person:
+        """Two people seen apart turn out to be one (an email here, a username there)."""
+        if keep is gone:
+            return keep
+        if keep.src is not None and keep.src == gone.src:
+            self._duplicates += (keep.src_reg & gone.src_reg).bit_count()
+            keep.src_reg |= gone.src_reg
+        keep.reg |= gone.reg
+        keep.att |= gone.att
+        both = keep.fb & gone.fb
+        self._duplicates += both.bit_count()  # feedback given twice, once under each identity
+        for index in _indexes(gone.fb & ~keep.fb):
+            keep.scores |= gone.scores & (7 << (3 * index))
+        keep.fb |= gone.fb
+        if gone.weight > keep.weight:
+            keep.country, keep.region, keep.weight = gone.country, gone.region, gone.weight
+        elif keep.country is None and keep.region is None:
+            keep.region = gone.region
+        keep.role = keep.role or gone.role
+        keep.langs = tuple(dict.fromkeys(keep.langs + gone.langs))
+        keep.corrected = keep.corrected or gone.corrected
+        keep.user = keep.user or gone.user
+        gone.into = keep
+        gone.reg = gone.att = gone.fb = gone.scores = 0  # an empty shell: counted nowhere
+        return keep
+
+    def counts(self) -> Counts:
+        """The totals, in one pass over the people (people grouped by their clinics' bits)."""
+        clinic_of_index = {bit.bit_length() - 1: clinic for clinic, bit in self._bits.items()}
+        att_clinics = self._att_clinics
+        reg_masks: dict[int, int] = {}  # clinics registered for (bits) -> people
+        att_masks: dict[int, int] = {}
+        scores: dict[tuple[int, int], int] = {}  # (clinic index, score) -> answers
+        regions: dict[str, int] = {}
+        countries: dict[str, int] = {}
+        roles: dict[str, int] = {}
+        languages: Counter[str] = Counter()
+        participants = returning = corrected = with_languages = 0
+        registrations_where_attendance = attended_registrants = 0
+        for person in self._people:
+            if person.fb:
+                for index in _indexes(person.fb):
+                    key = (index, (person.scores >> (3 * index)) & 7)
+                    scores[key] = scores.get(key, 0) + 1
+            reg, att = person.reg, person.att
+            if not (reg or att):
+                continue  # feedback only, or merged into another
+            participants += 1
+            if (reg | att).bit_count() > 1:
+                returning += 1
+            reg_masks[reg] = reg_masks.get(reg, 0) + 1
+            if att:
+                att_masks[att] = att_masks.get(att, 0) + 1
+                attended_registrants += (reg & att).bit_count()
+            if att_clinics:
+                registrations_where_attendance += (reg & att_clinics).bit_count()
+            if person.corrected:
+                corrected += 1
+            if person.region is not None:
+                regions[person.region] = regions.get(person.region, 0) + 1
+            if person.country is not None:
+                countries[person.country] = countries.get(person.country, 0) + 1
+            if person.role is not None:
+                roles[person.role] = roles.get(person.role, 0) + 1
+            if person.langs:
+                with_languages += 1
+                languages.update(person.langs)
+        result = Counts(
+            clinic_ids=list(self._clinics),
+            registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
+            attendance_clinics={c for c, b in self._bits.items() if b & att_clinics},
+            participants=participants,
+            returning=returning,
+            registrations_where_attendance=registrations_where_attendance,
+            attended_registrants=attended_registrants,
+            duplicates=self._duplicates,
+            region_corrected=corrected,
+            regions=Counter(regions),
+            countries=Counter(countries),
+            with_region=sum(regions.values()),
+            with_country=sum(countries.values()),
+            roles=Counter(roles),
+            with_role=sum(roles.values()),
+            languages=languages,
+            with_languages=with_languages,
+        )
+        for masks, per_clinic in (
+            (reg_masks, result.clinic_registrations),
+            (att_masks, result.clinic_attended),
+        ):
+            for mask, people in masks.items():
+                for index in _indexes(mask):
+                    per_clinic[clinic_of_index[index]] += people
+        result.registrations = sum(result.clinic_registrations.values())
+        result.attended = sum(result.clinic_attended.values())
+        for (index, score), answers in scores.items():
+            clinic = clinic_of_index[index]
+            result.ratings[score] += answers
+            result.clinic_rating_sum[clinic] += score * answers
+            result.clinic_rating_n[clinic] += answers
+        return result
+
+
+def _indexes(mask: int) -> Iterator[int]:
+    """The positions of the set bits of a mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low

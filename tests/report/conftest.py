@@ -1,0 +1,43 @@
+"""Fixtures for `lc report`: a project with the seed clinics and copies of the export samples."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from letsconnect_cli.cli import app
+from letsconnect_cli.clinics import load_clinics
+from letsconnect_cli.models import Clinic
+from tests.conftest import DATA, ROOT
+
+SAMPLES = DATA / "exports"  # the format samples, copied from the program's shared formats folder
+REPORT_DATA = DATA / "report"
+
+
+@pytest.fixture
+def exports(project: Path) -> Path:
+    """The project (current folder), the format samples in ./exports, the fixtures in ./data."""
+    shutil.copytree(SAMPLES, project / "exports")
+    shutil.copytree(REPORT_DATA, project / "data", ignore=shutil.ignore_patterns("golden"))
+    return project
+
+
+@pytest.fixture
+def clinics() -> list[Clinic]:
+    return load_clinics(ROOT / "clinics")
+
+
+def run(runner: CliRunner, *args: str) -> Any:
+    return runner.invoke(app, ["report", *args])
+
+
+def run_json(runner: CliRunner, *args: str) -> dict[str, Any]:
+    result = run(runner, *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
