@@ -34,10 +34,22 @@ RESULTS = ROOT / "BENCHMARKS.md"
 SECTION = "## lc report vs pandas"
 CLINICS = 60
 TABLE = ROOT / "src" / "letsconnect_cli" / "data" / "wikimedia-countries.tsv"
-ROLES = ["Individual volunteer editor", "Volunteer organiser", "Paid staff of an affiliate", "Board member"]
+ROLES = [
+    "Individual volunteer editor",
+    "Volunteer organiser",
+    "Paid staff of an affiliate",
+    "Board member",
+]
 LANGUAGES = ["", "", "", "French", "Japanese;Chinese", "Indonesian", "Swahili", "Arabic;French"]
 REGION_NAMES = [
-    "ESEAP", "Sub-Saharan Africa", "South Asia", "CEE", "Latin America & Caribbean", "MENA", "NWE", "NA",
+    "ESEAP",
+    "Sub-Saharan Africa",
+    "South Asia",
+    "CEE",
+    "Latin America & Caribbean",
+    "MENA",
+    "NWE",
+    "NA",
 ]
 
 
@@ -57,22 +69,35 @@ def generate(rows: int, folder: Path) -> None:
         titles.append(title)
         clinic_id = f"2024-{month + 1:02d}-{day + 1:02d}-bench-clinic-{number:03d}-peer-learning"
         (folder / "clinics" / f"{clinic_id}.toml").write_text(
-            f'title = "{title}"\nstatus = "done"\nstart = 2024-{month + 1:02d}-{day + 1:02d}T06:00:00Z\n'
+            f'title = "{title}"\nstatus = "done"\n'
+            f"start = 2024-{month + 1:02d}-{day + 1:02d}T06:00:00Z\n"
             'duration = "2h"\nregions = ["ESEAP"]\n'
         )
     with TABLE.open(encoding="utf-8") as handle:
         table = list(csv.DictReader(handle, delimiter="\t"))
-    weights = [40 if row["iso_code"] in ("NG", "PH", "ID", "IN", "GH", "TZ") else 1 for row in table]
+    weights = [
+        40 if row["iso_code"] in ("NG", "PH", "ID", "IN", "GH", "TZ") else 1 for row in table
+    ]
     registration_rows = rows * 85 // 100
     people = max(registration_rows // 3, 1)
     chosen = rng.choices(table, weights=weights, k=people)
-    with (folder / "exports" / "registrations.csv").open("w", newline="", encoding="utf-8") as handle:
+    with (folder / "exports" / "registrations.csv").open(
+        "w", newline="", encoding="utf-8"
+    ) as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow([
-            "Timestamp", "Email address", "Full name", "Wikimedia username", "Which country are you based in?",
-            "Which Wikimedia region are you from?", "What is your main role in the Wikimedia movement?",
-            "Which languages would you like interpretation into?", "Which Learning Clinic are you registering for?",
-        ])
+        writer.writerow(
+            [
+                "Timestamp",
+                "Email address",
+                "Full name",
+                "Wikimedia username",
+                "Which country are you based in?",
+                "Which Wikimedia region are you from?",
+                "What is your main role in the Wikimedia movement?",
+                "Which languages would you like interpretation into?",
+                "Which Learning Clinic are you registering for?",
+            ]
+        )
         written = 0
         while written < registration_rows:
             person = rng.randrange(people)
@@ -92,9 +117,16 @@ def generate(rows: int, folder: Path) -> None:
             if rng.random() < 0.05:
                 email = f" Person{person}@Example.org "
             row = [
-                f"2024/01/{rng.randint(1, 28)} {rng.randint(1, 12)}:{rng.randint(10, 59)}:00 PM GMT+8",
-                email, f"Person {person}", f"Person_{person}", place, rng.choice(REGION_NAMES),
-                ROLES[person % len(ROLES)], LANGUAGES[person % len(LANGUAGES)], rng.choice(titles),
+                f"2024/01/{rng.randint(1, 28)} {rng.randint(1, 12)}:{rng.randint(10, 59)}:00 PM "
+                "GMT+8",
+                email,
+                f"Person {person}",
+                f"Person_{person}",
+                place,
+                rng.choice(REGION_NAMES),
+                ROLES[person % len(ROLES)],
+                LANGUAGES[person % len(LANGUAGES)],
+                rng.choice(titles),
             ]
             writer.writerow(row)
             written += 1
@@ -103,17 +135,26 @@ def generate(rows: int, folder: Path) -> None:
                 written += 1
     with (folder / "exports" / "feedback.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow([
-            "Timestamp", "Email address", "Which Learning Clinic did you attend?",
-            "How much did the session meet your expectations? (1 = not at all, 5 = completely)",
-            "What would you like to learn next?",
-        ])
+        writer.writerow(
+            [
+                "Timestamp",
+                "Email address",
+                "Which Learning Clinic did you attend?",
+                "How much did the session meet your expectations? (1 = not at all, 5 = completely)",
+                "What would you like to learn next?",
+            ]
+        )
         for _ in range(rows - registration_rows):
             score = rng.choices(["5", "4", "3", "2", "1", "9"], weights=[50, 30, 10, 5, 4, 1])[0]
-            writer.writerow([
-                "2024/02/01 4:00:00 PM GMT+8", f"person{rng.randrange(people)}@example.org",
-                rng.choice(titles), score, rng.choice(["", "Wikidata; Lexemes", 'More "grants"']),
-            ])
+            writer.writerow(
+                [
+                    "2024/02/01 4:00:00 PM GMT+8",
+                    f"person{rng.randrange(people)}@example.org",
+                    rng.choice(titles),
+                    score,
+                    rng.choice(["", "Wikidata; Lexemes", 'More "grants"']),
+                ]
+            )
 
 
 @dataclass
@@ -169,7 +210,17 @@ class Row:
 def measure(rows: int, runs: int) -> Row:
     folder = WORK / f"{rows}"
     generate(rows, folder)
-    lc = [sys.executable, "-m", "letsconnect_cli", "report", "exports", "--format", "json", "--min-count", "0"]
+    lc = [
+        sys.executable,
+        "-m",
+        "letsconnect_cli",
+        "report",
+        "exports",
+        "--format",
+        "json",
+        "--min-count",
+        "0",
+    ]
     pandas = [sys.executable, str(ROOT / "bench" / "report_pandas.py"), str(folder)]
     lc_out, pandas_out = folder / "lc.json", folder / "pandas.json"
     result = Row(rows, 0, [], [])
@@ -181,7 +232,9 @@ def measure(rows: int, runs: int) -> Row:
     ours = lc_figures(json.loads(lc_out.read_text()))
     theirs = json.loads(pandas_out.read_text())
     if ours != theirs:
-        raise SystemExit(f"lc and pandas disagree at {rows} rows:\nlc:     {ours}\npandas: {theirs}")
+        raise SystemExit(
+            f"lc and pandas disagree at {rows} rows:\nlc:     {ours}\npandas: {theirs}"
+        )
     result.people = ours["participants"]
     return result
 
@@ -192,28 +245,55 @@ def write_results(results: list[Row], runs: int, command: str) -> str:
         SECTION,
         "",
         f"Rerun: `{command}` (from the repository, in lc's virtualenv with the `bench` extra).",
-        f"Measured {today} on {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"pandas {_pandas_version()}; median of {runs} alternating runs after one warm-up each; process start "
+        f"Measured {today} on {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, "
+        f"pandas {_pandas_version()}; median of {runs} alternating runs after one warm-up each; "
+        "process start "
         "included; peak = largest resident set of any run. Both compute the same headline figures "
         "(checked equal on every run): registrations deduplicated per clinic, unique participants, "
         "returning participants, average per clinic, regions and top countries from cleaned "
-        "countries, satisfaction. lc computes the whole report besides (roles, languages, per clinic, "
+        "countries, satisfaction. lc computes the whole report besides (roles, languages, per "
+        "clinic, "
         "privacy rules).",
         "",
-        "| rows | people | lc wall (s) | pandas wall (s) | lc / pandas wall | lc peak (MiB) | pandas peak (MiB) | lc / pandas peak |",
+        "| rows | people | lc wall (s) | pandas wall (s) | lc / pandas wall | lc peak (MiB) | "
+        "pandas peak (MiB) | lc / pandas peak |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results:
         lc_wall, pd_wall = Row.wall(row.lc), Row.wall(row.pandas)
         lc_peak, pd_peak = Row.peak(row.lc), Row.peak(row.pandas)
         lines.append(
-            f"| {row.rows:,} | {row.people:,} | {lc_wall:.2f} | {pd_wall:.2f} | {lc_wall / pd_wall:.2f}x "
+            f"| {row.rows:,} | {row.people:,} | {lc_wall:.2f} | {pd_wall:.2f} | "
+            f"{lc_wall / pd_wall:.2f}x "
             f"| {lc_peak:.0f} | {pd_peak:.0f} | {lc_peak / pd_peak:.2f}x |"
         )
+    slower = [f"{r.rows:,}" for r in results if Row.wall(r.lc) > Row.wall(r.pandas)]
+    largest = max(results, key=lambda r: r.rows)
+    peak_ratio = Row.peak(largest.lc) / Row.peak(largest.pandas)
     lines += [
         "",
-        "Targets: lc no slower than pandas at any size (wall ratio at most 1.00x), and at most half "
+        "Targets: lc no slower than pandas at any size (wall ratio at most 1.00x), and at most "
+        "half "
         "its peak memory at 1M rows (peak ratio at most 0.50x).",
+        "",
+        f"- Time: {'met' if not slower else 'missed at ' + ', '.join(slower) + ' rows'}.",
+        f"- Memory at {largest.rows:,} rows: {peak_ratio:.2f}x pandas' peak: "
+        f"{'met' if peak_ratio <= 0.5 else 'missed'}.",
+        "",
+        "Where lc's time goes (py-spy, 1M rows): about a fifth in the csv module's parsing, two "
+        "fifths "
+        "in the reader's cleaning and record building, a quarter in the tally (one dictionary "
+        "look-up "
+        "per row into hundreds of thousands of people), the rest in start-up (Typer, pydantic "
+        "configuration and clinic files, about 0.7 s, which is also pandas' import time). pandas "
+        "parses and deduplicates in C; lc does per row in Python what pandas does per column. "
+        "Tried and kept: cleaning inside the reader with per-value caches, no tuple keys, the "
+        "cyclic "
+        "GC off while tallying (it walked every person again and again), people grouped by clinic "
+        "masks for the totals. Tried and dropped: reading a large file in two processes, cut at a "
+        "record boundary: pickling and joining the second tally (2.4 s + 1.3 s + 2.2 s at 1M rows) "
+        "cost more than the second core saved.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -239,7 +319,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-write", action="store_true", help="Print, do not update BENCHMARKS.md.")
+    parser.add_argument(
+        "--no-write", action="store_true", help="Print, do not update BENCHMARKS.md."
+    )
     args = parser.parse_args()
     results = []
     for rows in args.sizes:

@@ -43,7 +43,17 @@ def main(folder: Path) -> None:
         titles[tomllib.loads(path.read_text())["title"].casefold()] = path.stem
 
     reg = pd.read_csv(folder / "exports" / "registrations.csv", dtype=str, keep_default_na=False)
-    reg.columns = ["timestamp", "email", "name", "username", "country", "region", "role", "languages", "clinic"]
+    reg.columns = [
+        "timestamp",
+        "email",
+        "name",
+        "username",
+        "country",
+        "region",
+        "role",
+        "languages",
+        "clinic",
+    ]
     reg["email"] = reg["email"].str.strip().str.lower()
     reg["clinic"] = reg["clinic"].str.strip().str.casefold().map(titles)
     countries = reg["country"].str.strip().str.casefold()
@@ -57,7 +67,12 @@ def main(folder: Path) -> None:
     names = {name.casefold(): code for name, code in REGIONS.items()}
     names.update({code.casefold(): code for code in REGIONS.values()})
     reported = reg["region"].str.strip().str.casefold().map(names)
-    fallback = reg[reported.notna()].assign(reported=reported).groupby("email", sort=False)["reported"].first()
+    fallback = (
+        reg[reported.notna()]
+        .assign(reported=reported)
+        .groupby("email", sort=False)["reported"]
+        .first()
+    )
     fallback = fallback[~fallback.index.isin(country.index)]
     regions = pd.concat([country.map(region_of), fallback]).value_counts()
     top = country.value_counts()

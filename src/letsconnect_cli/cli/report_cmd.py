@@ -162,7 +162,10 @@ def _say(text: str, *, warn: bool = False) -> None:
         from letsconnect_cli.cli.output import message, warning
 
         console = AppContext.err()
-        warning(console, text) if warn else message(console, text)
+        if warn:
+            warning(console, text)
+        else:
+            message(console, text)
     else:
         sys.stderr.write(("warning: " if warn else "") + text + "\n")
 
