@@ -64,9 +64,7 @@ def clinic_paths(directory: Path) -> list[Path]:
 def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
     if not data.strip():
         return None, [
-            Problem(
-                None, None, "the file is empty; start from `lc new-clinic`, which writes a template"
-            )
+            Problem(None, None, "the file is empty; start from `lc new-clinic`, which writes a template")
         ]
     if b"\x00" in data:
         return None, [Problem(None, None, "this is a binary file, not a TOML text file")]
@@ -321,9 +319,7 @@ def find_clinic(directory: Path, clinic_id: str) -> Clinic:
         ids = [p.stem for p in clinic_paths(directory)]
         close = difflib.get_close_matches(clinic_id, ids, n=3, cutoff=0.4)
         hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
-        raise UsageError(
-            f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids."
-        )
+        raise UsageError(f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids.")
     result = read_clinic_file(path)
     if result.clinic is None or result.errors:
         raise ValidationFailed(f"{path} has problems", result.errors, source=str(path))
@@ -380,9 +376,7 @@ def render_clinic(clinic: Clinic) -> str:
 def write_text_atomic(path: Path, text: str, *, force: bool = False) -> None:
     """Write via a temporary file and a rename; never replace an existing file without force."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

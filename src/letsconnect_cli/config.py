@@ -91,9 +91,7 @@ class Config(_Section):
             raise ValueError(str(error).replace("\n", " ")) from None
 
     def main_cities(self) -> dict[str, tuple[str, ...]]:
-        return {
-            code.upper(): tuple(s.main_cities) for code, s in self.regions.items() if s.main_cities
-        }
+        return {code.upper(): tuple(s.main_cities) for code, s in self.regions.items() if s.main_cities}
 
 
 def user_config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -183,9 +181,7 @@ def load_config(
     if project is not None:
         layers.append((str(project), *_read_file(project)))
     layers.append(("the LC_* environment", _env_layer(environ), {}))
-    layers.append(
-        ("the command line", {k: v for k, v in (flags or {}).items() if v is not None}, {})
-    )
+    layers.append(("the command line", {k: v for k, v in (flags or {}).items() if v is not None}, {}))
 
     merged: dict[str, Any] = {}
     for source, data, lines in layers:

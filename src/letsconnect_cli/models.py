@@ -234,7 +234,7 @@ class Clinic(_Strict):
         if value is None and info.data.get("status") == Status.CONFIRMED:
             raise ValueError(
                 "a confirmed clinic needs registration_url: people must be able to register; "
-                'add it, or set status = "scheduled"'
+                "add it, or set status = \"scheduled\""
             )
         return value
 

@@ -143,9 +143,7 @@ def normalise_region_code(value: str, scheme: Scheme = Scheme.WIKIMEDIA) -> str:
             return code
     raise UsageError(
         f"unknown region {value!r}",
-        hint=(
-            suggestion(value, list(names), "region") + f" Known regions: {', '.join(names)}."
-        ).strip(),
+        hint=(suggestion(value, list(names), "region") + f" Known regions: {', '.join(names)}.").strip(),
     )
 
 

@@ -248,13 +248,8 @@ def overlaps_night(start: datetime, end: datetime) -> bool:
     return False
 
 
-def local_time(
-    start_utc: datetime,
-    end_utc: datetime,
-    zone: str,
-    label: str | None = None,
-    countries: tuple[str, ...] = (),
-) -> LocalTime:
+def local_time(start_utc: datetime, end_utc: datetime, zone: str, label: str | None = None,
+               countries: tuple[str, ...] = ()) -> LocalTime:
     tz = resolve_zone(zone)
     return LocalTime(
         zone=tz.key,
@@ -265,7 +260,6 @@ def local_time(
     )
 
 
-def local_times_for_groups(
-    start_utc: datetime, end_utc: datetime, groups: list[ZoneGroup]
-) -> list[LocalTime]:
+def local_times_for_groups(start_utc: datetime, end_utc: datetime,
+                           groups: list[ZoneGroup]) -> list[LocalTime]:
     return [local_time(start_utc, end_utc, g.zone, g.label, g.countries) for g in groups]

@@ -60,17 +60,12 @@ def new_clinic(
         typer.Option("--tz", help="Read a --start without offset as local time in this IANA zone."),
     ] = None,
     duration: Annotated[
-        str,
-        typer.Option("--duration", "-d", help="Length: 2h, 90m, 1h30m (15 minutes to 12 hours)."),
+        str, typer.Option("--duration", "-d", help="Length: 2h, 90m, 1h30m (15 minutes to 12 hours).")
     ] = "2h",
-    category: Annotated[
-        Category | None, typer.Option("--category", "-c", help="Skill category.")
-    ] = None,
+    category: Annotated[Category | None, typer.Option("--category", "-c", help="Skill category.")] = None,
     status: Annotated[
         Status | None,
-        typer.Option(
-            "--status", help="[default: scheduled with --start, else proposed when asked]"
-        ),
+        typer.Option("--status", help="[default: scheduled with --start, else proposed when asked]"),
     ] = None,
     region: RegionsOption = None,
     sharer: Annotated[
@@ -85,31 +80,21 @@ def new_clinic(
     ] = "en",
     interpretation: Annotated[
         list[str] | None,
-        typer.Option(
-            "--interpretation", "-i", help="An interpretation language (BCP 47); repeatable."
-        ),
+        typer.Option("--interpretation", "-i", help="An interpretation language (BCP 47); repeatable."),
     ] = None,
     registration_url: Annotated[
-        str | None,
-        typer.Option("--registration-url", help="Registration link (needed once confirmed)."),
+        str | None, typer.Option("--registration-url", help="Registration link (needed once confirmed).")
     ] = None,
     meeting_url: Annotated[str | None, typer.Option("--meeting-url", help="Meeting link.")] = None,
     platform: Annotated[str | None, typer.Option("--platform", help="e.g. Zoom.")] = None,
-    description: Annotated[
-        str | None, typer.Option("--description", help="What participants learn.")
-    ] = None,
+    description: Annotated[str | None, typer.Option("--description", help="What participants learn.")] = None,
     contact: Annotated[
-        str | None,
-        typer.Option("--contact", help="Contact email or link [default: lc.toml's organiser]."),
+        str | None, typer.Option("--contact", help="Contact email or link [default: lc.toml's organiser].")
     ] = None,
-    capacity: Annotated[
-        int | None, typer.Option("--capacity", help="Maximum participants.", min=1)
-    ] = None,
+    capacity: Annotated[int | None, typer.Option("--capacity", help="Maximum participants.", min=1)] = None,
     clinic_id: Annotated[
         str | None,
-        typer.Option(
-            "--id", help="The clinic id (file name) [default: <date>-<slug of the title>]."
-        ),
+        typer.Option("--id", help="The clinic id (file name) [default: <date>-<slug of the title>]."),
     ] = None,
     force: ForceOption = False,
     no_input: Annotated[
@@ -146,9 +131,7 @@ def new_clinic(
         category = _prompt_choice("Category (empty to skip)", Category, default=None)
     if interactive and not region:
         default_region = context.config.default_region or ""
-        answer = typer.prompt(
-            "Target regions (codes, space-separated; empty for none)", default=default_region
-        )
+        answer = typer.prompt("Target regions (codes, space-separated; empty for none)", default=default_region)
         region = answer.split()
     if not region and context.config.default_region:
         region = [context.config.default_region]
@@ -189,10 +172,7 @@ def _ask(interactive: bool, flag: str, prompt: str) -> str:
     from letsconnect_cli.errors import UsageError
 
     if not interactive:
-        raise UsageError(
-            f"{flag} is required",
-            hint="Give it, or run in a terminal without --no-input to be asked.",
-        )
+        raise UsageError(f"{flag} is required", hint="Give it, or run in a terminal without --no-input to be asked.")
     return str(typer.prompt(prompt))
 
 
@@ -278,7 +258,9 @@ def _build(clinic_id: str, fields: dict[str, Any]) -> Clinic:
     raw = {key: value for key, value in fields.items() if value is not None}
     clinic, problems = clinic_from_mapping(clinic_id, raw)
     if clinic is None:
-        named = [Problem(_flag_for(p.field), None, p.message) for p in problems]
+        named = [
+            Problem(_flag_for(p.field), None, p.message) for p in problems
+        ]
         raise ValidationFailed("the new clinic is not valid; nothing was written", named)
     return clinic
 

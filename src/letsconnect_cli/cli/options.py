@@ -21,7 +21,6 @@ RegionsOption = Annotated[
 TzOption = Annotated[
     str | None,
     typer.Option(
-        "--tz",
-        help="Also show times in this IANA zone, e.g. Asia/Manila [default: timezone of lc.toml].",
+        "--tz", help="Also show times in this IANA zone, e.g. Asia/Manila [default: timezone of lc.toml]."
     ),
 ]

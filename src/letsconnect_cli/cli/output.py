@@ -42,9 +42,7 @@ def new_table(title: str | None = None) -> Table:
     )
 
 
-def local_time_table(
-    rows: list[LocalTime], *, title: str | None = None, all_zones: bool = False
-) -> Table:
+def local_time_table(rows: list[LocalTime], *, title: str | None = None, all_zones: bool = False) -> Table:
     """The session's time in each zone group: offset, local date, start-end, day shift, night mark."""
     table = new_table(title)
     table.add_column("zone" if all_zones else "zone group")

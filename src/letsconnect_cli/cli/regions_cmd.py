@@ -14,8 +14,7 @@ from letsconnect_cli.vocab import Scheme
 def regions(
     ctx: typer.Context,
     code: Annotated[
-        str | None,
-        typer.Argument(help="A region code, e.g. ESEAP: show its countries and zone groups."),
+        str | None, typer.Argument(help="A region code, e.g. ESEAP: show its countries and zone groups.")
     ] = None,
     scheme: Annotated[
         Scheme,
@@ -26,9 +25,7 @@ def regions(
     ] = Scheme.WIKIMEDIA,
     at: Annotated[
         str | None,
-        typer.Option(
-            "--at", help="Show offsets at this instant (ISO 8601 with Z or offset) [default: now]."
-        ),
+        typer.Option("--at", help="Show offsets at this instant (ISO 8601 with Z or offset) [default: now]."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -46,9 +43,7 @@ def regions(
         try:
             moment = datetime.fromisoformat(at)
         except ValueError:
-            raise UsageError(
-                f"--at {at!r} is not an ISO 8601 date-time", hint="e.g. 2023-04-02T06:00:00Z"
-            ) from None
+            raise UsageError(f"--at {at!r} is not an ISO 8601 date-time", hint="e.g. 2023-04-02T06:00:00Z") from None
         if moment.tzinfo is None:
             raise UsageError(f"--at {at!r} has no offset", hint=f"add Z for UTC: {at}Z")
         moment = moment.astimezone(UTC)
@@ -121,9 +116,7 @@ def regions(
     for column in ("code", "name", "protected", "time zones"):
         countries.add_column(column)
     for c in data["countries"]:
-        countries.add_row(
-            c["country"], c["name"], "yes" if c["protected"] else "", ", ".join(c["zones"])
-        )
+        countries.add_row(c["country"], c["name"], "yes" if c["protected"] else "", ", ".join(c["zones"]))
     out.print(countries)
     groups_table = new_table(f"Zone groups at {moment:%Y-%m-%d %H:%M} UTC")
     for column in ("group", "UTC offset", "local time", "countries", "cities"):

@@ -15,9 +15,7 @@ def validate(
     ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(
-            help="Clinic files or folders [default: every clinic file of the clinics folder]."
-        ),
+        typer.Argument(help="Clinic files or folders [default: every clinic file of the clinics folder]."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -49,9 +47,7 @@ def validate(
                     "file": str(r.path),
                     "id": r.id,
                     "ok": r.ok,
-                    "errors": [
-                        {"field": p.field, "line": p.line, "message": p.message} for p in r.errors
-                    ],
+                    "errors": [{"field": p.field, "line": p.line, "message": p.message} for p in r.errors],
                     "warnings": [
                         {"field": p.field, "line": p.line, "message": p.message} for p in r.warnings
                     ],
@@ -63,9 +59,7 @@ def validate(
         out = context.out()
         for result in results:
             mark = "ok" if result.ok else "FAIL"
-            out.print(
-                f"{mark:4} {result.path}", markup=False, style=None if result.ok else "bold red"
-            )
+            out.print(f"{mark:4} {result.path}", markup=False, style=None if result.ok else "bold red")
             for kind, problems in (("error", result.errors), ("warning", result.warnings)):
                 for problem in problems:
                     where = f"{result.path}:{problem.line}" if problem.line else str(result.path)

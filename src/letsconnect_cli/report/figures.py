@@ -7,6 +7,7 @@ are of everyone (hidden people included), so they never add up to more than the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from letsconnect_cli.report.stats import Counts
 from letsconnect_cli.vocab import SCHEME_REGIONS, Scheme
 
 SHARE_DIGITS = 4
+_QUALIFIER = re.compile(r"\s*\([^)]*\)$")  # "Swahili (macrolanguage)" -> "Swahili"
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -187,7 +189,7 @@ def _languages(counts: Counts, k: int) -> list[dict[str, Any]]:
     from letsconnect_cli.languages import language_name
 
     names = {
-        code: ("Other languages" if code == "und" else language_name(code))
+        code: "Other languages" if code == "und" else _QUALIFIER.sub("", language_name(code))
         for code in counts.languages
     }
     # Several languages per person: the counts add up to more than the total, which stays unknown.
