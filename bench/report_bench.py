@@ -288,7 +288,7 @@ def write_results(results: list[Row], runs: int, command: str) -> str:
         "per row into hundreds of thousands of people), the rest in start-up (Typer, pydantic "
         "configuration and clinic files, about 0.7 s, which is also pandas' import time). pandas "
         "parses and deduplicates in C; lc does per row in Python what pandas does per column. "
-        "Tried and kept: cleaning inside the reader with per-value caches, no tuple keys, the "
+        "Tried and kept: cleaning inside the reader with per-value caches, the "
         "cyclic "
         "GC off while tallying (it walked every person again and again), people grouped by clinic "
         "masks for the totals. Tried and dropped: reading a large file in two processes, cut at a "
