@@ -157,6 +157,20 @@ def generate(rows: int, folder: Path) -> None:
             )
 
 
+ANALYSIS = (
+    "Where lc's time goes (py-spy, 1M rows): about a fifth in the csv module's parsing, two fifths "
+    "in the reader's cleaning and record building, a quarter in the tally (one dictionary look-up "
+    "per row into hundreds of thousands of people), the rest in start-up (Typer, pydantic "
+    "configuration and clinic files, about 0.7 s, which is also pandas' import time). pandas "
+    "parses and deduplicates in C; lc does per row in Python what pandas does per column. Tried "
+    "and kept: cleaning inside the reader with per-value caches, the cyclic GC off while tallying "
+    "(it walked every person again and again), people grouped by clinic masks for the totals. "
+    "Tried and dropped: reading a large file in two processes, cut at a record boundary: pickling "
+    "and joining the second tally (2.4 s + 1.3 s + 2.2 s at 1M rows) cost more than the second "
+    "core saved."
+)
+
+
 @dataclass
 class Sample:
     wall: float
@@ -281,19 +295,7 @@ def write_results(results: list[Row], runs: int, command: str) -> str:
         f"- Memory at {largest.rows:,} rows: {peak_ratio:.2f}x pandas' peak: "
         f"{'met' if peak_ratio <= 0.5 else 'missed'}.",
         "",
-        "Where lc's time goes (py-spy, 1M rows): about a fifth in the csv module's parsing, two "
-        "fifths "
-        "in the reader's cleaning and record building, a quarter in the tally (one dictionary "
-        "look-up "
-        "per row into hundreds of thousands of people), the rest in start-up (Typer, pydantic "
-        "configuration and clinic files, about 0.7 s, which is also pandas' import time). pandas "
-        "parses and deduplicates in C; lc does per row in Python what pandas does per column. "
-        "Tried and kept: cleaning inside the reader with per-value caches, the "
-        "cyclic "
-        "GC off while tallying (it walked every person again and again), people grouped by clinic "
-        "masks for the totals. Tried and dropped: reading a large file in two processes, cut at a "
-        "record boundary: pickling and joining the second tally (2.4 s + 1.3 s + 2.2 s at 1M rows) "
-        "cost more than the second core saved.",
+        ANALYSIS,
     ]
     return "\n".join(lines) + "\n"
 
