@@ -34,6 +34,7 @@ def report(
     sources: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="SOURCE",
             help="Export files, folders (every .csv and .json inside) or http(s) links; "
             "CLINIC-ID=SOURCE names the clinic of a source's rows "
             "[default: [report] examples of lc.toml].",
@@ -45,7 +46,10 @@ def report(
     ] = ReportFormat.TABLE,
     json_output: JsonOption = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+        ),
     ] = None,
     force: ForceOption = False,
     scheme: Annotated[
@@ -62,6 +66,7 @@ def report(
         typer.Option(
             "--min-count",
             min=0,
+            metavar="K",
             help="Hide counts of fewer than K people; 0 shows all "
             "[default: [report] min_count, else 5].",
             show_default=False,
@@ -78,7 +83,10 @@ def report(
     clinic: Annotated[
         str | None,
         typer.Option(
-            "--clinic", "-c", help="Clinic id of rows that name none; report on this clinic only."
+            "--clinic",
+            "-c",
+            metavar="ID",
+            help="Clinic id of rows that name none; report on this clinic only.",
         ),
     ] = None,
     maps: Annotated[
@@ -86,6 +94,7 @@ def report(
         typer.Option(
             "--map",
             "-m",
+            metavar="HEADER=FIELD",
             help='Map a column to a field: "HEADER=FIELD" (fields: clinic, email, username, name, '
             "country, region, role, languages, rating, attended, ...; ignore drops a column). "
             "Repeatable.",
@@ -94,7 +103,9 @@ def report(
     encoding: Annotated[
         str | None,
         typer.Option(
-            "--encoding", help="Read every source in this encoding instead of detecting it."
+            "--encoding",
+            metavar="ENC",
+            help="Read every source in this encoding instead of detecting it.",
         ),
     ] = None,
 ) -> None:
