@@ -10,6 +10,11 @@ from typing import Any
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
+#: Columns of numbers: right-aligned in every format.
+NUMERIC_COLUMNS = frozenset(
+    {"participants", "share", "of region", "responses", "registrations", "attended", "satisfaction"}
+)
+
 
 def count(value: int | None, suppressed: bool, k: int, secondary: bool = False) -> str:
     """A count as text: "<K" when hidden as small, "hidden" when hidden to protect a small one."""
