@@ -121,6 +121,12 @@ def test_binary_files_are_input_errors(
     assert "export.csv" in result.stderr and expected in result.stderr
 
 
+def test_only_separators_is_an_input_error(exports: Path, runner: CliRunner) -> None:
+    (exports / "commas.csv").write_text(",,,\n,,,\n")
+    result = run(runner, "commas.csv")
+    assert result.exit_code == 4 and "commas.csv has no header row" in result.stderr
+
+
 def test_missing_header_is_named(exports: Path, runner: CliRunner) -> None:
     lines = (SAMPLES / "google-forms-registration.csv").read_text().splitlines()[1:]
     (exports / "no-header.csv").write_text("\n".join(lines) + "\n")

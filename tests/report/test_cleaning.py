@@ -172,6 +172,8 @@ def test_roles_are_keys_never_free_text(raw: str, expected: str | None) -> None:
         ("None", ()),
         ("No interpretation", ()),
         ("Elvish", ("und",)),
+        ("Swahili", ("sw",)),  # "Swahili (macrolanguage)" in ISO 639-3
+        ("Malay", ("ms",)),
         ("ja", ("ja",)),
     ],
 )

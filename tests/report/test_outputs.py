@@ -67,7 +67,14 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "suppressed",
         "headline",
     ]
-    assert set(data["regions"][0]) == {"region", "name", "participants", "share", "suppressed"}
+    assert set(data["regions"][0]) == {
+        "region",
+        "name",
+        "participants",
+        "share",
+        "suppressed",
+        "secondary",
+    }
     assert set(data["countries"][0]) == {
         "country",
         "name",
@@ -76,6 +83,7 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "share",
         "share_of_region",
         "suppressed",
+        "secondary",
         "protected",
     }
     assert set(data["satisfaction"]) == {
@@ -84,6 +92,7 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "median",
         "distribution",
         "suppressed",
+        "secondary",
     }
     assert list(data["satisfaction"]["distribution"]) == ["1", "2", "3", "4", "5"]
     assert set(data["per_clinic"][0]) == {
@@ -95,6 +104,7 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "satisfaction_mean",
         "satisfaction_responses",
         "suppressed",
+        "secondary",
     }
     assert set(data["data_quality"]) == {
         "rows_read",

@@ -157,6 +157,22 @@ def test_hidden_people_in_a_group_are_never_fewer_than_k() -> None:
     assert suppress_within(counts, region_of, 5) == {"GH", "NG"}
 
 
+def test_secondary_suppression_is_marked_and_shown_as_hidden(
+    exports: Path, runner: CliRunner
+) -> None:
+    report = run_json(runner, "data/hand", "--min-count", "3")
+    marks = {r["region"]: (r["suppressed"], r["secondary"]) for r in report["regions"]}
+    # SA (1 person) is small; ESEAP (2) is small too; SSA (4) stays.
+    assert marks == {"SSA": (False, False), "ESEAP": (True, False), "SA": (True, False)}
+    report = run_json(runner, "data/eseap-review-2024.csv")
+    marks = {r["region"]: (r["suppressed"], r["secondary"]) for r in report["regions"]}
+    # SA 2 and SSA 1 are small; ESEAP (14) is hidden only so that 17 - 14 does not give them away.
+    assert marks == {"ESEAP": (True, True), "SA": (True, False), "SSA": (True, False)}
+    text = run(runner, "data/eseap-review-2024.csv").stdout
+    assert "ESEAP   East, Southeast Asia, & Pacific" in text
+    assert "hidden" in text.split("ESEAP   East, Southeast Asia, & Pacific")[1].splitlines()[0]
+
+
 def test_shares_stay_honest(exports: Path, runner: CliRunner) -> None:
     report = run_json(runner, "data/hand", "--min-count", "3")
     # SSA 4, ESEAP 2, SA 1: ESEAP and SA are hidden (3 people together, not fewer than K).

@@ -34,6 +34,7 @@ def report(
     sources: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="SOURCE",
             help="Export files, folders (every .csv and .json inside) or http(s) links; "
             "CLINIC-ID=SOURCE names the clinic of a source's rows "
             "[default: [report] examples of lc.toml].",
@@ -45,7 +46,10 @@ def report(
     ] = ReportFormat.TABLE,
     json_output: JsonOption = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+        ),
     ] = None,
     force: ForceOption = False,
     scheme: Annotated[
@@ -62,6 +66,7 @@ def report(
         typer.Option(
             "--min-count",
             min=0,
+            metavar="K",
             help="Hide counts of fewer than K people; 0 shows all "
             "[default: [report] min_count, else 5].",
             show_default=False,
@@ -78,7 +83,10 @@ def report(
     clinic: Annotated[
         str | None,
         typer.Option(
-            "--clinic", "-c", help="Clinic id of rows that name none; report on this clinic only."
+            "--clinic",
+            "-c",
+            metavar="ID",
+            help="Clinic id of rows that name none; report on this clinic only.",
         ),
     ] = None,
     maps: Annotated[
@@ -86,6 +94,7 @@ def report(
         typer.Option(
             "--map",
             "-m",
+            metavar="HEADER=FIELD",
             help='Map a column to a field: "HEADER=FIELD" (fields: clinic, email, username, name, '
             "country, region, role, languages, rating, attended, ...; ignore drops a column). "
             "Repeatable.",
@@ -94,7 +103,9 @@ def report(
     encoding: Annotated[
         str | None,
         typer.Option(
-            "--encoding", help="Read every source in this encoding instead of detecting it."
+            "--encoding",
+            metavar="ENC",
+            help="Read every source in this encoding instead of detecting it.",
         ),
     ] = None,
 ) -> None:
@@ -125,6 +136,7 @@ def report(
         source_list = [_examples(config)]
     columns = check_column_map(settings.columns, "[report.columns] in lc.toml")
     columns.update(parse_maps(maps or []))
+    bar = _ProgressBar() if sys.stderr.isatty() else None
     options = ReadOptions(
         scheme=scheme or settings.scheme,
         encoding=check_encoding(encoding) if encoding else None,
@@ -134,7 +146,7 @@ def report(
         fetch=FetchOptions(
             timeout=settings.timeout,
             max_bytes=settings.max_download_mb * 1024 * 1024,
-            progress=_progress_bar() if sys.stderr.isatty() else None,
+            progress=bar,
         ),
     )
     if output is not None and output.exists() and not force:
@@ -143,14 +155,18 @@ def report(
         raise FileExistsRefusal(f"{output} already exists", hint="Give --force to overwrite it.")
     log = IngestLog()
     clinics = load_clinics(context.clinics_dir)
-    figures = make_report(
-        source_list,
-        clinics,
-        options,
-        min_count=settings.min_count if min_count is None else min_count,
-        show_protected=show_protected,
-        log=log,
-    )
+    try:
+        figures = make_report(
+            source_list,
+            clinics,
+            options,
+            min_count=settings.min_count if min_count is None else min_count,
+            show_protected=show_protected,
+            log=log,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     _warn(log, figures)
     _emit(figures, output_format, output, force, context.out())
 
@@ -162,7 +178,10 @@ def _say(text: str, *, warn: bool = False) -> None:
         from letsconnect_cli.cli.output import message, warning
 
         console = AppContext.err()
-        warning(console, text) if warn else message(console, text)
+        if warn:
+            warning(console, text)
+        else:
+            message(console, text)
     else:
         sys.stderr.write(("warning: " if warn else "") + text + "\n")
 
@@ -247,27 +266,29 @@ def _emit(
     write_text_atomic(output, text, force=force)
 
 
-def _progress_bar() -> Any:
-    """A progress callback drawing a Rich bar on stderr, one task per URL."""
-    from rich.console import Console
-    from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+class _ProgressBar:
+    """Download progress on stderr (a terminal only): one Rich bar per URL, gone when done."""
 
-    progress = Progress(
-        *Progress.get_default_columns(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    tasks: dict[str, Any] = {}
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
 
-    def update(name: str, done: int, total: int | None) -> None:
-        if not tasks:
-            progress.start()
-        if name not in tasks:
-            tasks[name] = progress.add_task(name[-40:], total=total)
-        progress.update(tasks[name], completed=done, total=total)
-        if total is not None and done >= total:
-            progress.stop()
+        self._progress = Progress(
+            *Progress.get_default_columns(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._tasks: dict[str, Any] = {}
 
-    return update
+    def __call__(self, name: str, done: int, total: int | None) -> None:
+        if not self._tasks:
+            self._progress.start()
+        if name not in self._tasks:
+            self._tasks[name] = self._progress.add_task(name[-40:], total=total)
+        self._progress.update(self._tasks[name], completed=done, total=total)
+
+    def close(self) -> None:
+        if self._tasks:
+            self._progress.stop()

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from letsconnect_cli.report.text import bar, quality_lines, sections, summary_rows
+from letsconnect_cli.report.text import NUMERIC_COLUMNS, bar, quality_lines, sections, summary_rows
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-_NUMERIC = {
-    "participants",
-    "share",
-    "of region",
-    "responses",
-    "registrations",
-    "attended",
-    "satisfaction",
-}
 
 
 def render_table(report: dict[str, Any], out: Console) -> None:
@@ -38,7 +28,7 @@ def render_table(report: dict[str, Any], out: Console) -> None:
         table = new_table(section.title)
         with_bars = any(share for share in section.shares)
         for column in section.columns:
-            numeric = column in _NUMERIC
+            numeric = column in NUMERIC_COLUMNS
             table.add_column(
                 column,
                 justify="right" if numeric else "left",

@@ -232,6 +232,20 @@ def role_key(value: str) -> str | None:
 
 
 @cache
+def _language_names() -> dict[str, str]:
+    """ISO 639 names without their qualifier: 'Swahili (macrolanguage)' is also 'Swahili'."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    for language in pycountry.languages:
+        code = getattr(language, "alpha_2", None) or language.alpha_3
+        for name in (language.name, getattr(language, "common_name", None)):
+            if name:
+                names.setdefault(fold(_PARENTHESES.sub(" ", name)), code)
+    return names
+
+
+@cache
 def language_codes(value: str) -> tuple[str, ...]:
     """Interpretation wanted, as language codes ('und' for a language lc cannot name)."""
     import pycountry
@@ -244,7 +258,7 @@ def language_codes(value: str) -> tuple[str, ...]:
         try:
             language = pycountry.languages.lookup(text)
         except LookupError:
-            code = "und"
+            code = _language_names().get(fold(text), "und")
         else:
             code = getattr(language, "alpha_2", None) or language.alpha_3
         if code not in codes:

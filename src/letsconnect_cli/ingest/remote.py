@@ -100,9 +100,10 @@ def _download(
                 f"{name} answered with a web page, not a CSV or JSON export",
                 hint="For Google Sheets: File > Share > Publish to web > CSV, and give that link.",
             )
-        total = response.headers.get("content-length")
-        expected = int(total) if total and total.isdigit() else None
-        if expected is not None and done + expected > options.max_bytes:
+        length = response.headers.get("content-length")
+        # Progress counts every page of a list together: what came before plus this body.
+        expected = done + int(length) if length and length.isdigit() else None
+        if expected is not None and expected > options.max_bytes:
             raise _too_large(name, options.max_bytes)
         for chunk in response.iter_bytes():
             done += len(chunk)

@@ -190,7 +190,9 @@ def _records(
             yield from read_participants("".join(lead) + stream.read(), ctx)
             return
         reader = csv.reader(chain(lead, stream), delimiter=sniff_delimiter(first))
-        header = next(row for row in reader if any(cell.strip() for cell in row))
+        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+        if header is None:
+            raise InputUnreadable(f"{ctx.name} has no header row, only empty cells")
         if is_zoom_report(header):
             yield from read_zoom_report(reader, ctx)
         else:

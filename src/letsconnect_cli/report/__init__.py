@@ -35,12 +35,12 @@ def make_report(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        tally = Tally().add_all(read_records(sources, clinics, options, log))
+        counts = Tally().add_all(read_records(sources, clinics, options, log)).counts()
     finally:
         if collecting:
             gc.enable()
     return build_report(
-        tally.counts(),
+        counts,
         log,
         {c.id: c for c in clinics},
         scheme=options.scheme,

@@ -7,6 +7,7 @@ are of everyone (hidden people included), so they never add up to more than the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from letsconnect_cli.report.stats import Counts
 from letsconnect_cli.vocab import SCHEME_REGIONS, Scheme
 
 SHARE_DIGITS = 4
+_QUALIFIER = re.compile(r"\s*\([^)]*\)$")  # "Swahili (macrolanguage)" -> "Swahili"
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -109,7 +111,12 @@ def build_report(
 
 
 def _entries(
-    counts: Mapping[str, int], total: int, hidden: set[str], key: str, names: Mapping[str, str]
+    counts: Mapping[str, int],
+    total: int,
+    hidden: set[str],
+    key: str,
+    names: Mapping[str, str],
+    k: int,
 ) -> list[dict[str, Any]]:
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     result = []
@@ -122,6 +129,7 @@ def _entries(
                 "participants": None if secret else n,
                 "share": None if secret else _share(n, total),
                 "suppressed": secret,
+                "secondary": secret and not small(n, k),  # hidden to protect a smaller count
             }
         )
     # Hidden entries go last, in code order: their position would tell their size.
@@ -132,7 +140,8 @@ def _entries(
 
 def _regions(counts: Counts, scheme: Scheme, k: int) -> list[dict[str, Any]]:
     hidden = suppress_group(dict(counts.regions), k)
-    return _entries(counts.regions, counts.with_region, hidden, "region", SCHEME_REGIONS[scheme])
+    names = SCHEME_REGIONS[scheme]
+    return _entries(counts.regions, counts.with_region, hidden, "region", names, k)
 
 
 def _countries(
@@ -148,7 +157,7 @@ def _countries(
     region_totals = counts.regions
     entries = []
     for entry in _entries(
-        listed, counts.with_country, hidden, "country", {c: table[c].name for c in listed}
+        listed, counts.with_country, hidden, "country", {c: table[c].name for c in listed}, k
     ):
         code = entry["country"]
         region = region_of[code] or None
@@ -166,25 +175,26 @@ def _countries(
         "participants": None if secret else protected_n,
         "share": None if secret else _share(protected_n, counts.with_country),
         "suppressed": secret,
+        "secondary": False,
     }
     return entries, line
 
 
 def _roles(counts: Counts, k: int) -> list[dict[str, Any]]:
     hidden = suppress_group(dict(counts.roles), k)
-    return _entries(counts.roles, counts.with_role, hidden, "role", ROLES)
+    return _entries(counts.roles, counts.with_role, hidden, "role", ROLES, k)
 
 
 def _languages(counts: Counts, k: int) -> list[dict[str, Any]]:
     from letsconnect_cli.languages import language_name
 
     names = {
-        code: ("Other languages" if code == "und" else language_name(code))
+        code: "Other languages" if code == "und" else _QUALIFIER.sub("", language_name(code))
         for code in counts.languages
     }
     # Several languages per person: the counts add up to more than the total, which stays unknown.
     hidden = suppress_group(dict(counts.languages), k, total_known=False)
-    return _entries(counts.languages, counts.with_languages, hidden, "language", names)
+    return _entries(counts.languages, counts.with_languages, hidden, "language", names, k)
 
 
 def _satisfaction(counts: Counts, k: int) -> dict[str, Any]:
@@ -199,6 +209,7 @@ def _satisfaction(counts: Counts, k: int) -> dict[str, Any]:
             "median": None,
             "distribution": dict.fromkeys(distribution),
             "suppressed": ["responses", "mean", "median", "distribution"],
+            "secondary": [],
         }
     hidden = suppress_group(distribution, k)
     shown: dict[str, int | None] = {
@@ -211,6 +222,7 @@ def _satisfaction(counts: Counts, k: int) -> dict[str, Any]:
         "median": _median(ratings, responses) if responses else None,
         "distribution": shown,
         "suppressed": suppressed,
+        "secondary": [f"distribution.{s}" for s in sorted(hidden) if not small(distribution[s], k)],
     }
 
 
@@ -269,6 +281,14 @@ def _per_clinic(counts: Counts, clinics: Mapping[str, Clinic], k: int) -> list[d
                 "satisfaction_mean": mean,
                 "satisfaction_responses": None if "satisfaction_mean" in hidden else responses,
                 "suppressed": hidden,
+                "secondary": [
+                    name
+                    for name, value, secret in (
+                        ("registrations", registrations.get(clinic_id, 0), clinic_id in hidden_reg),
+                        ("attended", attended.get(clinic_id, 0), clinic_id in hidden_att),
+                    )
+                    if secret and not small(value, k)
+                ],
             }
         )
     return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from letsconnect_cli.report.markdown import _privacy_note
-from letsconnect_cli.report.text import quality_lines, sections, summary_rows
+from letsconnect_cli.report.text import NUMERIC_COLUMNS, quality_lines, sections, summary_rows
 
 
 def render_html(report: dict[str, Any]) -> str:
@@ -19,20 +19,11 @@ def render_html(report: dict[str, Any]) -> str:
         lstrip_blocks=True,
     )
     template = environment.get_template("report.html.j2")
-    numeric = {
-        "participants",
-        "share",
-        "of region",
-        "responses",
-        "registrations",
-        "attended",
-        "satisfaction",
-    }
     return template.render(
         report=report,
         summary=summary_rows(report),
         sections=sections(report),
         quality=quality_lines(report, listed=50),
         privacy=_privacy_note(report).strip("*"),
-        numeric=numeric,
+        numeric=NUMERIC_COLUMNS,
     )

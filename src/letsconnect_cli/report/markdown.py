@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from letsconnect_cli.report.text import bar, quality_lines, sections, summary_rows
+from letsconnect_cli.report.text import NUMERIC_COLUMNS, bar, quality_lines, sections, summary_rows
 
 
 def _cell(text: str) -> str:
@@ -35,7 +35,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             row + ((bar(share, 16),) if with_bars else ())
             for row, share in zip(section.rows, section.shares, strict=True)
         ]
-        numeric = {i for i, c in enumerate(section.columns) if c in _NUMERIC}
+        numeric = {i for i, c in enumerate(section.columns) if c in NUMERIC_COLUMNS}
         lines += _table(columns, rows, numeric)
         if section.note:
             lines += ["", f"*{section.note}.*"]
@@ -43,17 +43,6 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += [f"- {_cell(line)}" for line in quality_lines(report)]
     lines += ["", _privacy_note(report)]
     return "\n".join(lines) + "\n"
-
-
-_NUMERIC = {
-    "participants",
-    "share",
-    "of region",
-    "responses",
-    "registrations",
-    "attended",
-    "satisfaction",
-}
 
 
 def _privacy_note(report: dict[str, Any]) -> str:

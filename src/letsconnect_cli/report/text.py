@@ -10,10 +10,16 @@ from typing import Any
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
+#: Columns of numbers: right-aligned in every format.
+NUMERIC_COLUMNS = frozenset(
+    {"participants", "share", "of region", "responses", "registrations", "attended", "satisfaction"}
+)
 
-def count(value: int | None, suppressed: bool, k: int) -> str:
+
+def count(value: int | None, suppressed: bool, k: int, secondary: bool = False) -> str:
+    """A count as text: "<K" when hidden as small, "hidden" when hidden to protect a small one."""
     if suppressed:
-        return f"<{k}"
+        return "hidden" if secondary else f"<{k}"
     return "" if value is None else f"{value:,}"
 
 
@@ -132,7 +138,7 @@ def _entries(report: dict[str, Any], key: str, title: str, code: str, note: str)
         (
             str(e[code] or ""),
             e["name"],
-            count(e["participants"], e["suppressed"], k),
+            count(e["participants"], e["suppressed"], k, e["secondary"]),
             percent(e["share"]),
         )
         for e in items
@@ -152,7 +158,7 @@ def _countries(report: dict[str, Any], k: int) -> Section | None:
             e["country"],
             e["name"] + (" (protected)" if e["protected"] else ""),
             e["region"] or "",
-            count(e["participants"], e["suppressed"], k),
+            count(e["participants"], e["suppressed"], k, e["secondary"]),
             percent(e["share"]),
             percent(e["share_of_region"]),
         )
@@ -181,8 +187,9 @@ def _satisfaction(satisfaction: dict[str, Any], k: int) -> Section | None:
     shares = []
     for score, n in satisfaction["distribution"].items():
         hidden = f"distribution.{score}" in hidden_fields or "distribution" in hidden_fields
+        secondary = f"distribution.{score}" in satisfaction["secondary"]
         share = n / responses if n is not None and responses else None
-        rows.append((score, count(n, hidden, k), percent(share)))
+        rows.append((score, count(n, hidden, k, secondary), percent(share)))
         shares.append(share)
     mean = satisfaction["mean"]
     if responses is not None and mean is not None:
@@ -203,14 +210,20 @@ def _clinics(per_clinic: list[dict[str, Any]], k: int) -> Section | None:
     rows = []
     for clinic in per_clinic:
         hidden = set(clinic["suppressed"])
+        secondary = set(clinic["secondary"])
         mean = clinic["satisfaction_mean"]
         satisfaction = "" if mean is None else f"{mean:.2f}"
         rows.append(
             (
                 clinic["date"] or "",
                 clinic["title"],
-                count(clinic["registrations"], "registrations" in hidden, k),
-                count(clinic["attended"], "attended" in hidden, k),
+                count(
+                    clinic["registrations"],
+                    "registrations" in hidden,
+                    k,
+                    "registrations" in secondary,
+                ),
+                count(clinic["attended"], "attended" in hidden, k, "attended" in secondary),
                 "hidden" if "satisfaction_mean" in hidden else satisfaction,
             )
         )
