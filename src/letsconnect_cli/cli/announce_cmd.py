@@ -88,7 +88,7 @@ def announce(
     """
     from letsconnect_cli.announce import EXTENSIONS
     from letsconnect_cli.announce import announce as render_announcement
-    from letsconnect_cli.cli.output import print_json, say
+    from letsconnect_cli.cli.output import message, print_json
     from letsconnect_cli.clinics import find_clinic
     from letsconnect_cli.errors import FileExistsRefusal, UsageError
     from letsconnect_cli.files import write_text_atomic
@@ -122,7 +122,7 @@ def announce(
         item = results[0]
         if output is not None:
             write_text_atomic(output, item.text, force=force)
-            say(err, f"wrote {output}")
+            message(err, f"wrote {output}")
         if json_output:
             print_json(_as_json(item, output))
         elif output is None:
@@ -147,7 +147,7 @@ def announce(
         )
     for item, path in zip(results, paths, strict=True):
         write_text_atomic(path, item.text, force=force)
-        say(err, f"wrote {path}")
+        message(err, f"wrote {path}")
     if json_output:
         print_json(
             {
@@ -178,12 +178,12 @@ def _languages(clinic: Clinic, lang: str | None, all_langs: bool) -> list[Langua
 def regions_for(
     clinic: Clinic, codes: list[str] | None, config: Config, context: AppContext
 ) -> list[Region]:
-    from letsconnect_cli.cli.output import say
+    from letsconnect_cli.cli.output import message
     from letsconnect_cli.regions import region
 
     chosen = codes or clinic.regions or ([config.default_region] if config.default_region else [])
     if not chosen:
-        say(
+        message(
             context.err(),
             f"warning: {clinic.id} names no region and none is given: times in UTC only "
             "(--region ESEAP)",
@@ -217,11 +217,11 @@ def _now() -> datetime:
 
 
 def _note_language(context: AppContext, item: Announcement) -> None:
-    from letsconnect_cli.cli.output import say
+    from letsconnect_cli.cli.output import message
 
     language = item.language
     if not language.has_labels:
-        say(
+        message(
             context.err(),
             f"warning: lc has no labels in {language.tag!r} yet: labels in English, dates and "
             "names in "
@@ -229,7 +229,7 @@ def _note_language(context: AppContext, item: Announcement) -> None:
             style="yellow",
         )
     elif item.review_status not in (None, "reviewed"):
-        say(context.err(), f"note: the {language.tag} labels are {item.review_status}")
+        message(context.err(), f"note: the {language.tag} labels are {item.review_status}")
 
 
 def _as_json(item: Announcement, path: Path | None, *, text: bool = True) -> dict[str, Any]:

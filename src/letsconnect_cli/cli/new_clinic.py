@@ -327,7 +327,7 @@ def _flag_for(field: str | None) -> str | None:
 
 def _show_local_times(context: AppContext, clinic: Clinic) -> None:
     from letsconnect_cli import regions as regions_lib
-    from letsconnect_cli.cli.output import daytime_summary, local_time_table
+    from letsconnect_cli.cli.output import daytime_summary, local_time_table, print_block
     from letsconnect_cli.timezones import local_times_for_groups
 
     if clinic.start is None or clinic.end is None or not clinic.regions:
@@ -336,6 +336,5 @@ def _show_local_times(context: AppContext, clinic: Clinic) -> None:
     chosen = [regions_lib.region(code, main_cities=main_cities) for code in clinic.regions]
     groups = regions_lib.zone_groups(chosen, clinic.start)
     rows = local_times_for_groups(clinic.start, clinic.end, groups)
-    out = context.out()
-    out.print(local_time_table(rows, title=f"{clinic.title} — {', '.join(clinic.regions)}"))
-    out.print(daytime_summary(rows), markup=False)
+    title = f"{clinic.title} — {', '.join(clinic.regions)}"
+    print_block(context.out(), local_time_table(rows, title=title), daytime_summary(rows))

@@ -107,8 +107,3 @@ def daytime_summary(rows: list[LocalTime], *, all_zones: bool = False) -> str:
     day = sum(1 for row in rows if not row.night)
     unit = "zones" if all_zones else "zone groups"
     return f"daytime (07:00-22:00) for {day} of {len(rows)} {unit}"
-
-
-def say(console: Console, text: str, *, style: str | None = None) -> None:
-    """A message that is not wrapped, so paths, page titles and links stay whole for copying."""
-    console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)

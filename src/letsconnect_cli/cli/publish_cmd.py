@@ -80,7 +80,7 @@ def publish(
     Credentials: LC_WIKI_USERNAME (Name@App of Special:BotPasswords) and LC_WIKI_PASSWORD, or
     [wiki] username and password_file; never a flag, never printed.
     """
-    from letsconnect_cli.cli.output import print_json, say
+    from letsconnect_cli.cli.output import message, print_json
     from letsconnect_cli.errors import RemoteError, UsageError
     from letsconnect_cli.models import check_url
     from letsconnect_cli.publish import STATE_FILE, PublishState, diff_link, plan, record_for
@@ -132,7 +132,9 @@ def publish(
             raise RemoteError(f"refused, nothing changed: {decision.refusal}", hint=decision.hint)
         revid = current.revid
         if decision.action == "nochange":
-            say(context.err(), f"no change: {current.title} already says this (revision {revid})")
+            message(
+                context.err(), f"no change: {current.title} already says this (revision {revid})"
+            )
             if record is None or record.revid != revid:
                 state.put(record_for(api, current, what=what, lang=tag))
         else:
@@ -146,12 +148,12 @@ def publish(
             state.put(record_for(api, saved, what=what, lang=tag))
             revid = result.revid if result.revid is not None else saved.revid
             verb = "created" if decision.action == "create" else "updated"
-            say(
+            message(
                 context.err(),
                 f"{verb} {current.title}: revision {revid} "
                 f"({_page_url(api, current.title, revid)})",
             )
-            say(context.err(), f"recorded in {state.path} (commit it with the clinics)")
+            message(context.err(), f"recorded in {state.path} (commit it with the clinics)")
     if json_output:
         print_json(_as_json(decision, api, revid))
 
@@ -193,9 +195,9 @@ def _content(
     clinic = find_clinic(context.clinics_dir, clinic_id)
     language = resolve_language(lang or clinic.language)
     if not language.has_labels:
-        from letsconnect_cli.cli.output import say
+        from letsconnect_cli.cli.output import message
 
-        say(context.err(), f"warning: lc has no labels in {language.tag!r}: they stay English")
+        message(context.err(), f"warning: lc has no labels in {language.tag!r}: they stay English")
     main = resolve_language(clinic.language).tag
     title = page or page_title(
         pattern, clinic_id=clinic.id, start=clinic.start, lang=language.tag, main_lang=main
@@ -232,7 +234,7 @@ def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
     import os
     import stat
 
-    from letsconnect_cli.cli.output import say
+    from letsconnect_cli.cli.output import message
     from letsconnect_cli.errors import InputUnreadable, UsageError
     from letsconnect_cli.wiki import Credentials
 
@@ -249,7 +251,7 @@ def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
                 f"cannot read [wiki] password_file {path}: {error.strerror or error}"
             ) from None
         if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-            say(
+            message(
                 context.err(),
                 f"warning: {path} can be read by other users: chmod 600 it",
                 style="yellow",
@@ -271,7 +273,7 @@ def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
 
 
 def _show_dry_run(context: AppContext, decision: Plan, api: str, json_output: bool) -> None:
-    from letsconnect_cli.cli.output import print_json, say
+    from letsconnect_cli.cli.output import message, print_json
 
     if json_output:
         print_json(_as_json(decision, api, decision.page.revid))
@@ -284,7 +286,7 @@ def _show_dry_run(context: AppContext, decision: Plan, api: str, json_output: bo
     what = {"create": "would create", "update": "would update", "nochange": "no change to"}[
         decision.action
     ]
-    say(
+    message(
         context.err(),
         f"dry run: {what} {decision.page.title} ({decision.mode} mode); nothing changed",
     )
