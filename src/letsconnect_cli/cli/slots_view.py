@@ -166,9 +166,12 @@ def _heat_tables(
 
 
 def _new_heat_table(title: str | None, hours: range) -> Table:
+    """new_table's style without cell padding: the box's column separator alone keeps the
+    hour columns apart (4 characters an hour)."""
     from letsconnect_cli.cli.output import new_table
 
     table = new_table(title)
+    table.padding = (0, 0, 0, 0)
     table.add_column("zone group", no_wrap=True)
     table.add_column("UTC", no_wrap=True)
     for hour in hours:

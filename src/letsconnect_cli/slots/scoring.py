@@ -14,6 +14,8 @@ from letsconnect_cli.slots.window import ALL_DAYS, DAY_SECONDS, STEP, Window
 COMFORT_MARGIN = timedelta(hours=2)
 #: Scores and comforts equal to this precision are ties (float sums in another order).
 _PRECISION = 9
+#: Scores and comforts are rounded to this many decimals.
+_DECIMALS = 12
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: 1970-01-01 was a Thursday: the weekday (Monday 0) of day number 0.
 _EPOCH_WEEKDAY = 3
@@ -181,9 +183,9 @@ def score_starts(
 
     fit = _fitter(win)
 
-    def add(index: int, share: float, margin: int) -> None:
-        inside[index] += share
-        comfort[index] += share * min(margin, cap) / cap
+    def add(index: int, weight: float, margin: int) -> None:
+        inside[index] += weight
+        comfort[index] += weight * min(margin, cap) / cap
 
     for low, high in _chunks(begin, length):
         first = _EPOCH + timedelta(seconds=begin[low])
@@ -197,26 +199,32 @@ def score_starts(
             at_last = last.astimezone(zone.tz).utcoffset()
             if at_first == at_last:
                 offset = int(at_first.total_seconds()) if at_first is not None else 0
-                pools[offset] = pools.get(offset, 0.0) + zone.weight / total
+                pools[offset] = pools.get(offset, 0.0) + zone.weight
             else:
-                changing.append((zone.tz, zone.weight / total))
-        for offset, share in pools.items():
-            per_second = share / cap
+                changing.append((zone.tz, zone.weight))
+        for offset, weight in pools.items():
+            per_second = weight / cap
             for index, margin in _fixed_offset_fits(begin, low, high, offset, length, win):
-                inside[index] += share
+                inside[index] += weight
                 comfort[index] += per_second * (margin if margin < cap else cap)
-        for tz, share in changing:
+        for tz, weight in changing:
             part = begin[low:high]
             at_start = offsets(tz, part)
             at_end = offsets(tz, [b + length for b in part])
             for index, b, ob, oe in zip(range(low, high), part, at_start, at_end, strict=True):
                 margin = fit(b + ob, b + length + oe)
                 if margin >= 0:
-                    add(index, share, margin)
+                    add(index, weight, margin)
     return [
-        Candidate(s, s + duration, min(inside[i], 1.0), comfort[i])
+        Candidate(s, s + duration, _share(inside[i], total), _share(comfort[i], total))
         for i, s in enumerate(utc_starts)
     ]
+
+
+def _share(part: float, total: float) -> float:
+    """part / total in [0, 1], rounded to 12 decimals (weights split over zones add up to a
+    hair under their sum in floating point: 12 twelfths of 1 are not always exactly 1)."""
+    return min(max(round(part / total, _DECIMALS), 0.0), 1.0)
 
 
 def score_at(
@@ -244,7 +252,7 @@ def score_at(
             inside += weight
     if total <= 0:
         raise UsageError("no one to schedule for: every zone has weight 0")
-    return min(inside / total, 1.0)
+    return _share(inside, total)
 
 
 def rank(candidates: Iterable[Candidate]) -> list[Candidate]:
