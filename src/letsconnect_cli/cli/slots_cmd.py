@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, NamedTuple, TypeVar
 
 import typer
 
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
-@dataclass
-class Plan:
+class Plan(NamedTuple):
     """What `lc slots` was asked, resolved: regions, days, session, window, weights."""
 
     regions: list[Region]

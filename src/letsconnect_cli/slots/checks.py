@@ -10,14 +10,14 @@ window): clinic files on the same slot cost one computation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from letsconnect_cli.errors import Problem
 from letsconnect_cli.slots.scoring import Candidate, WeightedZone, best_nearby, score_at, zone_fits
-from letsconnect_cli.slots.weights import equal_region_weights
+from letsconnect_cli.slots.weights import equal_region_weights, heaviest_first
 from letsconnect_cli.slots.window import Window
 from letsconnect_cli.vocab import Status
 
@@ -31,15 +31,13 @@ THRESHOLD = 0.5
 NEARBY = timedelta(hours=12)
 
 
-@dataclass(frozen=True)
-class RegionShare:
+class RegionShare(NamedTuple):
     region: str
     score: float  # share of the region's weight for whom the session is acceptable
     outside_examples: tuple[str, ...]  # "23:00-01:00 in Manila", main cities outside the window
 
 
-@dataclass(frozen=True)
-class TimeCheck:
+class TimeCheck(NamedTuple):
     """The clinic's start against the window: the regions it serves badly, and a better start."""
 
     start: datetime
@@ -110,9 +108,8 @@ def check_start(
     start = start.astimezone(UTC)
     poor = []
     for code in regions:
-        zones = equal_region_weights((code,)).zones
-        score = score_at(zones, start, duration, window)
-        if score < THRESHOLD:
+        score = score_at(heaviest_first((code,)), start, duration, window, enough=THRESHOLD)
+        if score < THRESHOLD:  # then the count was complete: the score is exact
             poor.append(
                 RegionShare(code, score, _examples(code, start, duration, window, ok=False))
             )
@@ -175,11 +172,18 @@ def add_time_warnings(files: list[ClinicFile], window: Window) -> None:
             item.warnings.append(Problem("start", _start_line(item), check.message()))
 
 
-def _start_line(item: ClinicFile) -> int | None:
-    from letsconnect_cli import tomltext
+_START = re.compile(r"""\s*(?:start|"start"|'start')\s*=""")
 
+
+def _start_line(item: ClinicFile) -> int | None:
+    """The line of the top-level `start = ...` of a clinic file (before any [table])."""
     try:
         text = item.path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    return tomltext.key_lines(text).get(("start",))
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("["):
+            return None
+        if _START.match(line):
+            return number
+    return None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from letsconnect_cli.errors import UsageError
 from letsconnect_cli.slots.window import ALL_DAYS, DAY_SECONDS, STEP, Window
@@ -26,8 +26,7 @@ _EPOCH_WEEKDAY = 3
 _ONE_CHANGE_SPAN = 48 * 3600
 
 
-@dataclass(frozen=True)
-class WeightedZone:
+class WeightedZone(NamedTuple):
     """Some of the people a session is for: the zone they live by, and their weight."""
 
     name: str  # an IANA zone name, or a label for another tzinfo
@@ -81,8 +80,7 @@ def offsets(tz: tzinfo, instants: Sequence[int]) -> list[int]:
 # --- scoring ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One start time with its score (share of the weight inside the window) and comfort."""
 
     start: datetime
@@ -228,30 +226,43 @@ def _share(part: float, total: float) -> float:
 
 
 def score_at(
-    zones: Sequence[WeightedZone], start: datetime, duration: timedelta, win: Window
+    zones: Sequence[WeightedZone],
+    start: datetime,
+    duration: timedelta,
+    win: Window,
+    *,
+    enough: float | None = None,
 ) -> float:
-    """The score of one start (as `score_starts` gives it, with less work: the time check of
-    `lc validate` runs this for every clinic)."""
-    total = 0.0
-    inside = 0.0
-    fit = _fitter(win)
+    """The score of one start, as `score_starts` gives it, with less work (the time check of
+    `lc validate` runs this for every clinic): zones are pooled by their offsets at the start
+    and the end, and each pool is checked once.
+
+    With `enough`, stop as soon as the score is known to reach it and return what is counted
+    so far: a lower bound that is at least `enough` (put heavy zones first to stop sooner)."""
+    total = sum(z.weight for z in zones if z.weight > 0)
+    if total <= 0:
+        raise UsageError("no one to schedule for: every zone has weight 0")
     start = start.astimezone(UTC)
     end = start + duration
+    pools: dict[tuple[timedelta | None, timedelta | None], bool] = {}
+    fit = _fitter(win)
     begin = _seconds(start)
     length = int(duration.total_seconds())
+    goal = None if enough is None else enough * total
+    inside = 0.0
     for zone in zones:
         weight = zone.weight
         if weight <= 0:
             continue
-        total += weight
-        at_start = start.astimezone(zone.tz).utcoffset()
-        at_end = end.astimezone(zone.tz).utcoffset()
-        local = begin + (int(at_start.total_seconds()) if at_start else 0)
-        local_end = begin + length + (int(at_end.total_seconds()) if at_end else 0)
-        if fit(local, local_end) >= 0:
+        key = (start.astimezone(zone.tz).utcoffset(), end.astimezone(zone.tz).utcoffset())
+        ok = pools.get(key)
+        if ok is None:
+            at_start, at_end = (int(o.total_seconds()) if o else 0 for o in key)
+            ok = pools[key] = fit(begin + at_start, begin + length + at_end) >= 0
+        if ok:
             inside += weight
-    if total <= 0:
-        raise UsageError("no one to schedule for: every zone has weight 0")
+            if goal is not None and inside >= goal:
+                break
     return _share(inside, total)
 
 
@@ -260,8 +271,7 @@ def rank(candidates: Iterable[Candidate]) -> list[Candidate]:
     return sorted(candidates, key=Candidate.key)
 
 
-@dataclass(frozen=True)
-class ZoneFit:
+class ZoneFit(NamedTuple):
     """What one start means in one zone: local start and end, and whether that is acceptable."""
 
     zone: WeightedZone

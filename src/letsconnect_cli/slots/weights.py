@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from letsconnect_cli.slots.scoring import WeightedZone
 
@@ -14,8 +13,7 @@ if TYPE_CHECKING:
     from letsconnect_cli.regions import Region
 
 
-@dataclass(frozen=True)
-class RegionWeights:
+class RegionWeights(NamedTuple):
     """The zones of one or more regions with their weights, and what was left out and why."""
 
     zones: tuple[WeightedZone, ...]
@@ -65,18 +63,26 @@ def region_weights(
 
 @cache
 def equal_region_weights(codes: tuple[str, ...], scheme: str = "wikimedia") -> RegionWeights:
-    """Every country of the regions weighted alike (cached: `lc validate` asks for each clinic)."""
+    """Every country of the regions weighted alike (cached: `lc validate` asks for each clinic).
+    Zones in tz database order; `heaviest_first` gives them by weight."""
     from letsconnect_cli.regions import region
     from letsconnect_cli.vocab import Scheme
 
     return region_weights([region(code, Scheme(scheme)) for code in codes])
 
 
+@cache
+def heaviest_first(codes: tuple[str, ...], scheme: str = "wikimedia") -> tuple[WeightedZone, ...]:
+    """The zones of `equal_region_weights`, heaviest first (a country's only zone before the
+    zones of countries with several), so that `score_at(..., enough=...)` stops early."""
+    zones = equal_region_weights(codes, scheme).zones
+    return tuple(sorted(zones, key=lambda z: -z.weight))
+
+
 # --- registrants as weights ------------------------------------------------------------------
 
 
-@dataclass
-class Registrants:
+class Registrants(NamedTuple):
     """Unique people of registration exports per country, and those lc could not place."""
 
     by_country: dict[str, int]
