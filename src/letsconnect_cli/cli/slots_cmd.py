@@ -290,11 +290,14 @@ def _registrant_weights(
     outside = sum(n for code, n in registrants.by_country.items() if code not in members)
     names = " and ".join(r.code for r in chosen)
     if inside == 0:
-        raise UsageError(
-            f"no registrant of the exports lives in {names}",
-            hint="Check the exports and --region; without --registrations every country counts "
-            "alike.",
-        )
+        hint = "Check the exports and --region; without --registrations every country counts alike."
+        if log.unattributed:
+            hint = (
+                f"{log.unattributed} row(s) were left out because no clinic of "
+                f"{context.clinics_dir} matches them: give --clinic ID to count an export of "
+                "one clinic. " + hint
+            )
+        raise UsageError(f"no registrant of the exports lives in {names}", hint=hint)
     if outside:
         notes.append(f"{outside} registrant(s) from outside {names} not counted")
     if registrants.without_country:

@@ -131,11 +131,12 @@ def _chunks(begin: Sequence[int], length: int) -> Iterable[tuple[int, int]]:
         low = high
 
 
-def _fixed_offset_fits(
+def _windows_holding(
     begin: Sequence[int], low: int, high: int, offset: int, length: int, win: Window
-) -> Iterator[tuple[int, int]]:
-    """(index, margin) of the starts begin[low:high] (ascending) whose session fits a window, for
-    a clock `offset` seconds from UTC: window by window, the fitting starts found by bisection."""
+) -> Iterator[tuple[int, int, int]]:
+    """For a clock `offset` seconds from UTC: (first, after, window_start) of each window (in
+    local seconds) and the index range begin[first:after] of the starts (ascending, within
+    begin[low:high]) whose whole session it holds, found by bisection."""
     span, days = win.span, win.days
     every_day = days == ALL_DAYS
     last_local = begin[high - 1] + offset
@@ -143,13 +144,10 @@ def _fixed_offset_fits(
     while day * DAY_SECONDS + win.opens <= last_local:
         if every_day or (day + _EPOCH_WEEKDAY) % 7 in days:
             window_start = day * DAY_SECONDS + win.opens
-            window_end = window_start + span
             first = bisect_left(begin, window_start - offset, low, high)
-            after = bisect_right(begin, window_end - length - offset, low, high)
-            for index in range(first, after):
-                before = begin[index] + offset - window_start
-                left = window_end - length - begin[index] - offset
-                yield index, before if before < left else left
+            after = bisect_right(begin, window_start + span - length - offset, low, high)
+            if first < after:
+                yield first, after, window_start
         day += 1
 
 
@@ -200,11 +198,20 @@ def score_starts(
                 pools[offset] = pools.get(offset, 0.0) + zone.weight
             else:
                 changing.append((zone.tz, zone.weight))
+        span = win.span
         for offset, weight in pools.items():
             per_second = weight / cap
-            for index, margin in _fixed_offset_fits(begin, low, high, offset, length, win):
-                inside[index] += weight
-                comfort[index] += per_second * (margin if margin < cap else cap)
+            for first, after, window_start in _windows_holding(
+                begin, low, high, offset, length, win
+            ):
+                room = window_start + span - length - offset  # latest start that fits
+                for index in range(first, after):
+                    before = begin[index] + offset - window_start
+                    margin = room - begin[index]
+                    if before < margin:
+                        margin = before
+                    inside[index] += weight
+                    comfort[index] += per_second * (margin if margin < cap else cap)
         for tz, weight in changing:
             part = begin[low:high]
             at_start = offsets(tz, part)
