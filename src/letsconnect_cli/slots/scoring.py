@@ -201,11 +201,11 @@ def score_starts(
         span = win.span
         for offset, weight in pools.items():
             per_second = weight / cap
-            for first, after, window_start in _windows_holding(
+            for held, after, window_start in _windows_holding(
                 begin, low, high, offset, length, win
             ):
                 room = window_start + span - length - offset  # latest start that fits
-                for index in range(first, after):
+                for index in range(held, after):
                     before = begin[index] + offset - window_start
                     margin = room - begin[index]
                     if before < margin:
