@@ -179,7 +179,10 @@ def test_registrations_say_what_they_left_out(runner: CliRunner, project: Path) 
         runner, "slots", "-r", "ESEAP", "--date", "2023-04-02", "--registrations", str(sample)
     )
     assert result.exit_code == 0, result.output
-    assert "weights: registrants, 6 from 4 countries in 1 file(s)" in result.stdout
+    assert (
+        "weights: registrants (6 from 4 countries, 1 file(s)); 43 countries weigh 0"
+        in result.stdout
+    )
     notes = result.stderr.splitlines()
     assert "note: 4 registrant(s) from outside ESEAP not counted" in notes
     zero = next(n for n in notes if "weigh 0" in n)

@@ -314,7 +314,9 @@ def _registrant_weights(
             f"countries have no registrant in the exports and weigh 0: {text}"
         )
     counted = sum(1 for c in members if registrants.by_country.get(c))
-    weighting = f"registrants, {inside} from {counted} countries in {len(log.sources)} file(s)"
+    weighting = f"registrants ({inside} from {counted} countries, {len(log.sources)} file(s))"
+    if weights.unweighted:
+        weighting += f"; {len(weights.unweighted)} countries weigh 0"
     return weights, weighting
 
 
