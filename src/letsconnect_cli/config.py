@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -22,6 +22,9 @@ from letsconnect_cli import tomltext
 from letsconnect_cli.errors import ConfigError
 from letsconnect_cli.models import OptionalText, RegionCode
 from letsconnect_cli.vocab import Scheme
+
+if TYPE_CHECKING:
+    from letsconnect_cli.slots.window import Window
 
 FILE_NAME = "lc.toml"
 ENV_PREFIX = "LC_"
@@ -131,6 +134,46 @@ class ReportSettings(_Section):
     timeout: float = Field(default=30.0, gt=0)
 
 
+class SlotSettings(_Section):
+    """`[slots]`: the acceptable local time of `lc slots` and of the time check of `lc validate`."""
+
+    hours: str = "08:00-21:00"  # acceptable local hours; crossing midnight: "18:00-01:00"
+    days: str = "all"  # allowed local weekdays: "all", "sat,sun", "mon-fri", "weekdays", ...
+    duration: str = "2h"  # session length of `lc slots` when --duration is not given
+    warn: bool = True  # lc validate / new-clinic warn about a start at bad local hours
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        from letsconnect_cli.slots.window import parse_hours
+
+        parse_hours(value)
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        from letsconnect_cli.slots.window import parse_days
+
+        parse_days(value)
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        from letsconnect_cli.durations import parse_duration
+
+        if not timedelta(minutes=15) <= parse_duration(value) <= timedelta(hours=12):
+            raise ValueError("a session lasts between 15 minutes and 12 hours")
+        return value
+
+    def window(self) -> Window:
+        """The acceptable local time as a `slots.Window`."""
+        from letsconnect_cli.slots.window import window
+
+        return window(self.hours, self.days)
+
+
 class Config(_Section):
     """Everything lc.toml can hold. Later commands add their sections here."""
 
@@ -143,6 +186,7 @@ class Config(_Section):
     announce: AnnounceSettings = Field(default_factory=AnnounceSettings)
     wiki: WikiSettings = Field(default_factory=WikiSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    slots: SlotSettings = Field(default_factory=SlotSettings)
 
     @field_validator("timezone")
     @classmethod

@@ -130,6 +130,10 @@ def _register() -> None:
 
     app.command("report")(report_cmd.report)
 
+    from letsconnect_cli.cli import slots_cmd
+
+    app.command("slots")(slots_cmd.slots)
+
 
 _register()
 

@@ -151,7 +151,8 @@ def new_clinic(
     """Create a clinic file in the clinics folder from flags (asking for missing ones on a terminal).
 
     Checks the clinic before writing, writes atomically, never overwrites without --force, and
-    shows the start in the target regions' local times.
+    shows the start in the target regions' local times, warning (on stderr) when it falls outside
+    the acceptable local hours ([slots] of lc.toml) for most of a target region.
     """
     from letsconnect_cli import clinics as clinics_lib
     from letsconnect_cli.cli.output import message, print_json
@@ -214,9 +215,11 @@ def new_clinic(
     path = clinics_lib.write_clinic(context.clinics_dir, clinic, force=force)
     if json_output:
         print_json({"id": clinic.id, "path": str(path)})
+        _warn_about_time(context, clinic)
         return
     message(context.err(), f"Created {path}")
     _show_local_times(context, clinic)
+    _warn_about_time(context, clinic)
 
 
 def _ask(interactive: bool, flag: str, prompt: str) -> str:
@@ -338,3 +341,16 @@ def _show_local_times(context: AppContext, clinic: Clinic) -> None:
     rows = local_times_for_groups(clinic.start, clinic.end, groups)
     title = f"{clinic.title} — {', '.join(clinic.regions)}"
     print_block(context.out(), local_time_table(rows, title=title), daytime_summary(rows))
+
+
+def _warn_about_time(context: AppContext, clinic: Clinic) -> None:
+    """The time check of `lc validate`, as a warning on stderr (the clinic is written anyway)."""
+    settings = context.config.slots
+    if not settings.warn or clinic.start is None or not clinic.regions:
+        return
+    from letsconnect_cli.cli.output import warning
+    from letsconnect_cli.slots.checks import check_clinic
+
+    check = check_clinic(clinic, settings.window())
+    if check is not None:
+        warning(context.err(), f"{clinic.id}: start: {check.message()}")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import JsonOption
+
+if TYPE_CHECKING:
+    from letsconnect_cli.clinics import ClinicFile
+    from letsconnect_cli.config import Config
 
 
 def validate(
@@ -25,7 +29,8 @@ def validate(
     """Check clinic files: TOML syntax, every field, and the rules between fields.
 
     Prints each problem as FILE:LINE: FIELD: MESSAGE, then a summary. Exits 3 when any file
-    has a problem, 0 when all are valid (warnings do not fail).
+    has a problem, 0 when all are valid (warnings do not fail). Warns when a clinic starts
+    outside the acceptable local hours ([slots] of lc.toml) for most of a target region.
     """
     from letsconnect_cli.cli.output import line, print_json
     from letsconnect_cli.clinics import check_unique_uids, clinic_paths, read_clinic_file
@@ -44,6 +49,7 @@ def validate(
             raise InputUnreadable(f"{path} does not exist")
     results = [read_clinic_file(path) for path in files]
     check_unique_uids(results)
+    _check_times(context.config, results)
 
     if json_output:
         print_json(
@@ -81,3 +87,15 @@ def validate(
         )
     if any(not r.ok for r in results):
         raise typer.Exit(int(ExitCode.VALIDATION))
+
+
+def _check_times(config: Config, results: list[ClinicFile]) -> None:
+    """The time check of [slots] (on unless `warn = false`): a warning per clinic whose start
+    is outside the acceptable local hours for more than half of a target region."""
+    if not config.slots.warn:
+        return
+    if not any(r.ok and r.clinic and r.clinic.start and r.clinic.regions for r in results):
+        return
+    from letsconnect_cli.slots.checks import add_time_warnings
+
+    add_time_warnings(results, config.slots.window())

@@ -1,0 +1,120 @@
+"""The time check of `lc validate` and `lc new-clinic`: a warning (exit code unchanged) when a
+clinic starts outside acceptable local hours for more than half of a target region."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from letsconnect_cli.slots import window
+from letsconnect_cli.slots.checks import check_start
+from tests.conftest import invoke
+
+COPYRIGHT = "clinics/2023-02-21-copyright-clinic-awareness-education.toml"
+TRAVEL = "clinics/2023-04-02-travel-scholarships.toml"
+
+
+def warnings_of(runner: CliRunner) -> dict[str, list[dict[str, object]]]:
+    result = invoke(runner, "validate", "--json")
+    assert result.exit_code == 0, result.output
+    return {item["file"]: item["warnings"] for item in json.loads(result.stdout)}
+
+
+def test_the_copyright_clinic_gets_a_warning_naming_a_better_time(
+    runner: CliRunner, project: Path
+) -> None:
+    warnings = warnings_of(runner)
+    [warning] = warnings[COPYRIGHT]
+    assert warning["field"] == "start" and warning["line"] == 17
+    message = str(warning["message"])
+    assert message.startswith(
+        "15:00-17:00 UTC is outside 08:00-21:00 local time for 100% of ESEAP's countries "
+        "(23:00-01:00 in Manila, 22:00-00:00 in Jakarta)"
+    )
+    # The best start within 12 hours: 03:00 UTC, 11:00-13:00 in Manila, for every country.
+    assert "better nearby: 2023-02-21T03:00:00Z, inside for 100% (11:00-13:00 in Manila" in message
+    assert message.endswith("more: lc slots --region ESEAP --date 2023-02-21")
+    assert warnings[TRAVEL] == []  # 06:00 UTC on Sunday 2 April 2023: 93% of ESEAP
+    assert all(not w for f, w in warnings.items() if f != COPYRIGHT)
+
+
+def test_the_warning_in_text_output_keeps_the_exit_code(runner: CliRunner, project: Path) -> None:
+    result = invoke(runner, "validate")
+    assert result.exit_code == 0
+    assert f"     {COPYRIGHT}:17: start: warning: 15:00-17:00 UTC is outside" in result.stdout
+    assert result.stdout.splitlines()[-1].endswith("(0 error(s), 1 warning(s))")
+
+
+def test_the_warning_can_be_switched_off(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = project / "lc.toml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "\n[slots]\nwarn = false\n", encoding="utf-8")
+    assert warnings_of(runner)[COPYRIGHT] == []
+    config.write_text(original, encoding="utf-8")
+    monkeypatch.setenv("LC_SLOTS_WARN", "false")
+    assert warnings_of(runner)[COPYRIGHT] == []
+
+
+def test_the_acceptable_hours_come_from_the_configuration(runner: CliRunner, project: Path) -> None:
+    config = project / "lc.toml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + '\n[slots]\nhours = "00:00-24:00"\n', encoding="utf-8")
+    assert all(w == [] for w in warnings_of(runner).values())
+    # Weekdays only: the Sunday clinic is on Sunday (or Saturday) nearly everywhere in ESEAP.
+    config.write_text(original + '\n[slots]\ndays = "mon-fri"\n', encoding="utf-8")
+    [warning] = warnings_of(runner)[TRAVEL]
+    assert "outside 08:00-21:00 local time on Monday to Friday for" in str(warning["message"])
+
+
+def test_cancelled_and_proposed_clinics_are_not_checked(runner: CliRunner, project: Path) -> None:
+    path = project / COPYRIGHT
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('status = "done"', 'status = "cancelled"'),
+        encoding="utf-8",
+    )
+    assert all(w == [] for w in warnings_of(runner).values())
+
+
+def test_a_clinic_for_two_regions_names_the_one_it_fails() -> None:
+    # Tuesday 15:00 UTC: 11:00 in New York, 08:00 in Los Angeles (NA is fine); night in ESEAP.
+    start = datetime(2023, 2, 21, 15, tzinfo=UTC)
+    check = check_start(("NA", "ESEAP"), start, timedelta(hours=2), window())
+    assert check is not None
+    assert [p.region for p in check.poor] == ["ESEAP"]
+    message = check.message()
+    assert "of ESEAP's countries" in message and "of NA's countries" not in message
+    assert message.endswith("lc slots --region NA --region ESEAP --date 2023-02-21")
+    shares = dict(check.alternative_shares)
+    assert shares["ESEAP"] > check.poor[0].score
+    assert check_start(("NA",), start, timedelta(hours=2), window()) is None
+
+
+def test_when_nothing_nearby_is_better_it_says_so() -> None:
+    # Only Monday 03:00-05:00 local time: no start within 12 hours of Sunday 06:00 UTC reaches it.
+    late = window("03:00-05:00", "mon")
+    check = check_start(("SA",), datetime(2023, 4, 2, 6, tzinfo=UTC), timedelta(hours=2), late)
+    assert check is not None
+    assert not check.improves
+    assert "no start within 12 hours does better, consider another day" in check.message()
+
+
+def test_new_clinic_warns_on_stderr_and_still_writes(runner: CliRunner, project: Path) -> None:
+    args = ("new-clinic", "--no-input", "--title", "Night owls", "--region", "ESEAP")
+    result = invoke(runner, *args, "--start", "2023-02-21T15:00Z", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "id": "2023-02-21-night-owls",
+        "path": "clinics/2023-02-21-night-owls.toml",
+    }
+    assert "warning: 2023-02-21-night-owls: start: 15:00-17:00 UTC is outside" in result.stderr
+    assert "better nearby: 2023-02-21T03:00:00Z" in result.stderr
+    assert (project / "clinics" / "2023-02-21-night-owls.toml").is_file()
+    fine = invoke(runner, *args, "--start", "2023-04-09T06:00Z", "--id", "2023-04-09-early-birds")
+    assert fine.exit_code == 0, fine.output
+    assert "warning" not in fine.stderr
