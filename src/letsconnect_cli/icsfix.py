@@ -129,10 +129,20 @@ def _repair(container: Container) -> None:
     )
 
 
-def check(container: Container) -> None:
-    """What RFC 5545 requires of each VEVENT that ics does not ensure; a failure is a bug in lc."""
+def check(container: Container, method: str | None = None) -> None:
+    """What RFC 5545 (and RFC 5546 for REQUEST) requires of each VEVENT that ics does not
+    ensure; a failure is a bug in lc."""
     from ics.grammar.parse import Container as ContainerType
 
+    if method is None:
+        method = next(
+            (
+                str(i.value)
+                for i in container
+                if not isinstance(i, ContainerType) and i.name == "METHOD"
+            ),
+            "",
+        )
     for item in container:
         if isinstance(item, ContainerType):
             if item.name == "VEVENT":
@@ -140,7 +150,13 @@ def check(container: Container) -> None:
                 for required in ("UID", "DTSTAMP", "DTSTART"):
                     if names.count(required) != 1:
                         raise ValueError(f"a VEVENT needs exactly one {required}")
-            check(item)
+                if method == "REQUEST" and (
+                    names.count("ORGANIZER") != 1 or "ATTENDEE" not in names
+                ):
+                    raise ValueError(
+                        "a VEVENT of METHOD:REQUEST needs an ORGANIZER and an ATTENDEE"
+                    )
+            check(item, method)
 
 
 def render(container: Container) -> bytes:
