@@ -113,6 +113,12 @@ def test_reschedule_sends_updates_to_those_invited_and_first_invites_to_new_regi
             # updates and first invitations alike carry the current SEQUENCE
             checked = check_invitation(captured.data, recipient, "REQUEST", 1)
             assert checked["event"].decoded("DTSTART") == upcoming(52)
+            subject = str(checked["message"]["Subject"])
+            if recipient == "lani.iyer202@example.org":  # English: no language asked for
+                assert subject.startswith("Updated invitation: ")
+                assert "This invitation has been updated" in checked["text"]
+            if recipient == "mele.taufa301@example.org":  # asked for Japanese interpretation
+                assert subject.startswith("招待: ") and checked["language"] == "ja"
         # the .ics files of `lc invite` carry the same SEQUENCE
         lc(runner, "invite", "2023-04-02-travel-scholarships")
         ics = (mail_project / "invites" / "2023-04-02-travel-scholarships.ics").read_bytes()
@@ -170,3 +176,19 @@ def test_too_many_failures_in_a_row_stop_the_run(runner: CliRunner, mail_project
         assert outcomes[:5] == ["failed"] * 5 and set(outcomes[5:]) == {"not sent"}
         assert "0 of 11 message(s) were sent" not in result.stderr
         assert "11 of 11 message(s) were not sent" in result.stderr
+
+
+def test_a_second_sending_run_waits_for_none_and_is_refused(
+    runner: CliRunner, mail_project: Path
+) -> None:
+    from letsconnect_cli.mail.sendlog import SendLog
+
+    with SmtpServer() as server:
+        _use(mail_project, server)
+        other = SendLog.open(mail_project / ".lc-mail", create=True)
+        with other.lock():  # another run is sending
+            result = lc(runner, *invite_args("--send"), code=2)
+        assert "another lc run is sending" in result.stderr
+        assert server.messages == []
+        lc(runner, *invite_args("--send"))
+        assert len(server.messages) == 6

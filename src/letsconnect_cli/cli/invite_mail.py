@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from letsconnect_cli.mail.deliver import Outcome
     from letsconnect_cli.mail.invitations import Prepared
     from letsconnect_cli.mail.plan import Delivery
+    from letsconnect_cli.mail.smtp import Server
     from letsconnect_cli.regions import Region
     from letsconnect_cli.vocab import Scheme
 
@@ -43,11 +44,13 @@ class Request:
 
 
 def run(context: AppContext, request: Request) -> None:
+    import contextlib
     import os
     from datetime import UTC, datetime
 
     from letsconnect_cli import calendar, invites
     from letsconnect_cli.cli.announce_cmd import organiser_of
+    from letsconnect_cli.cli.output import message, warning
     from letsconnect_cli.clinics import find_clinic, read_clinics
     from letsconnect_cli.ledger import LEDGER_NAME, Ledger
     from letsconnect_cli.mail.invitations import MailSettings, prepare
@@ -75,35 +78,63 @@ def run(context: AppContext, request: Request) -> None:
     state_dir = config.smtp.state_dir or context.clinics_dir.parent / STATE_DIR
     log = SendLog.open(state_dir, create=not request.dry_run)
     ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
-    prepared = prepare(
-        clinic,
-        records,
-        view=invites.View(_view_codes(regions), request.zones, request.all_zones),
-        regions=regions,
-        settings=settings,
-        ledger=ledger,
-        log=log,
-        dtstamp=calendar.dtstamp_from(os.environ),
-        now=datetime.now(UTC),
-        taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
-    )
-    err = context.err()
-    from letsconnect_cli.cli.output import message, warning
+    # A sending run holds the send log from planning to the last message: no other run can send
+    # to the same people in between.
+    with log.lock() if request.send else contextlib.nullcontext():
+        prepared = prepare(
+            clinic,
+            records,
+            view=invites.View(_view_codes(regions), request.zones, request.all_zones),
+            regions=regions,
+            settings=settings,
+            ledger=ledger,
+            log=log,
+            dtstamp=calendar.dtstamp_from(os.environ),
+            now=datetime.now(UTC),
+            taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
+            build=not request.dry_run,
+        )
+        err = context.err()
+        if log.torn:
+            warning(
+                err, f"{log.path}: its last line was cut short (a crash while writing); ignored"
+            )
+        for text in prepared.warnings:
+            warning(err, text)
+        if request.dry_run:
+            _report(context, request, prepared, mode="dry-run")
+            message(err, "dry run: nothing was sent or written")
+            return
+        server = _server(config, err) if request.send and prepared.outgoing else None
+        if ledger.save():
+            message(
+                err, f"recorded SEQUENCE {prepared.invite.sequence} in {ledger.path}: commit it"
+            )
+        if server is None:
+            if request.send:
+                _report(context, request, prepared, mode="send", outcomes=[])
+                message(err, _nothing(prepared))
+            else:
+                _write(context, request, prepared, config)
+            return
+        _send(context, request, prepared, config, log, settings.sender, server)
 
-    if log.torn:
-        warning(err, f"{log.path}: its last line was cut short (a crash while writing); ignored")
-    for text in prepared.warnings:
-        warning(err, text)
-    if request.dry_run:
-        _report(context, request, prepared, mode="dry-run")
-        message(err, "dry run: nothing was sent or written")
-        return
-    if ledger.save():
-        message(err, f"recorded SEQUENCE {prepared.invite.sequence} in {ledger.path}: commit it")
-    if not request.send:
-        _write(context, request, prepared, config)
-        return
-    _send(context, request, prepared, config, log, settings.sender)
+
+def _nothing(prepared: Prepared) -> str:
+    current = prepared.plan.counts()["current"]
+    return f"nothing to send: {current} up to date, nobody else needs a message (see above)"
+
+
+def _server(config: Config, err: Any) -> Server:
+    """The mail server and the password, checked before anything is recorded or sent."""
+    from letsconnect_cli.cli.output import warning
+    from letsconnect_cli.mail.smtp import server_from
+    from letsconnect_cli.passwords import read_secret
+
+    secret = read_secret("LC_SMTP_PASSWORD", config.smtp.password_file, "[smtp] password_file")
+    if secret is not None and secret.warning:
+        warning(err, secret.warning)
+    return server_from(config.smtp, secret.value if secret is not None else None)
 
 
 def _check(request: Request) -> str:
@@ -215,7 +246,7 @@ def _write(context: AppContext, request: Request, prepared: Prepared, config: Co
             "nothing was sent, and nothing is recorded as sent: --send sends them",
         )
     else:
-        message(err, "no message to write: everyone is up to date")
+        message(err, "no message to write: " + _nothing(prepared).split(": ", 1)[1])
 
 
 def _send(
@@ -225,25 +256,16 @@ def _send(
     config: Config,
     log: Any,
     sender: str,
+    server: Server,
 ) -> None:
-    from letsconnect_cli.cli.output import message, warning
+    from letsconnect_cli.cli.output import message
     from letsconnect_cli.errors import RemoteError
     from letsconnect_cli.mail import deliver
-    from letsconnect_cli.mail.smtp import Connection, server_from
-    from letsconnect_cli.passwords import read_secret
+    from letsconnect_cli.mail.smtp import Connection
 
     err = context.err()
     items = prepared.outgoing
-    if not items:
-        _report(context, request, prepared, mode="send", outcomes=[])
-        message(err, "nothing to send: everyone is up to date")
-        return
-    secret = read_secret("LC_SMTP_PASSWORD", config.smtp.password_file, "[smtp] password_file")
-    if secret is not None and secret.warning:
-        warning(err, secret.warning)
-    server = server_from(config.smtp, secret.value if secret is not None else None)
-    outcomes: list[Outcome] = []
-    with log.lock(), _progress(context, len(items)) as advance, Connection(server) as connection:
+    with _progress(context, len(items)) as advance, Connection(server) as connection:
         message(err, f"sending {len(items)} message(s) through {server.name}")
         outcomes = deliver.deliver(
             items,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from letsconnect_cli.errors import RemoteError
+from letsconnect_cli.errors import RemoteError, UsageError
 from letsconnect_cli.mail.sendlog import Sent
 from letsconnect_cli.mail.smtp import SendFailure
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from letsconnect_cli.mail.smtp import Connection
 
 SENT, REFUSED, DEFERRED, FAILED, NOT_SENT = "sent", "refused", "deferred", "failed", "not sent"
-#: After this many failures in a row (refused recipients aside), the run stops.
+#: After this many failures in a row (refused or deferred recipients aside), the run stops.
 MAX_FAILURES_IN_A_ROW = 5
 
 
@@ -101,8 +101,8 @@ def deliver(
             _send(connection, sender, item)
         except SendFailure as failure:
             detail = str(failure)
-            if failure.stage == "recipient" and not failure.temporary:
-                record(Outcome(item, REFUSED, detail))
+            if failure.stage == "recipient":  # this recipient only: the next one may be fine
+                record(Outcome(item, DEFERRED if failure.temporary else REFUSED, detail))
                 continue
             failures += 1
             if failure.stage == "sender" and not failure.temporary:
@@ -120,18 +120,25 @@ def deliver(
         failures = 0
         at = now()
         delivery = item.delivery
-        log.append(
-            Sent(
-                uid=uid,
-                clinic=clinic_id,
-                recipient=delivery.recipient,
-                sequence=delivery.sequence,
-                method=delivery.method,
-                kind=delivery.kind,
-                time=at,
-                message_id=item.message_id,
+        try:
+            log.append(
+                Sent(
+                    uid=uid,
+                    clinic=clinic_id,
+                    recipient=delivery.recipient,
+                    sequence=delivery.sequence,
+                    method=delivery.method,
+                    kind=delivery.kind,
+                    time=at,
+                    message_id=item.message_id,
+                )
             )
-        )
+        except OSError as error:
+            raise UsageError(
+                f"cannot write the send log {log.path}: {error.strerror or error}; the message "
+                f"{item.message_id} was sent but is not recorded, and would be sent again",
+                hint="Free the disk or fix the folder's permissions before running again.",
+            ) from None
         record(Outcome(item, SENT, time=at))
     return outcomes
 

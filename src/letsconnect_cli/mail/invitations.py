@@ -105,8 +105,13 @@ def prepare(
     dtstamp: datetime,
     now: datetime,
     taken_uids: set[str] | None = None,
+    build: bool = True,
 ) -> Prepared:
-    """Everything one run writes or sends (the ledger is updated in memory, not saved)."""
+    """Everything one run writes or sends (the ledger is updated in memory, not saved).
+
+    Without `build` (a dry run) the texts are rendered (so a template error shows) but the
+    messages are not assembled: their data is empty.
+    """
     from letsconnect_cli import invites
 
     check_clinic(clinic, now)
@@ -143,6 +148,7 @@ def prepare(
     description = calendar.description(content, invite.local_times, ", ".join(invite.regions))
     event_item = calendar.CalendarEvent(content, invite.sequence, description)
     sender = messages.address(settings.sender, "[smtp] from_address", settings.organiser.name)
+    composers: dict[tuple[str, str, str], messages.Composer] = {}
     for delivery in decided.deliveries:
         language = language_for(delivery.person, clinic)
         result.languages[delivery.recipient] = language.tag
@@ -160,6 +166,11 @@ def prepare(
                 organiser=settings.organiser,
                 user_dir=settings.user_dir,
             )
+        token = log.token(content.uid, str(delivery.sequence), delivery.method, delivery.recipient)
+        message_id = f"<{token[:32]}.invite@{sender.domain}>"
+        if not build:
+            result.outgoing.append(Outgoing(delivery, b"", message_id))
+            continue
         data = calendar.calendar_bytes(
             [event_item],
             method=delivery.method,
@@ -168,16 +179,13 @@ def prepare(
             reminder=settings.calendar.reminder,
             attendee=delivery.address,
         )
-        token = log.token(content.uid, str(delivery.sequence), delivery.method, delivery.recipient)
-        message_id = f"<{token[:32]}.invite@{sender.domain}>"
-        body = messages.message_bytes(
-            sender=sender,
-            recipient=delivery.address,
-            letter=letter,
-            calendar=data,
-            method=delivery.method,
-            message_id=message_id,
-            date=dtstamp,
+        composer = composers.get((letter.language, delivery.kind, delivery.method))
+        if composer is None:
+            composer = composers[(letter.language, delivery.kind, delivery.method)] = (
+                messages.Composer(sender=sender, letter=letter, method=delivery.method)
+            )
+        body = composer.message(
+            recipient=delivery.address, calendar=data, message_id=message_id, date=dtstamp
         )
         result.outgoing.append(Outgoing(delivery, body, message_id))
     return result

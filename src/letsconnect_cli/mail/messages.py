@@ -87,35 +87,42 @@ def address(text: str, what: str, display_name: str | None = None) -> Address:
         raise UsageError(f"{what} {text!r} is not an email address") from None
 
 
-def message_bytes(
-    *,
-    sender: Address,
-    recipient: str,
-    letter: Letter,
-    calendar: bytes,
-    method: str,
-    message_id: str,
-    date: datetime,
-) -> bytes:
-    """The whole message, CRLF line ends, ready for SMTP or an .eml file."""
-    message = EmailMessage(policy=POLICY)
-    message["From"] = sender
-    message["To"] = address(recipient, "recipient")
-    message["Subject"] = letter.subject
-    message["Date"] = format_datetime(date.astimezone(UTC))
-    message["Message-ID"] = message_id
-    message.set_content(letter.body, charset="utf-8")
-    message["Content-Language"] = letter.language  # moves into the text part below
-    message.add_alternative(
-        calendar,
-        maintype="text",
-        subtype="calendar",
-        cte="base64",  # keeps the calendar's CRLF and folding byte for byte
-        params={"method": method, "charset": "UTF-8"},
-    )
-    for part in message.iter_parts():
-        del part["MIME-Version"]  # once, at the top
-    # A boundary made from the Message-ID: the same message gives the same bytes. "=_" cannot
-    # occur in base64 or quoted-printable text, so the boundary never appears inside a part.
-    message.set_boundary("=_lc_" + message_id.strip("<>").split("@", 1)[0])
-    return message.as_bytes(policy=POLICY)
+class Composer:
+    """Messages of one letter and method. The text part, the same for every recipient, is built
+    once and shared (parts are never changed once built); each message gets its own headers and
+    calendar part."""
+
+    def __init__(self, *, sender: Address, letter: Letter, method: str) -> None:
+        self.sender = sender
+        self.subject = letter.subject
+        self.method = method
+        text = EmailMessage(policy=POLICY)
+        text.set_content(letter.body, charset="utf-8")
+        del text["MIME-Version"]  # once, at the top
+        text["Content-Language"] = letter.language
+        self._text = text
+
+    def message(self, *, recipient: str, calendar: bytes, message_id: str, date: datetime) -> bytes:
+        """The whole message to one recipient, CRLF line ends, for SMTP or an .eml file."""
+        message = EmailMessage(policy=POLICY)
+        message["From"] = self.sender
+        message["To"] = address(recipient, "recipient")
+        message["Subject"] = self.subject
+        message["Date"] = format_datetime(date.astimezone(UTC))
+        message["Message-ID"] = message_id
+        message["MIME-Version"] = "1.0"
+        # A boundary made from the Message-ID: the same message gives the same bytes. "=_" cannot
+        # occur in base64 or quoted-printable text, so the boundary never appears inside a part.
+        message.make_alternative(boundary="=_lc_" + message_id.strip("<>").split("@", 1)[0])
+        part = EmailMessage(policy=POLICY)
+        part.set_content(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            cte="base64",  # keeps the calendar's CRLF and folding byte for byte
+            params={"method": self.method, "charset": "UTF-8"},
+        )
+        del part["MIME-Version"]
+        message.attach(self._text)
+        message.attach(part)
+        return message.as_bytes(policy=POLICY)

@@ -141,7 +141,11 @@ class SendLog:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the folder for one sending run; UsageError when another run holds it."""
+        """Hold the folder for one sending run; UsageError when another run holds it.
+
+        The log is read again once the lock is held, so that a plan made inside it sees every
+        message a run that just finished has sent.
+        """
         path = self.folder / LOCK_NAME
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -152,6 +156,8 @@ class SendLog:
                     f"another lc run is sending invitations from {self.folder}",
                     hint="Wait for it to finish; two runs at once could invite people twice.",
                 ) from None
+            self.entries, self.torn, self._valid_size, self._needs_newline = [], 0, None, False
+            self._load()
             yield
         finally:
             os.close(descriptor)  # closing releases the lock
