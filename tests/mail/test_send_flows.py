@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.mail.conftest import (
@@ -192,3 +193,25 @@ def test_a_second_sending_run_waits_for_none_and_is_refused(
         assert server.messages == []
         lc(runner, *invite_args("--send"))
         assert len(server.messages) == 6
+
+
+def test_a_progress_bar_on_a_terminal_only(
+    runner: CliRunner, mail_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from letsconnect_cli.cli.context import AppContext
+
+    with SmtpServer() as server:
+        _use(mail_project, server)
+        plain = lc(runner, *invite_args("--send"))
+        assert "━" not in plain.stderr  # not a terminal: no bar
+        add_late_exports(mail_project)
+        screen = io.StringIO()
+        monkeypatch.setenv("TERM", "xterm")  # (TERM=dumb would mean no bar either)
+        terminal = Console(file=screen, force_terminal=True, width=80)
+        monkeypatch.setattr(AppContext, "err", staticmethod(lambda: terminal))
+        lc(runner, *invite_args("--send"))
+        assert "5/5" in screen.getvalue() and "━" in screen.getvalue()

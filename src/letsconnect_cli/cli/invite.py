@@ -68,7 +68,12 @@ def invite(
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show the invites; write no file.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            "-n",
+            help="Show the invites (or who would get what); write and send nothing.",
+        ),
     ] = False,
     registrations: Annotated[
         list[str] | None,

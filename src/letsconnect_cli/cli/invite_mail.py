@@ -310,7 +310,7 @@ def _progress(context: AppContext, total: int) -> Any:
             transient=True,
         ) as progress:
             task = progress.add_task("sending", total=total)
-            yield lambda: progress.advance(task)
+            yield lambda: progress.update(task, advance=1, refresh=True)
 
     return bar()
 
