@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from letsconnect_cli.cli.invite_mail import mask
+from letsconnect_cli.cli.invite_mail_report import mask
 from letsconnect_cli.config import load_config
 from letsconnect_cli.errors import ConfigError, InputUnreadable, UsageError
 from letsconnect_cli.ingest import IngestLog, ReadOptions, Record, read_records

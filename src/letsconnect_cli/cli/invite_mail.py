@@ -7,22 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from letsconnect_cli.cli.invite_mail_report import report
+
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.config import Config
-    from letsconnect_cli.mail.deliver import Outcome
     from letsconnect_cli.mail.invitations import Prepared
-    from letsconnect_cli.mail.plan import Delivery
     from letsconnect_cli.mail.smtp import Server
     from letsconnect_cli.regions import Region
     from letsconnect_cli.vocab import Scheme
-
-KIND_LABELS = {
-    "new": "invitation",
-    "update": "update",
-    "cancel": "cancellation",
-    "current": "up to date",
-}
 
 
 @dataclass(frozen=True)
@@ -102,7 +95,7 @@ def run(context: AppContext, request: Request) -> None:
         for text in prepared.warnings:
             warning(err, text)
         if request.dry_run:
-            _report(context, request, prepared, mode="dry-run")
+            report(context, request, prepared, mode="dry-run")
             message(err, "dry run: nothing was sent or written")
             return
         server = _server(config, err) if request.send and prepared.outgoing else None
@@ -112,7 +105,7 @@ def run(context: AppContext, request: Request) -> None:
             )
         if server is None:
             if request.send:
-                _report(context, request, prepared, mode="send", outcomes=[])
+                report(context, request, prepared, mode="send", outcomes=[])
                 message(err, _nothing(prepared))
             else:
                 _write(context, request, prepared, config)
@@ -236,7 +229,7 @@ def _write(context: AppContext, request: Request, prepared: Prepared, config: Co
         write_eml(folder, prepared.outgoing, force=request.force) if prepared.outgoing else {}
     )
     files = {item.delivery.recipient: folder / eml_name(item) for item in prepared.outgoing}
-    _report(context, request, prepared, mode="eml", files=files, states=outcomes)
+    report(context, request, prepared, mode="eml", files=files, states=outcomes)
     err = context.err()
     if outcomes:
         written = sum(1 for state in outcomes.values() if state != "unchanged")
@@ -277,7 +270,7 @@ def _send(
             pace=deliver.Pace(config.smtp.rate_limit),
             on_outcome=lambda _outcome: advance(),
         )
-    _report(context, request, prepared, mode="send", outcomes=outcomes)
+    report(context, request, prepared, mode="send", outcomes=outcomes)
     sent = sum(1 for o in outcomes if o.status == deliver.SENT)
     message(err, f"sent {sent} of {len(items)} message(s); recorded in {log.path}")
     unsent = len(items) - sent
@@ -313,179 +306,3 @@ def _progress(context: AppContext, total: int) -> Any:
             yield lambda: progress.update(task, advance=1, refresh=True)
 
     return bar()
-
-
-# --- the report ---------------------------------------------------------------------------------
-
-
-def mask(address: str) -> str:
-    """'j***@e***.org': enough to tell people apart in a report, not to read the address."""
-    local, _, domain = address.partition("@")
-    labels = domain.split(".")
-    return f"{local[:1]}***@{labels[0][:1]}***.{labels[-1]}"
-
-
-def _report(
-    context: AppContext,
-    request: Request,
-    prepared: Prepared,
-    *,
-    mode: str,
-    files: dict[str, Path] | None = None,
-    states: dict[str, str] | None = None,
-    outcomes: list[Outcome] | None = None,
-) -> None:
-    from letsconnect_cli.cli.output import print_json
-
-    by_recipient = {o.item.delivery.recipient: o for o in outcomes or []}
-    rows = []
-    for delivery in prepared.plan.deliveries:
-        outcome = by_recipient.get(delivery.recipient)
-        file = (files or {}).get(delivery.recipient)
-        rows.append(_row(request, prepared, delivery, mode, outcome, file, states or {}))
-    if request.json_output:
-        print_json(_as_json(prepared, mode, rows, files))
-        return
-    _show(context, request, prepared, mode, rows)
-
-
-def _row(
-    request: Request,
-    prepared: Prepared,
-    delivery: Delivery,
-    mode: str,
-    outcome: Outcome | None,
-    file: Path | None,
-    states: dict[str, str],
-) -> dict[str, Any]:
-    message_id = next(
-        (i.message_id for i in prepared.outgoing if i.delivery.recipient == delivery.recipient),
-        None,
-    )
-    if not delivery.sends:
-        state, detail = "up to date", ""
-    elif mode == "dry-run":
-        state, detail = "would send", ""
-    elif mode == "eml":
-        state, detail = "written", states.get(file.name, "") if file else ""
-    elif outcome is not None:
-        state, detail = outcome.status, outcome.detail
-    else:
-        state, detail = "not sent", ""
-    return {
-        "id": delivery.recipient[:16] if prepared.stable_ids else None,
-        "address": delivery.address if request.show_addresses else mask(delivery.address),
-        "country": delivery.country,
-        "in_region": delivery.in_region,
-        "kind": delivery.kind,
-        "method": delivery.method,
-        "sequence": delivery.sequence,
-        "language": prepared.languages.get(delivery.recipient),
-        "message_id": message_id if delivery.sends else None,
-        "file": str(file) if file else None,
-        "outcome": state,
-        "detail": detail,
-    }
-
-
-def _as_json(
-    prepared: Prepared, mode: str, rows: list[dict[str, Any]], files: dict[str, Path] | None
-) -> dict[str, Any]:
-    plan = prepared.plan
-    people = plan.registrants
-    data: dict[str, Any] = {
-        "clinic": prepared.clinic.id,
-        "uid": plan.uid,
-        "status": prepared.clinic.status.value,
-        "sequence": plan.sequence,
-        "method": plan.method,
-        "regions": list(plan.regions),
-        "mode": mode,
-        "counts": plan.counts(),
-        "by_country": plan.by_country(),
-        "not_invited": {
-            "outside_region": plan.outside_region,
-            "no_country": plan.no_country,
-            "without_address": people.without_address,
-            "bad_address": people.bad_address,
-            "never_invited": plan.never_invited,
-        },
-        "unreachable": plan.unreachable,
-        "registration_rows": people.rows,
-        "recipients": rows,
-    }
-    if mode == "send":
-        data["sent"] = sum(1 for r in rows if r["outcome"] == "sent")
-        data["not_sent"] = sum(1 for r in rows if r["kind"] != "current" and r["outcome"] != "sent")
-    return data
-
-
-def _show(
-    context: AppContext, request: Request, prepared: Prepared, mode: str, rows: list[dict[str, Any]]
-) -> None:
-    from rich.text import Text
-
-    from letsconnect_cli.calendar import when_utc
-    from letsconnect_cli.cli.output import new_table, print_block
-    from letsconnect_cli.regions import countries
-
-    plan = prepared.plan
-    content = prepared.invite.content
-    names = countries()
-    blocks: list[Any] = [
-        Text(f"{prepared.clinic.id} ({prepared.clinic.status.value}): {content.summary}"),
-        Text(
-            f"{when_utc(content.start, content.end)}; {plan.method}, SEQUENCE {plan.sequence}; "
-            f"registrants in {', '.join(plan.regions)}"
-        ),
-    ]
-    table = new_table()
-    table.add_column("country")
-    for kind in KIND_LABELS.values():
-        table.add_column(kind, justify="right")
-    totals = plan.counts()
-    for code, counts in plan.by_country().items():
-        label = f"{code} {names[code].name}" if code in names else "(unknown)"
-        table.add_row(label, *(str(counts[k] or "") for k in KIND_LABELS))
-    table.add_row("total", *(str(totals[k]) for k in KIND_LABELS))
-    blocks.append(table)
-    blocks.append(Text(_not_invited(prepared)))
-    if mode != "dry-run" or request.show_addresses:
-        detail = new_table()
-        detail.add_column("recipient")
-        detail.add_column("id")
-        detail.add_column("country")
-        detail.add_column("what")
-        detail.add_column("lang")
-        detail.add_column("outcome")
-        for row in rows:
-            outcome = row["outcome"]
-            if row["detail"]:
-                outcome += f": {row['detail']}"
-            detail.add_row(
-                row["address"],
-                (row["id"] or "")[:8],
-                row["country"] or "",
-                KIND_LABELS[row["kind"]],
-                row["language"] or "",
-                outcome,
-            )
-        blocks.append(detail)
-    print_block(context.out(), *blocks)
-
-
-def _not_invited(prepared: Prepared) -> str:
-    plan = prepared.plan
-    people = plan.registrants
-    parts = [
-        (plan.outside_region, "in other regions"),
-        (plan.no_country, "without a country"),
-        (people.without_address, "without an email address"),
-        (people.bad_address, "with an address lc cannot send to"),
-        (plan.never_invited, "never invited (the clinic is cancelled)"),
-    ]
-    listed = [f"{count} {what}" for count, what in parts if count]
-    line = "not invited: " + ("; ".join(listed) if listed else "none")
-    if plan.unreachable:
-        line += f"; unreachable (invited before, not in the exports now): {plan.unreachable}"
-    return line
