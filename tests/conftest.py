@@ -30,6 +30,8 @@ POSIX_LOCALE_VARIABLES = {
     "LC_PAPER",
     "LC_TELEPHONE",
 }
+#: Switches of the test suite itself, kept: regenerate golden files; fail where a server is missing.
+TEST_SWITCHES = {"LC_UPDATE_GOLDEN", "LC_REQUIRE_SERVERS"}
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +45,7 @@ def predictable_environment(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
     for name in list(os.environ):
         # Every LC_* setting of lc (LC_WIKI_PASSWORD, LC_ANNOUNCE_TO ...), not the POSIX locale ones.
-        if name.startswith("LC_") and name not in POSIX_LOCALE_VARIABLES:
+        if name.startswith("LC_") and name not in POSIX_LOCALE_VARIABLES | TEST_SWITCHES:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 #: lc's product identifier; without a version, so a new lc release alone changes no file.
 PRODID = "-//Wikimedia Let's Connect//lc//EN"
 PUBLISH = "PUBLISH"
+REQUEST = "REQUEST"  # an emailed invitation (iTIP, RFC 5546): one ATTENDEE, the recipient
 CANCEL = "CANCEL"
 PROGRAM_CATEGORIES = ("Let's Connect", "Learning Clinic")
 
@@ -302,14 +303,32 @@ def calendar_bytes(
     organizer: Organizer,
     reminder: timedelta | None = None,
     name: str | None = None,
+    attendee: str | None = None,
 ) -> bytes:
     """One VCALENDAR with these events, as RFC 5545 bytes (see icsfix for what that takes).
 
-    `name` titles a feed in calendar programs that subscribe to it (X-WR-CALNAME).
+    `name` titles a feed in calendar programs that subscribe to it (X-WR-CALNAME). `attendee`,
+    for METHOD:REQUEST and an emailed CANCEL, is the one recipient's address: the only ATTENDEE,
+    asked to reply (RSVP=TRUE;PARTSTAT=NEEDS-ACTION) in a REQUEST.
     """
     from ics import Calendar, DisplayAlarm, Event
+    from ics.attendee import Attendee
     from ics.attendee import Organizer as IcsOrganizer
     from ics.grammar.parse import ContentLine
+
+    if method == REQUEST and attendee is None:
+        raise ValueError("METHOD:REQUEST needs its attendee")
+    if attendee is not None and method not in (REQUEST, CANCEL):
+        raise ValueError("an attendee goes with METHOD:REQUEST or CANCEL only")
+    attendees = []
+    if attendee is not None:
+        address = uri(attendee)
+        if method == REQUEST:  # ics writes RSVP as given: the string, not a bool (#411)
+            person = Attendee(address, rsvp="TRUE", partstat="NEEDS-ACTION", role="REQ-PARTICIPANT")
+        else:
+            person = Attendee(address, role="REQ-PARTICIPANT")
+        person.common_name = None  # ics would repeat the address as CN
+        attendees.append(person)
 
     calendar = Calendar(creator=PRODID)
     calendar.method = method
@@ -335,6 +354,7 @@ def calendar_bytes(
             organizer=IcsOrganizer(uri(organizer.email), organizer.name),
             created=dtstamp.astimezone(UTC).replace(microsecond=0),  # written as DTSTAMP: #200
             alarms=alarms,
+            attendees=attendees,
         )
         event.extra.append(ContentLine("SEQUENCE", value=str(item.sequence)))
         calendar.events.add(event)

@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -174,6 +174,27 @@ class SlotSettings(_Section):
         return window(self.hours, self.days)
 
 
+class SmtpSettings(_Section):
+    """`lc invite --send`: the mail server, the sender, the pace. The password is never here:
+    LC_SMTP_PASSWORD, or a file named by password_file."""
+
+    host: OptionalText = None
+    port: int | None = Field(default=None, ge=1, le=65535)  # default: 587, 465 (tls), 25 (none)
+    security: Literal["starttls", "tls", "none"] = "starttls"  # none: only to a loopback host
+    username: OptionalText = None  # the login; none: send without logging in
+    password_file: Path | None = None  # a file holding the password alone (or LC_SMTP_PASSWORD)
+    from_address: OptionalText = None  # From and the envelope sender; default: [organiser] email
+    rate_limit: float = Field(default=30.0, ge=0)  # messages per minute; 0: as fast as possible
+    timeout: float = Field(default=30.0, gt=0)  # seconds for connecting and for each reply
+    ca_file: Path | None = None  # trust this CA (PEM) too, for a relay with a private certificate
+    state_dir: Path | None = None  # the send log and its key; default: .lc-mail/ beside clinics
+
+    @field_validator("security", mode="before")
+    @classmethod
+    def _security(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+
 class Config(_Section):
     """Everything lc.toml can hold. Later commands add their sections here."""
 
@@ -187,6 +208,7 @@ class Config(_Section):
     wiki: WikiSettings = Field(default_factory=WikiSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     slots: SlotSettings = Field(default_factory=SlotSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -247,6 +269,9 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
         ("announce", "templates_dir"),
         ("wiki", "password_file"),
         ("report", "examples"),
+        ("smtp", "password_file"),
+        ("smtp", "ca_file"),
+        ("smtp", "state_dir"),
     ):
         table = data.get(section)
         if isinstance(table, dict) and isinstance(table.get(key), str):

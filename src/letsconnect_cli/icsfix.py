@@ -129,10 +129,20 @@ def _repair(container: Container) -> None:
     )
 
 
-def check(container: Container) -> None:
-    """What RFC 5545 requires of each VEVENT that ics does not ensure; a failure is a bug in lc."""
+def check(container: Container, method: str | None = None) -> None:
+    """What RFC 5545 (and RFC 5546 for REQUEST) requires of each VEVENT that ics does not
+    ensure; a failure is a bug in lc."""
     from ics.grammar.parse import Container as ContainerType
 
+    if method is None:
+        method = next(
+            (
+                str(i.value)
+                for i in container
+                if not isinstance(i, ContainerType) and i.name == "METHOD"
+            ),
+            "",
+        )
     for item in container:
         if isinstance(item, ContainerType):
             if item.name == "VEVENT":
@@ -140,7 +150,13 @@ def check(container: Container) -> None:
                 for required in ("UID", "DTSTAMP", "DTSTART"):
                     if names.count(required) != 1:
                         raise ValueError(f"a VEVENT needs exactly one {required}")
-            check(item)
+                if method == "REQUEST" and (
+                    names.count("ORGANIZER") != 1 or "ATTENDEE" not in names
+                ):
+                    raise ValueError(
+                        "a VEVENT of METHOD:REQUEST needs an ORGANIZER and an ATTENDEE"
+                    )
+            check(item, method)
 
 
 def render(container: Container) -> bytes:
@@ -185,25 +201,28 @@ def fold(line: str) -> str:
     """Fold a content line into pieces of at most 75 octets, never inside a UTF-8 character.
 
     Continuation pieces start with one space (counted in their 75 octets). A cut never falls
-    between a backslash and the character it escapes, which some readers get wrong.
+    between a backslash and the character it escapes, which some readers get wrong. (Worked on
+    the UTF-8 bytes, cut by slicing: invitations fold the same long DESCRIPTION per recipient.)
     """
-    if len(line.encode("utf-8")) <= MAX_OCTETS:
+    data = line.encode("utf-8")
+    if len(data) <= MAX_OCTETS:
         return line
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    limit = MAX_OCTETS
-    index = 0
-    while index < len(line):
-        unit = line[index]
-        if unit == "\\" and index + 1 < len(line):
-            unit = line[index : index + 2]  # keep an escape sequence in one piece
-        octets = len(unit.encode("utf-8"))
-        if size + octets > limit:
-            pieces.append("".join(current))
-            current, size, limit = [], 0, MAX_OCTETS - 1
-        current.append(unit)
-        size += octets
-        index += len(unit)
-    pieces.append("".join(current))
-    return (CRLF + " ").join(pieces)
+    pieces: list[bytes] = []
+    start, limit = 0, MAX_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while True:
+            if 0x80 <= data[end] < 0xC0:  # a continuation byte: inside a character
+                end -= 1
+                continue
+            run = 0  # backslashes just before the cut; escapes pair them from the left
+            while end - 1 - run >= 0 and data[end - 1 - run] == 0x5C:
+                run += 1
+            if run % 2:  # the last one escapes the byte after the cut
+                end -= 1
+                continue
+            break
+        pieces.append(data[start:end])
+        start, limit = end, MAX_OCTETS - 1
+    pieces.append(data[start:])
+    return (CRLF + " ").join(piece.decode("utf-8") for piece in pieces)

@@ -155,3 +155,36 @@ def test_fold_keeps_every_piece_within_75_octets_and_unfolds_to_the_line(text: s
     assert all(len(piece.encode("utf-8")) <= 75 for piece in pieces)
     assert all(piece.startswith(" ") for piece in pieces[1:])
     assert folded.replace("\r\n ", "") == line
+
+
+def _fold_by_characters(line: str) -> str:
+    """The first, character-by-character fold: the specification the faster one must match."""
+    if len(line.encode("utf-8")) <= 75:
+        return line
+    pieces: list[str] = []
+    current: list[str] = []
+    size, limit, index = 0, 75, 0
+    while index < len(line):
+        unit = line[index]
+        if unit == "\\" and index + 1 < len(line):
+            unit = line[index : index + 2]
+        octets = len(unit.encode("utf-8"))
+        if size + octets > limit:
+            pieces.append("".join(current))
+            current, size, limit = [], 0, 74
+        current.append(unit)
+        size += octets
+        index += len(unit)
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(["\\", "\\", ",", "n", "A", "é", "日", "𝄞", ";"]),
+        max_size=400,
+    )
+)
+def test_fold_cuts_where_the_character_by_character_fold_cuts(text: str) -> None:
+    line = "DESCRIPTION:" + text
+    assert icsfix.fold(line) == _fold_by_characters(line)

@@ -63,11 +63,42 @@ def invite(
             "-o",
             metavar="DIR",
             help="Folder for the .ics files [default: out_dir of lc.toml's [calendar], "
-            "else invites/ beside the clinics folder].",
+            "else invites/ beside the clinics folder]; with --registrations, for the .eml files "
+            "[default: that folder's CLINIC_ID/mail/].",
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show the invites; write no file.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            "-n",
+            help="Show the invites (or who would get what); write and send nothing.",
+        ),
+    ] = False,
+    registrations: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--registrations",
+            metavar="SOURCE",
+            help="Email one invitation to each registrant of the clinic in the --region: "
+            "registration exports (files, folders, links); repeatable. Writes .eml files unless "
+            "--send.",
+        ),
+    ] = None,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="With --registrations: send through [smtp] (STARTTLS or TLS), at [smtp] "
+            "rate_limit, logging each message so a second run sends only what is missing.",
+        ),
+    ] = False,
+    show_addresses: Annotated[
+        bool,
+        typer.Option(
+            "--show-addresses",
+            help="With --registrations: show recipients' addresses [default: masked].",
+        ),
     ] = False,
     force: ForceOption = False,
     json_output: JsonOption = False,
@@ -79,7 +110,40 @@ def invite(
     recorded in the clinics folder's .lc-issued.toml (commit it). DTSTAMP is now, or
     SOURCE_DATE_EPOCH for reproducible files. Region: --region, else the clinic's regions, else
     default_region of lc.toml.
+
+    With --registrations: one email per registrant of the clinic living in the --region
+    (METHOD:REQUEST, the clinic's UID and SEQUENCE; an update after a change, METHOD:CANCEL once
+    cancelled), as .eml files in --out [default: invites/CLINIC_ID/mail/], or sent with --send.
+    Exit 5 when a message was not sent; run again to send only what is missing.
     """
+    if registrations or send or show_addresses:
+        from letsconnect_cli.cli import invite_mail
+        from letsconnect_cli.errors import UsageError
+
+        if not registrations:
+            raise UsageError(
+                "--send and --show-addresses go with --registrations (the registrants to invite)"
+            )
+        from letsconnect_cli.timezones import resolve_zone
+
+        invite_mail.run(
+            app_context(ctx),
+            invite_mail.Request(
+                clinic_ids=clinic_ids or [],
+                regions=region or [],
+                zones=tuple(dict.fromkeys(resolve_zone(z).key for z in zone or [])),
+                all_zones=all_zones,
+                every=every,
+                registrations=registrations,
+                out=out,
+                send=send,
+                dry_run=dry_run,
+                show_addresses=show_addresses,
+                force=force,
+                json_output=json_output,
+            ),
+        )
+        return
     import os
     from datetime import UTC, datetime
 

@@ -231,33 +231,17 @@ def _as_of(value: str | None) -> Any:
 
 def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
     """The bot password from LC_WIKI_PASSWORD or [wiki] password_file; never from a flag."""
-    import os
-    import stat
-
     from letsconnect_cli.cli.output import message
-    from letsconnect_cli.errors import InputUnreadable, UsageError
+    from letsconnect_cli.errors import UsageError
+    from letsconnect_cli.passwords import read_secret
     from letsconnect_cli.wiki import Credentials
 
     wiki = context.config.wiki
     username = wiki.username
-    password = os.environ.get("LC_WIKI_PASSWORD") or None
-    if password is None and wiki.password_file is not None:
-        path = wiki.password_file
-        try:
-            password = path.read_text(encoding="utf-8").strip("\r\n") or None
-            mode = path.stat().st_mode
-        except OSError as error:
-            raise InputUnreadable(
-                f"cannot read [wiki] password_file {path}: {error.strerror or error}"
-            ) from None
-        if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-            message(
-                context.err(),
-                f"warning: {path} can be read by other users: chmod 600 it",
-                style="yellow",
-            )
-        if password is None:
-            raise UsageError(f"[wiki] password_file {path} is empty")
+    secret = read_secret("LC_WIKI_PASSWORD", wiki.password_file, "[wiki] password_file")
+    if secret is not None and secret.warning:
+        message(context.err(), f"warning: {secret.warning}", style="yellow")
+    password = secret.value if secret is not None else None
     if username and password:
         return Credentials(username, password)
     if not required:

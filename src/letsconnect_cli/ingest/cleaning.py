@@ -266,6 +266,31 @@ def language_codes(value: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
+@cache
+def preferred_language(value: str) -> str | None:
+    """The language a person asked to be written to: a BCP 47 tag ('zh-Hant') or a language's
+    name ('Japanese'); None when blank or when lc cannot name it."""
+    from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+
+    first = _LANGUAGE_SPLIT.split(value)[0]
+    text = _PARENTHESES.sub(" ", first).strip()
+    if fold(text) in _BLANK:
+        return None
+    try:
+        return normalise_language_tag(text.replace("_", "-"))
+    except LanguageTagError:
+        pass
+    codes = [code for code in language_codes(text) if code != "und"]
+    if not codes:
+        return None
+    if codes[0] == "zh":  # "Chinese (Traditional)", "Traditional Chinese"
+        script = fold(first)
+        return (
+            "zh-Hant" if "traditional" in script else "zh-Hans" if "simplified" in script else "zh"
+        )
+    return codes[0]
+
+
 def parse_rating(value: str) -> int | None:
     """A 1-5 score from '4', ' 4 ', '4.0'; None for anything else."""
     text = value.strip()

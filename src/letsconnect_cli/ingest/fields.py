@@ -25,6 +25,7 @@ FIELDS: tuple[str, ...] = (
     "region",
     "role",
     "languages",
+    "preferred_language",
     "rating",
     "attended",
     "timestamp",
@@ -70,6 +71,11 @@ _ALIASES: dict[str, str] = {
     "languages": "languages",
     "language": "languages",
     "interpretation": "languages",
+    "preferred language": "preferred_language",
+    "communication language": "preferred_language",
+    "language of communication": "preferred_language",
+    "preferred language of communication": "preferred_language",
+    "preferred language for communication": "preferred_language",
     "clinic": "clinic",
     "clinic id": "clinic",
     "learning clinic": "clinic",
@@ -111,6 +117,11 @@ _NOT_FIELDS: frozenset[str] = frozenset(
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), name)
     for pattern, name in (
+        # the language to write to the person in (emailed invites), before `languages` and `email`
+        (
+            r"\bpreferred language\b|\blanguage (of|for) (communication|correspondence)\b",
+            "preferred_language",
+        ),
         (r"expectation|satisf|\brating\b|\brate\b|\bscore\b|scale of 1|1 5\b", "rating"),
         (r"\be ?mail\b", "email"),
         (r"username|\buser name\b", "username"),

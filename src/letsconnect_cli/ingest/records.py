@@ -37,6 +37,7 @@ class Record:
     affiliation: str | None = None
     timestamp: str | None = None  # registration or response time as the export writes it
     raw_rating: str | None = field(default=None, repr=False)
+    preferred_language: str | None = None  # language to write to the person in (BCP 47), if asked
 
     @property
     def key(self) -> str | None:

@@ -17,6 +17,7 @@ from letsconnect_cli.ingest.cleaning import (
     clean_username,
     language_codes,
     parse_rating,
+    preferred_language,
     role_key,
 )
 from letsconnect_cli.ingest.context import ReadContext, ragged, yes_no
@@ -98,6 +99,7 @@ def _rows(
     i_country, i_region, i_role = (get(f, width) for f in ("country", "region", "role"))
     i_lang, i_rating, i_att = (get(f, width) for f in ("languages", "rating", "attended"))
     i_time, i_aff, i_wait = (get(f, width) for f in ("timestamp", "affiliation", "waiting_room"))
+    i_pref = get("preferred_language", width)
     has_attended = "attended" in columns
     two_names = "name" not in columns and "first_name" in columns
     for row in rows:
@@ -163,6 +165,8 @@ def _rows(
             row[i_aff].strip() or None,
             row[i_time] or None,
         )
+        if row[i_pref]:
+            record.preferred_language = preferred_language(row[i_pref])
         if is_unknown:
             unknown(record)
         yield record

@@ -1,0 +1,242 @@
+"""Emailed invitations for one clinic, without the terminal: from registrations to messages.
+
+`prepare` checks the clinic, takes its UID and SEQUENCE from the ledger of issued invites (the
+same as its .ics files, so a calendar that got both holds one event), finds the registrants in
+the region, plans who gets what against the send log, and builds each message. `write_eml`
+writes them as files; `deliver.deliver` sends them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from letsconnect_cli import calendar
+from letsconnect_cli.errors import FileExistsRefusal, UsageError
+from letsconnect_cli.mail import messages
+from letsconnect_cli.mail.deliver import Outgoing
+from letsconnect_cli.mail.plan import MailPlan, plan
+from letsconnect_cli.mail.recipients import Person, registrants
+from letsconnect_cli.vocab import Status
+
+if TYPE_CHECKING:
+    from letsconnect_cli.announce import Organiser
+    from letsconnect_cli.i18n import Language
+    from letsconnect_cli.ingest import Record
+    from letsconnect_cli.invites import Invite, Settings, View
+    from letsconnect_cli.ledger import Ledger
+    from letsconnect_cli.mail.sendlog import SendLog
+    from letsconnect_cli.models import Clinic
+    from letsconnect_cli.regions import Region
+
+_GITIGNORE = (
+    "# Invitations as .eml files: they hold registrants' addresses; never commit them.\n*\n"
+)
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """What configuration decides for emailed invitations."""
+
+    calendar: Settings  # ORGANIZER, reminder, default location, main cities (as `lc invite`)
+    sender: str  # From and the envelope sender
+    organiser: Organiser  # the signature and contact of the text part
+    user_dir: Path | None = None  # the user's templates folder
+
+
+@dataclass
+class Prepared:
+    """One run, ready to write or send."""
+
+    clinic: Clinic
+    invite: Invite  # the clinic's event: content, SEQUENCE, local times
+    plan: MailPlan
+    outgoing: list[Outgoing]
+    languages: dict[str, str]  # recipient hash -> language of its text part
+    letters: dict[tuple[str, str], messages.Letter] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    stable_ids: bool = True  # False in a first dry run: the hashes come from a throwaway key
+
+
+def check_clinic(clinic: Clinic, now: datetime) -> None:
+    """A clinic that can still be invited to (or its cancellation sent); UsageError if not."""
+    if clinic.start is None:
+        raise UsageError(
+            f"clinic {clinic.id} is proposed and has no date yet: there is nothing to invite to",
+            hint='Give it a start and status = "scheduled" or "confirmed" first.',
+        )
+    if clinic.status is Status.DONE or clinic.start <= now:
+        raise UsageError(
+            f"clinic {clinic.id} started on {clinic.start:%Y-%m-%d %H:%M} UTC: invitations "
+            "(and cancellations) are for clinics still to come",
+            hint="Check the clinic's start; `lc list` shows the upcoming clinics.",
+        )
+
+
+def language_for(person: Person, clinic: Clinic) -> Language:
+    """The text part's language: the person's preferred language, else the first language they
+    asked interpretation into, when lc has labels in it; else the clinic's language."""
+    from letsconnect_cli.i18n import resolve_language
+
+    for tag in (person.preferred_language, *person.interpretation):
+        if not tag or tag == "und":
+            continue
+        try:
+            language = resolve_language(tag)
+        except UsageError:
+            continue
+        if language.has_labels:
+            return language
+    return resolve_language(clinic.language)
+
+
+def prepare(
+    clinic: Clinic,
+    records: Iterable[Record],
+    *,
+    view: View,
+    regions: list[Region],
+    settings: MailSettings,
+    ledger: Ledger,
+    log: SendLog,
+    dtstamp: datetime,
+    now: datetime,
+    taken_uids: set[str] | None = None,
+    build: bool = True,
+) -> Prepared:
+    """Everything one run writes or sends (the ledger is updated in memory, not saved).
+
+    Without `build` (a dry run) the texts are rendered (so a template error shows) but the
+    messages are not assembled: their data is empty.
+    """
+    from letsconnect_cli import invites
+
+    check_clinic(clinic, now)
+    event = invites.plan(
+        [clinic],
+        view,
+        settings=settings.calendar,
+        ledger=ledger,
+        dtstamp=dtstamp,
+        out_dir=Path(),
+        taken_uids=taken_uids,
+    )
+    invite = event.invites[0]
+    content = invite.content
+    people = registrants(records, clinic.id)
+    countries = frozenset(country.code for item in regions for country in item.countries)
+    decided = plan(
+        people,
+        clinic_id=clinic.id,
+        uid=content.uid,
+        sequence=invite.sequence,
+        cancelled=content.cancelled,
+        region_countries=countries,
+        regions=tuple(item.code for item in regions),
+        log=log,
+    )
+    result = Prepared(clinic, invite, decided, [], {}, warnings=event.warnings + decided.warnings)
+    result.stable_ids = log.stored
+    if clinic.status is Status.SCHEDULED and decided.to_send:
+        result.warnings.append(
+            f"{clinic.id} is scheduled, not confirmed: calendars show it as tentative, without "
+            "the meeting link; confirm it first unless that is meant"
+        )
+    description = calendar.description(content, invite.local_times, ", ".join(invite.regions))
+    event_item = calendar.CalendarEvent(content, invite.sequence, description)
+    sender = messages.address(settings.sender, "[smtp] from_address", settings.organiser.name)
+    composers: dict[tuple[str, str, str], messages.Composer] = {}
+    for delivery in decided.deliveries:
+        language = language_for(delivery.person, clinic)
+        result.languages[delivery.recipient] = language.tag
+        if not delivery.sends:
+            continue
+        key = (language.tag, delivery.kind)
+        letter = result.letters.get(key)
+        if letter is None:
+            letter = result.letters[key] = messages.letter(
+                clinic,
+                language,
+                delivery.kind,
+                sequence=delivery.sequence,
+                regions=regions,
+                organiser=settings.organiser,
+                user_dir=settings.user_dir,
+            )
+        token = log.token(content.uid, str(delivery.sequence), delivery.method, delivery.recipient)
+        message_id = f"<{token[:32]}.invite@{sender.domain}>"
+        if not build:
+            result.outgoing.append(Outgoing(delivery, b"", message_id))
+            continue
+        data = calendar.calendar_bytes(
+            [event_item],
+            method=delivery.method,
+            dtstamp=dtstamp,
+            organizer=settings.calendar.organizer,
+            reminder=settings.calendar.reminder,
+            attendee=delivery.address,
+        )
+        composer = composers.get((letter.language, delivery.kind, delivery.method))
+        if composer is None:
+            composer = composers[(letter.language, delivery.kind, delivery.method)] = (
+                messages.Composer(sender=sender, letter=letter, method=delivery.method)
+            )
+        body = composer.message(
+            recipient=delivery.address, calendar=data, message_id=message_id, date=dtstamp
+        )
+        result.outgoing.append(Outgoing(delivery, body, message_id))
+    return result
+
+
+def eml_name(item: Outgoing) -> str:
+    """A file name that does not reveal the address: the recipient hash's start."""
+    delivery = item.delivery
+    return f"{delivery.recipient[:16]}-{delivery.method.lower()}-{delivery.sequence}.eml"
+
+
+def write_eml(folder: Path, items: list[Outgoing], *, force: bool) -> dict[str, str]:
+    """Write each message as `<hash>-<method>-<sequence>.eml`, atomically; per file name,
+    'created', 'updated' or 'unchanged'. A file lc did not write is replaced only with force."""
+    from letsconnect_cli.files import write_bytes_atomic
+
+    try:
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            (folder / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(
+            f"cannot create {folder}: {error.strerror or error}",
+            hint="Give --out a folder you can write to.",
+        ) from None
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder", hint="Give --out a folder.")
+    outcomes: dict[str, str] = {}
+    for item in items:
+        path = folder / eml_name(item)
+        try:
+            existing: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            existing = None
+        except OSError as error:
+            raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+        if existing == item.data:
+            outcomes[path.name] = "unchanged"
+            continue
+        ours = existing is not None and b".invite@" in existing[:2048]
+        if existing is not None and not ours and not force:
+            raise FileExistsRefusal(
+                f"{path} exists and was not written by lc",
+                hint="Give --force to overwrite it, or --out another folder.",
+            )
+        try:
+            write_bytes_atomic(path, item.data, force=existing is not None)
+        except OSError as error:
+            raise UsageError(
+                f"cannot write {path}: {error.strerror or error}",
+                hint="Give --out a folder you can write to.",
+            ) from None
+        outcomes[path.name] = "created" if existing is None else "updated"
+    return outcomes

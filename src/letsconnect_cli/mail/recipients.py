@@ -1,0 +1,131 @@
+"""The people an invitation goes to: a clinic's registrants, one per person, with an address.
+
+Rows of the registration exports (read and cleaned by `letsconnect_cli.ingest`) are joined into
+people as the report joins them: rows sharing an email address or a Wikimedia username are one
+person. A person's address is the first usable one they registered with (by the rows' timestamps,
+so it stays the same from run to run); every address they used is kept, so that an update reaches
+the address the first invitation went to. Country and language come from their latest row that
+gives one (a second registration usually corrects the first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from letsconnect_cli.ingest import Record, parse_timestamp
+
+_UNDATED = datetime.max.replace(tzinfo=UTC)
+
+#: Addresses lc sends to: ASCII, `local@domain.tld`, local part of characters that stay the same
+#: in a `mailto:` URI (so that ATTENDEE names exactly the address the message goes to).
+_ADDRESS = re.compile(
+    r"(?P<local>[a-z0-9!#$&'*+/=?~_.-]{1,64})@(?P<domain>[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+)"
+)
+
+
+def usable_address(address: str) -> bool:
+    """Whether lc can send an invitation to this (lower-cased) address."""
+    match = _ADDRESS.fullmatch(address)
+    if match is None or len(address) > 254:
+        return False
+    local, domain = match["local"], match["domain"]
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return False
+    return not any(label.startswith("-") or label.endswith("-") for label in domain.split("."))
+
+
+@dataclass
+class Person:
+    """One registrant: the address invitations go to, and what the rows tell about them."""
+
+    address: str
+    addresses: list[str]  # every usable address of the person, the first one first
+    country: str | None = None
+    preferred_language: str | None = None  # asked for in a preferred-language column
+    interpretation: tuple[str, ...] = ()  # interpretation wanted, as the latest row says
+
+
+@dataclass
+class Registrants:
+    """A clinic's registrants with a usable address, and counts of the rows that had none."""
+
+    people: list[Person] = field(default_factory=list)
+    rows: int = 0  # registration rows of the clinic
+    without_address: int = 0  # people with no email address (a username alone, say)
+    bad_address: int = 0  # people whose email value lc cannot send to
+
+
+class _Groups:
+    """Union-find over identities ("e:<email>", "u:<username>")."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent.setdefault(root, root) != root:
+            root = self.parent[root]
+        while self.parent[key] != root:  # path compression
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, keys: tuple[str, ...]) -> str:
+        first = self.find(keys[0])
+        for key in keys[1:]:
+            other = self.find(key)
+            if other != first:
+                self.parent[other] = first
+        return first
+
+
+def registrants(records: Iterable[Record], clinic_id: str) -> Registrants:
+    """The registrants of one clinic, one entry per person, in the order they first registered."""
+    result = Registrants()
+    rows: list[Record] = []
+    groups = _Groups()
+    for record in records:
+        if not record.registered or record.clinic != clinic_id:
+            continue
+        result.rows += 1
+        identities = record.identities
+        if not identities:
+            result.without_address += 1  # an anonymous row: nobody to write to
+            continue
+        groups.union(identities)
+        rows.append(record)
+    people: dict[str, Person] = {}
+    unusable: set[str] = set()
+    for record in sorted(rows, key=_registered_at):  # stable: undated rows keep their order
+        root = groups.find(record.identities[0])
+        person = people.get(root)
+        email = record.email
+        if email is not None and not usable_address(email):
+            unusable.add(root)
+            email = None
+        if person is None:
+            person = people[root] = Person(address=email or "", addresses=[])
+        if email and email not in person.addresses:
+            person.addresses.append(email)
+            person.address = person.address or email
+        if record.country:
+            person.country = record.country
+        if record.preferred_language:
+            person.preferred_language = record.preferred_language
+        if record.languages:
+            person.interpretation = record.languages
+    for root, person in people.items():
+        if person.address:
+            result.people.append(person)
+        elif root in unusable:
+            result.bad_address += 1
+        else:
+            result.without_address += 1
+    return result
+
+
+def _registered_at(record: Record) -> datetime:
+    """When the row was submitted (rows the export does not date come last)."""
+    return (parse_timestamp(record.timestamp) if record.timestamp else None) or _UNDATED
