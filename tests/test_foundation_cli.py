@@ -40,6 +40,14 @@ def test_every_command_has_help_and_a_readme_entry(runner: CliRunner) -> None:
         assert f"### `lc {name}`" in readme
 
 
+def test_every_command_has_json_output_documented_in_the_readme(runner: CliRunner) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    json_section = readme.split("## JSON output", 1)[1].split("\n## ", 1)[0]
+    for name in update_readme.command_names():
+        assert "--json" in invoke(runner, name, "--help").stdout, f"lc {name} has no --json"
+        assert f"`lc {name}" in json_section, f"README's JSON output lacks lc {name}"
+
+
 def test_readme_command_reference_is_up_to_date() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert update_readme.updated_readme(text) == text, "run: python scripts/update_readme.py"
