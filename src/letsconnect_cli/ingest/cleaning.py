@@ -344,9 +344,13 @@ class Cleaner:
         return True
 
     def unknown(self, record: Record) -> None:
+        self.unknown_at(record.source, record.line)
+
+    def unknown_at(self, source: str, line: int) -> None:
+        """Count a row whose country value names no country."""
         self.log.unknown_country += 1
         if self.log.first_unknown_country is None:
-            self.log.first_unknown_country = (record.source, record.line)
+            self.log.first_unknown_country = (source, line)
 
 
 BAD_RATING = "rating is not a whole number from 1 to 5; left out of satisfaction"

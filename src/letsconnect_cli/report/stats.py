@@ -12,7 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from letsconnect_cli.ingest.cleaning import clean_email, clean_username, language_codes, role_key
+from letsconnect_cli.ingest.context import yes_no
 from letsconnect_cli.ingest.records import Record
+from letsconnect_cli.ingest.tabular import Table
 
 _ZOOM_WEIGHT = 1  # Zoom's country comes from the IP address
 _FORM_WEIGHT = 2  # what the person said in a form comes first
@@ -28,6 +31,7 @@ class Person:
         "fb",
         "into",
         "langs",
+        "raw_user",
         "reg",
         "region",
         "role",
@@ -41,6 +45,7 @@ class Person:
     def __init__(self) -> None:
         self.into: Person | None = None  # merged into this one (union-find)
         self.user: str | None = None  # a username it is known by (spares a look-up)
+        self.raw_user = ""  # the username cell last linked, as written (spares cleaning it)
         self.reg = 0  # clinics registered for (bits)
         self.att = 0  # clinics attended
         self.fb = 0  # clinics given feedback on
@@ -109,6 +114,7 @@ class Tally:
         self._reg_clinics = 0
         self._att_clinics = 0
         self._duplicates = 0
+        self._raw_emails: dict[str, Person] = {}  # an email cell as written -> its person
 
     def add_all(self, records: Iterable[Record]) -> Tally:
         add = self.add
@@ -124,7 +130,8 @@ class Tally:
         email = record.email
         person = self._emails.get(email) if email is not None else None
         if person is None:
-            person = self._person(record)
+            name = record.name if record.attended is not None else None
+            person = self._person(email, record.username, name, record.source, record.clinic)
         else:
             if person.into is not None:
                 person = _find(person)
@@ -174,6 +181,108 @@ class Tally:
         if record.region_corrected:
             person.corrected = True
 
+    def add_table(self, table: Table) -> None:
+        """Every row of a CSV table, read from its cells: `add` without a Record per row.
+
+        The report's hot path, the same steps as `add`: a person is found by the email cell as
+        written (cleaned once per distinct cell), a username is cleaned only when a person shows
+        a new one, and country, region, role and languages are looked up only when the person's
+        figures can still change.
+        """
+        ctx = table.ctx
+        source, cleaner = ctx.name, ctx.cleaner
+        places, place, unknown_at = cleaner.places, cleaner.place, cleaner.unknown_at
+        reports, reported = cleaner.reports, cleaner.reported
+        weight = _ZOOM_WEIGHT if table.format.startswith("zoom") else _FORM_WEIGHT
+        registered, has_attended = table.registered, table.has_attended
+        attended_default = table.attended_default
+        i_email, i_user, i_country, i_region, i_att, i_role, i_lang = map(
+            table.index, ("email", "username", "country", "region", "attended", "role", "languages")
+        )
+        bits, raw_emails = self._bits, self._raw_emails
+        attendance: dict[str, bool | None] = {}
+        for row, line, clinic, rating in table.attributed():
+            bit = bits.get(clinic) or self._new_clinic(clinic)
+            raw = row[i_email]
+            person = raw_emails.get(raw) if raw else None
+            raw_user = row[i_user]
+            if person is None:
+                person = self._table_person(table, row, raw, raw_user, clinic)
+            else:
+                if person.into is not None:
+                    person = _find(person)
+                if raw_user and raw_user != person.raw_user:
+                    username = clean_username(raw_user)
+                    if username is not None and username != person.user:
+                        person = self._link(person, username)
+                    person.raw_user = raw_user
+            if registered:
+                self._reg_clinics |= bit
+                if person.src != source:
+                    person.src = source
+                    person.src_reg = 0
+                if person.src_reg & bit:
+                    self._duplicates += 1
+                else:
+                    person.src_reg |= bit
+                    person.reg |= bit
+            attended = attended_default
+            if has_attended:
+                raw = row[i_att]
+                attended = attendance.get(raw, False)
+                if attended is False:
+                    attended = attendance[raw] = yes_no(raw)
+            if attended is not None:
+                self._att_clinics |= bit
+                if attended:
+                    person.att |= bit
+            if rating is not None:
+                self._rate(person, bit, rating)
+            country = region = None
+            raw = row[i_country]
+            if raw:  # looked up on every row: unknown countries are counted per row
+                country, region, unknown = places.get(raw) or place(raw)
+                if unknown:
+                    unknown_at(source, line)
+            if not (registered or attended):
+                continue
+            given = row[i_region]
+            if country is not None:
+                if weight > person.weight:
+                    person.country, person.region, person.weight = country, region, weight
+                if given and not person.corrected:
+                    person.corrected = (reports.get((given, country)) or reported(given, country))[1]
+            elif person.country is None and person.region is None and given:
+                person.region = (reports.get((given, None)) or reported(given, None))[0]
+            if person.role is None and row[i_role]:
+                person.role = role_key(row[i_role])
+            raw = row[i_lang]
+            if raw:
+                languages = language_codes(raw)
+                if languages and languages != person.langs:
+                    person.langs = tuple(dict.fromkeys(person.langs + languages))
+
+    def _table_person(
+        self, table: Table, row: list[str], raw_email: str, raw_user: str, clinic: str
+    ) -> Person:
+        """The person of a table row whose email cell is new (or empty)."""
+        email = clean_email(raw_email) if raw_email else None
+        person = self._emails.get(email) if email is not None else None
+        username = clean_username(raw_user) if raw_user else None
+        if person is None:
+            attendance = table.has_attended or table.attended_default is not None
+            name = table.person_name(row) if attendance else None
+            person = self._person(email, username, name, table.ctx.name, clinic)
+        else:
+            if person.into is not None:
+                person = _find(person)
+            if username is not None and username != person.user:
+                person = self._link(person, username)
+        if email is not None:
+            self._raw_emails[raw_email] = person
+        person.raw_user = raw_user
+        return person
+
     def _new_clinic(self, clinic: str | None) -> int:
         assert clinic is not None, "records reach the tally attributed"
         bit = self._bits[clinic] = 1 << len(self._clinics)
@@ -192,9 +301,15 @@ class Tally:
         self._people.append(person)
         return person
 
-    def _person(self, record: Record) -> Person:
-        """The person of a row whose email is new (or absent)."""
-        email, username = record.email, record.username
+    def _person(
+        self,
+        email: str | None,
+        username: str | None,
+        name: str | None,
+        source: str,
+        clinic: str | None,
+    ) -> Person:
+        """The person of a row whose email is new (or absent); `name` only for attendance rows."""
         if username is not None:
             person = self._users.get(username)
             if person is None:
@@ -208,9 +323,9 @@ class Tally:
         if email is not None:
             person = self._emails[email] = self._new()
             return person
-        if record.name is not None and record.attended is not None:
+        if name is not None:
             # No email or username: a Zoom join by display name, the same person within a report.
-            key = (record.source, record.clinic or "", record.name.casefold())
+            key = (source, clinic or "", name.casefold())
             person = self._anonymous.get(key)
             if person is None:
                 person = self._anonymous[key] = self._new()
