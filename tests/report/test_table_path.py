@@ -18,9 +18,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from letsconnect_cli.clinics import load_clinics
 from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
 from letsconnect_cli.ingest.sources import read_sources
-from letsconnect_cli.clinics import load_clinics
 from letsconnect_cli.models import Clinic
 from letsconnect_cli.report.stats import Tally
 from tests.conftest import ROOT

@@ -134,7 +134,10 @@ class Table:
     def person_name(self, row: list[str]) -> str | None:
         """The display name, or first and last name joined; None when the row gives none."""
         if self._two_names:
-            first, last = row[self.index("first_name")].strip(), row[self.index("last_name")].strip()
+            first, last = (
+                row[self.index("first_name")].strip(),
+                row[self.index("last_name")].strip(),
+            )
             return " ".join(p for p in (first, last) if p) or None
         return row[self.index("name")].strip() or None
 
@@ -148,9 +151,7 @@ class Table:
         i_email, i_user, i_name, i_first, i_last = map(
             index, ("email", "username", "name", "first_name", "last_name")
         )
-        i_country, i_region, i_role, i_lang = map(
-            index, ("country", "region", "role", "languages")
-        )
+        i_country, i_region, i_role, i_lang = map(index, ("country", "region", "role", "languages"))
         i_att, i_time, i_aff = map(index, ("attended", "timestamp", "affiliation"))
         has_attended, attended_default = self.has_attended, self.attended_default
         two_names = "name" not in self.columns and "first_name" in self.columns

@@ -251,7 +251,9 @@ class Tally:
                 if weight > person.weight:
                     person.country, person.region, person.weight = country, region, weight
                 if given and not person.corrected:
-                    person.corrected = (reports.get((given, country)) or reported(given, country))[1]
+                    person.corrected = (reports.get((given, country)) or reported(given, country))[
+                        1
+                    ]
             elif person.country is None and person.region is None and given:
                 person.region = (reports.get((given, None)) or reported(given, None))[0]
             if person.role is None and row[i_role]:
