@@ -378,18 +378,17 @@ class Tally:
         att_clinics = self._att_clinics
         reg_masks: dict[int, int] = {}  # clinics registered for (bits) -> people
         att_masks: dict[int, int] = {}
-        scores: dict[tuple[int, int], int] = {}  # (clinic index, score) -> answers
+        answers: dict[tuple[int, int], int] = {}  # (clinics given feedback on, scores) -> people
         regions: dict[str, int] = {}
         countries: dict[str, int] = {}
         roles: dict[str, int] = {}
-        languages: Counter[str] = Counter()
-        participants = returning = corrected = with_languages = 0
+        wanted: dict[tuple[str, ...], int] = {}  # languages wanted -> people
+        participants = returning = corrected = 0
         registrations_where_attendance = attended_registrants = 0
         for person in self._people:
             if person.fb:
-                for index in _indexes(person.fb):
-                    key = (index, (person.scores >> (3 * index)) & 7)
-                    scores[key] = scores.get(key, 0) + 1
+                key = (person.fb, person.scores)
+                answers[key] = answers.get(key, 0) + 1
             reg, att = person.reg, person.att
             if not (reg or att):
                 continue  # feedback only, or merged into another
@@ -411,8 +410,17 @@ class Tally:
             if person.role is not None:
                 roles[person.role] = roles.get(person.role, 0) + 1
             if person.langs:
-                with_languages += 1
-                languages.update(person.langs)
+                wanted[person.langs] = wanted.get(person.langs, 0) + 1
+        # Groups expand into per-clinic and per-language counts once, not once per person.
+        scores: dict[tuple[int, int], int] = {}  # (clinic index, score) -> answers
+        for (fb, person_scores), people in answers.items():
+            for index in _indexes(fb):
+                key = (index, (person_scores >> (3 * index)) & 7)
+                scores[key] = scores.get(key, 0) + people
+        languages: Counter[str] = Counter()
+        for codes, people in wanted.items():
+            for code in codes:
+                languages[code] += people
         result = Counts(
             clinic_ids=list(self._clinics),
             registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
@@ -430,7 +438,7 @@ class Tally:
             roles=Counter(roles),
             with_role=sum(roles.values()),
             languages=languages,
-            with_languages=with_languages,
+            with_languages=sum(wanted.values()),
         )
         for masks, per_clinic in (
             (reg_masks, result.clinic_registrations),
@@ -441,11 +449,11 @@ class Tally:
                     per_clinic[clinic_of_index[index]] += people
         result.registrations = sum(result.clinic_registrations.values())
         result.attended = sum(result.clinic_attended.values())
-        for (index, score), answers in scores.items():
+        for (index, score), n in scores.items():
             clinic = clinic_of_index[index]
-            result.ratings[score] += answers
-            result.clinic_rating_sum[clinic] += score * answers
-            result.clinic_rating_n[clinic] += answers
+            result.ratings[score] += n
+            result.clinic_rating_sum[clinic] += score * n
+            result.clinic_rating_n[clinic] += n
         return result
 
 
