@@ -15,6 +15,8 @@ from letsconnect_cli.cli.options import ForceOption, JsonOption
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
 
     from letsconnect_cli.config import Config
@@ -168,7 +170,8 @@ def report(
         if bar is not None:
             bar.close()
     _warn(log, figures)
-    _emit(figures, output_format, output, force, context.out())
+    # Rich is imported only for the terminal table: the other formats are plain text.
+    _emit(figures, output_format, output, force, context.out)
 
 
 def _say(text: str, *, warn: bool = False) -> None:
@@ -227,13 +230,17 @@ def _warn(log: IngestLog, figures: dict[str, Any]) -> None:
 
 
 def _emit(
-    figures: dict[str, Any], fmt: ReportFormat, output: Path | None, force: bool, out: Console
+    figures: dict[str, Any],
+    fmt: ReportFormat,
+    output: Path | None,
+    force: bool,
+    out: Callable[[], Console],
 ) -> None:
     if fmt is ReportFormat.TABLE:
         from letsconnect_cli.cli.report_view import render_table
 
         if output is None:
-            render_table(figures, out)
+            render_table(figures, out())
             return
         from io import StringIO
 

@@ -100,8 +100,9 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 
 def fold(text: str) -> str:
     """Case, accents, punctuation and spacing folded away: 'Côte d'Ivoire' -> 'cote d ivoire'."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII has no accents: spares the per-character pass (most names)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().replace("&", " and ")
     return _PUNCT.sub(" ", text).strip()
 
@@ -241,7 +242,8 @@ def _language_names() -> dict[str, str]:
         code = getattr(language, "alpha_2", None) or language.alpha_3
         for name in (language.name, getattr(language, "common_name", None)):
             if name:
-                names.setdefault(fold(_PARENTHESES.sub(" ", name)), code)
+                bare = _PARENTHESES.sub(" ", name) if "(" in name else name
+                names.setdefault(fold(bare), code)
     return names
 
 
@@ -369,9 +371,13 @@ class Cleaner:
         return True
 
     def unknown(self, record: Record) -> None:
+        self.unknown_at(record.source, record.line)
+
+    def unknown_at(self, source: str, line: int) -> None:
+        """Count a row whose country value names no country."""
         self.log.unknown_country += 1
         if self.log.first_unknown_country is None:
-            self.log.first_unknown_country = (record.source, record.line)
+            self.log.first_unknown_country = (source, line)
 
 
 BAD_RATING = "rating is not a whole number from 1 to 5; left out of satisfaction"

@@ -61,115 +61,148 @@ def table_format(header: Sequence[str], columns: dict[str, int]) -> str:
     return "csv-feedback" if feedback else "csv"
 
 
+class Table:
+    """A CSV export whose header is read: where each field is, and what its rows are.
+
+    `records()` turns its rows into records; a consumer that needs only some fields (the report's
+    tally) reads `attributed()` and the cells itself, by `index(field)`.
+    """
+
+    def __init__(self, header: list[str], rows: RowReader, ctx: ReadContext) -> None:
+        overrides = _ZOOM_OVERRIDES if _looks_like_zoom(header) else {}
+        self.columns = map_header(header, ctx.columns, overrides)
+        self.format = table_format(header, self.columns)
+        ctx.format = self.format
+        if not any(f in self.columns for f in _IDENTITY):
+            raise _unrecognised(ctx.name, header)
+        self.rows, self.ctx, self.width = rows, ctx, len(header)
+        self.registered = self.format not in (
+            "zoom-participants",
+            "google-forms-feedback",
+            "csv-feedback",
+        )
+        self.has_attended = "attended" in self.columns
+        self.attended_default = True if self.format == "zoom-participants" else None
+        self._two_names = "name" not in self.columns and "first_name" in self.columns
+
+    def index(self, field: str) -> int:
+        """The cell of a field; a field the file lacks reads the empty cell appended at the end."""
+        return self.columns.get(field, self.width)
+
+    def attributed(self) -> Iterator[tuple[list[str], int, str, int | None]]:
+        """(cells, line, clinic id, rating) of each row that counts, an empty cell appended.
+
+        Empty rows are passed over; ragged rows, rows of no clinic, waiting-room rows and
+        feedback with a bad rating are counted and logged, never given.
+        """
+        rows, ctx, width = self.rows, self.ctx, self.width
+        name, log = ctx.name, ctx.log
+        resolved, clinic_of, only = ctx.resolved.get, ctx.clinic_of, ctx.only
+        i_clinic, i_rating, i_wait = map(self.index, ("clinic", "rating", "waiting_room"))
+        # A feedback row whose rating is unusable tells nothing else.
+        drop_bad_rating = not self.registered and not self.has_attended
+        for row in rows:
+            if len(row) != width:
+                if not any(row):
+                    continue
+                ctx.rows += 1
+                if len(row) < width or any(row[width:]):
+                    log.skip(name, rows.line_num, ragged(len(row), width))
+                    continue
+            else:
+                ctx.rows += 1
+                row.append("")
+            line = rows.line_num
+            text = row[i_clinic]
+            clinic = resolved(text) if text else None
+            if not clinic or (only is not None and clinic != only):
+                clinic = clinic_of(text, line)
+                if clinic is None:
+                    continue
+            if row[i_wait] and yes_no(row[i_wait]):
+                log.skip(name, line, "in the waiting room, never admitted")
+                continue
+            rating = None
+            raw = row[i_rating]
+            if raw and raw.strip():
+                rating = parse_rating(raw)
+                if rating is None:
+                    log.skip(name, line, BAD_RATING)
+                    if drop_bad_rating:
+                        continue
+            yield row, line, clinic, rating
+
+    def person_name(self, row: list[str]) -> str | None:
+        """The display name, or first and last name joined; None when the row gives none."""
+        if self._two_names:
+            first, last = (
+                row[self.index("first_name")].strip(),
+                row[self.index("last_name")].strip(),
+            )
+            return " ".join(p for p in (first, last) if p) or None
+        return row[self.index("name")].strip() or None
+
+    def records(self) -> Iterator[Record]:
+        """A cleaned record per row that counts."""
+        ctx, cleaner = self.ctx, self.ctx.cleaner
+        name, fmt, registered = ctx.name, self.format, self.registered
+        place, reported, unknown = cleaner.place, cleaner.reported, cleaner.unknown
+        places, reports = cleaner.places, cleaner.reports  # the caches behind place(), reported()
+        index = self.index
+        i_email, i_user, i_name, i_first, i_last = map(
+            index, ("email", "username", "name", "first_name", "last_name")
+        )
+        i_country, i_region, i_role, i_lang = map(index, ("country", "region", "role", "languages"))
+        i_att, i_time, i_aff = map(index, ("attended", "timestamp", "affiliation"))
+        i_pref = index("preferred_language")
+        has_attended, attended_default = self.has_attended, self.attended_default
+        two_names = "name" not in self.columns and "first_name" in self.columns
+        for row, line, clinic, rating in self.attributed():
+            email = row[i_email]
+            user = row[i_user]
+            country = region = None
+            is_unknown = corrected = False
+            raw = row[i_country]
+            if raw:
+                country, region, is_unknown = places.get(raw) or place(raw)
+            given = row[i_region] or None
+            if given:
+                region, corrected = reports.get((given, country)) or reported(given, country)
+            if two_names:
+                first, last = row[i_first].strip(), row[i_last].strip()
+                person = " ".join(p for p in (first, last) if p) or None
+            else:
+                person = row[i_name].strip() or None
+            record = Record(
+                name,
+                line,
+                fmt,
+                registered,
+                yes_no(row[i_att]) if has_attended else attended_default,
+                clinic,
+                clean_email(email) if email else None,
+                clean_username(user) if user else None,
+                person,
+                country,
+                region,
+                given,
+                corrected,
+                role_key(row[i_role]) if row[i_role] else None,
+                language_codes(row[i_lang]) if row[i_lang] else (),
+                rating,
+                row[i_aff].strip() or None,
+                row[i_time] or None,
+            )
+            if row[i_pref]:
+                record.preferred_language = preferred_language(row[i_pref])
+            if is_unknown:
+                unknown(record)
+            yield record
+
+
 def read_table(header: list[str], rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
     """Records from the rows after a header row; ragged rows are skipped and logged."""
-    overrides = _ZOOM_OVERRIDES if _looks_like_zoom(header) else {}
-    columns = map_header(header, ctx.columns, overrides)
-    fmt = table_format(header, columns)
-    ctx.format = fmt
-    if not any(f in columns for f in _IDENTITY):
-        raise _unrecognised(ctx.name, header)
-    registered = fmt not in ("zoom-participants", "google-forms-feedback", "csv-feedback")
-    attended_default = True if fmt == "zoom-participants" else None
-    return _rows(header, rows, ctx, columns, fmt, registered, attended_default)
-
-
-def _rows(
-    header: list[str],
-    rows: RowReader,
-    ctx: ReadContext,
-    columns: dict[str, int],
-    fmt: str,
-    registered: bool,
-    attended_default: bool | None,
-) -> Iterator[Record]:
-    """The hot loop: cleaning is done here, cell by cell, with the cleaner's cached lookups.
-
-    A column the file lacks reads the empty cell appended at index `width`, so the loop needs no
-    test per column.
-    """
-    width = len(header)
-    name, log, cleaner = ctx.name, ctx.log, ctx.cleaner
-    place, reported, unknown = cleaner.place, cleaner.reported, cleaner.unknown
-    places, reports = cleaner.places, cleaner.reports  # the caches behind place() and reported()
-    resolved, clinic_of, only = ctx.resolved.get, ctx.clinic_of, ctx.only
-    get = columns.get
-    i_clinic, i_email, i_user = (get(f, width) for f in ("clinic", "email", "username"))
-    i_name, i_first, i_last = (get(f, width) for f in ("name", "first_name", "last_name"))
-    i_country, i_region, i_role = (get(f, width) for f in ("country", "region", "role"))
-    i_lang, i_rating, i_att = (get(f, width) for f in ("languages", "rating", "attended"))
-    i_time, i_aff, i_wait = (get(f, width) for f in ("timestamp", "affiliation", "waiting_room"))
-    i_pref = get("preferred_language", width)
-    has_attended = "attended" in columns
-    two_names = "name" not in columns and "first_name" in columns
-    for row in rows:
-        if len(row) != width:
-            if not any(row):
-                continue
-            ctx.rows += 1
-            if len(row) < width or any(row[width:]):
-                log.skip(name, rows.line_num, ragged(len(row), width))
-                continue
-        else:
-            ctx.rows += 1
-            row.append("")
-        line = rows.line_num
-        text = row[i_clinic]
-        clinic = resolved(text) if text else None
-        if not clinic or (only is not None and clinic != only):
-            clinic = clinic_of(text, line)
-            if clinic is None:
-                continue
-        if row[i_wait] and yes_no(row[i_wait]):
-            log.skip(name, line, "in the waiting room, never admitted")
-            continue
-        rating = None
-        raw = row[i_rating]
-        if raw and raw.strip():
-            rating = parse_rating(raw)
-            if rating is None:
-                log.skip(name, line, BAD_RATING)
-                if not registered and not has_attended:
-                    continue
-        email = row[i_email]
-        user = row[i_user]
-        country = region = None
-        is_unknown = corrected = False
-        raw = row[i_country]
-        if raw:
-            country, region, is_unknown = places.get(raw) or place(raw)
-        given = row[i_region] or None
-        if given:
-            region, corrected = reports.get((given, country)) or reported(given, country)
-        if two_names:
-            person = " ".join(p for p in (row[i_first].strip(), row[i_last].strip()) if p) or None
-        else:
-            person = row[i_name].strip() or None
-        record = Record(
-            name,
-            line,
-            fmt,
-            registered,
-            yes_no(row[i_att]) if has_attended else attended_default,
-            clinic,
-            clean_email(email) if email else None,
-            clean_username(user) if user else None,
-            person,
-            country,
-            region,
-            given,
-            corrected,
-            role_key(row[i_role]) if row[i_role] else None,
-            language_codes(row[i_lang]) if row[i_lang] else (),
-            rating,
-            row[i_aff].strip() or None,
-            row[i_time] or None,
-        )
-        if row[i_pref]:
-            record.preferred_language = preferred_language(row[i_pref])
-        if is_unknown:
-            unknown(record)
-        yield record
+    return Table(header, rows, ctx).records()
 
 
 def _looks_like_zoom(header: Sequence[str]) -> bool:

@@ -13,7 +13,8 @@ import gc
 from collections.abc import Sequence
 from typing import Any
 
-from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
+from letsconnect_cli.ingest import IngestLog, ReadOptions
+from letsconnect_cli.ingest.sources import read_sources
 from letsconnect_cli.models import Clinic
 from letsconnect_cli.report.figures import build_report
 from letsconnect_cli.report.stats import Counts, Tally
@@ -35,7 +36,9 @@ def make_report(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        counts = Tally().add_all(read_records(sources, clinics, options, log)).counts()
+        tally = Tally()
+        tally.add_all(read_sources(sources, clinics, options, log, tables=tally.add_table))
+        counts = tally.counts()
     finally:
         if collecting:
             gc.enable()

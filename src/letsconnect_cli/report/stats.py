@@ -12,7 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from letsconnect_cli.ingest.cleaning import clean_email, clean_username, language_codes, role_key
+from letsconnect_cli.ingest.context import yes_no
 from letsconnect_cli.ingest.records import Record
+from letsconnect_cli.ingest.tabular import Table
 
 _ZOOM_WEIGHT = 1  # Zoom's country comes from the IP address
 _FORM_WEIGHT = 2  # what the person said in a form comes first
@@ -28,6 +31,7 @@ class Person:
         "fb",
         "into",
         "langs",
+        "raw_user",
         "reg",
         "region",
         "role",
@@ -41,6 +45,7 @@ class Person:
     def __init__(self) -> None:
         self.into: Person | None = None  # merged into this one (union-find)
         self.user: str | None = None  # a username it is known by (spares a look-up)
+        self.raw_user = ""  # the username cell last linked, as written (spares cleaning it)
         self.reg = 0  # clinics registered for (bits)
         self.att = 0  # clinics attended
         self.fb = 0  # clinics given feedback on
@@ -109,6 +114,7 @@ class Tally:
         self._reg_clinics = 0
         self._att_clinics = 0
         self._duplicates = 0
+        self._raw_emails: dict[str, Person] = {}  # an email cell as written -> its person
 
     def add_all(self, records: Iterable[Record]) -> Tally:
         add = self.add
@@ -124,7 +130,8 @@ class Tally:
         email = record.email
         person = self._emails.get(email) if email is not None else None
         if person is None:
-            person = self._person(record)
+            name = record.name if record.attended is not None else None
+            person = self._person(email, record.username, name, record.source, record.clinic)
         else:
             if person.into is not None:
                 person = _find(person)
@@ -174,6 +181,110 @@ class Tally:
         if record.region_corrected:
             person.corrected = True
 
+    def add_table(self, table: Table) -> None:
+        """Every row of a CSV table, read from its cells: `add` without a Record per row.
+
+        The report's hot path, the same steps as `add`: a person is found by the email cell as
+        written (cleaned once per distinct cell), a username is cleaned only when a person shows
+        a new one, and country, region, role and languages are looked up only when the person's
+        figures can still change.
+        """
+        ctx = table.ctx
+        source, cleaner = ctx.name, ctx.cleaner
+        places, place, unknown_at = cleaner.places, cleaner.place, cleaner.unknown_at
+        reports, reported = cleaner.reports, cleaner.reported
+        weight = _ZOOM_WEIGHT if table.format.startswith("zoom") else _FORM_WEIGHT
+        registered, has_attended = table.registered, table.has_attended
+        attended_default = table.attended_default
+        i_email, i_user, i_country, i_region, i_att, i_role, i_lang = map(
+            table.index, ("email", "username", "country", "region", "attended", "role", "languages")
+        )
+        bits, raw_emails = self._bits, self._raw_emails
+        attendance: dict[str, bool | None] = {}
+        for row, line, clinic, rating in table.attributed():
+            bit = bits.get(clinic) or self._new_clinic(clinic)
+            raw = row[i_email]
+            person = raw_emails.get(raw) if raw else None
+            raw_user = row[i_user]
+            if person is None:
+                person = self._table_person(table, row, raw, raw_user, clinic)
+            else:
+                if person.into is not None:
+                    person = _find(person)
+                if raw_user and raw_user != person.raw_user:
+                    username = clean_username(raw_user)
+                    if username is not None and username != person.user:
+                        person = self._link(person, username)
+                    person.raw_user = raw_user
+            if registered:
+                self._reg_clinics |= bit
+                if person.src != source:
+                    person.src = source
+                    person.src_reg = 0
+                if person.src_reg & bit:
+                    self._duplicates += 1
+                else:
+                    person.src_reg |= bit
+                    person.reg |= bit
+            attended = attended_default
+            if has_attended:
+                raw = row[i_att]
+                attended = attendance.get(raw, False)
+                if attended is False:
+                    attended = attendance[raw] = yes_no(raw)
+            if attended is not None:
+                self._att_clinics |= bit
+                if attended:
+                    person.att |= bit
+            if rating is not None:
+                self._rate(person, bit, rating)
+            country = region = None
+            raw = row[i_country]
+            if raw:  # looked up on every row: unknown countries are counted per row
+                country, region, unknown = places.get(raw) or place(raw)
+                if unknown:
+                    unknown_at(source, line)
+            if not (registered or attended):
+                continue
+            given = row[i_region]
+            if country is not None:
+                if weight > person.weight:
+                    person.country, person.region, person.weight = country, region, weight
+                if given and not person.corrected:
+                    person.corrected = (reports.get((given, country)) or reported(given, country))[
+                        1
+                    ]
+            elif person.country is None and person.region is None and given:
+                person.region = (reports.get((given, None)) or reported(given, None))[0]
+            if person.role is None and row[i_role]:
+                person.role = role_key(row[i_role])
+            raw = row[i_lang]
+            if raw:
+                languages = language_codes(raw)
+                if languages and languages != person.langs:
+                    person.langs = tuple(dict.fromkeys(person.langs + languages))
+
+    def _table_person(
+        self, table: Table, row: list[str], raw_email: str, raw_user: str, clinic: str
+    ) -> Person:
+        """The person of a table row whose email cell is new (or empty)."""
+        email = clean_email(raw_email) if raw_email else None
+        person = self._emails.get(email) if email is not None else None
+        username = clean_username(raw_user) if raw_user else None
+        if person is None:
+            attendance = table.has_attended or table.attended_default is not None
+            name = table.person_name(row) if attendance else None
+            person = self._person(email, username, name, table.ctx.name, clinic)
+        else:
+            if person.into is not None:
+                person = _find(person)
+            if username is not None and username != person.user:
+                person = self._link(person, username)
+        if email is not None:
+            self._raw_emails[raw_email] = person
+        person.raw_user = raw_user
+        return person
+
     def _new_clinic(self, clinic: str | None) -> int:
         assert clinic is not None, "records reach the tally attributed"
         bit = self._bits[clinic] = 1 << len(self._clinics)
@@ -192,9 +303,15 @@ class Tally:
         self._people.append(person)
         return person
 
-    def _person(self, record: Record) -> Person:
-        """The person of a row whose email is new (or absent)."""
-        email, username = record.email, record.username
+    def _person(
+        self,
+        email: str | None,
+        username: str | None,
+        name: str | None,
+        source: str,
+        clinic: str | None,
+    ) -> Person:
+        """The person of a row whose email is new (or absent); `name` only for attendance rows."""
         if username is not None:
             person = self._users.get(username)
             if person is None:
@@ -208,9 +325,9 @@ class Tally:
         if email is not None:
             person = self._emails[email] = self._new()
             return person
-        if record.name is not None and record.attended is not None:
+        if name is not None:
             # No email or username: a Zoom join by display name, the same person within a report.
-            key = (record.source, record.clinic or "", record.name.casefold())
+            key = (source, clinic or "", name.casefold())
             person = self._anonymous.get(key)
             if person is None:
                 person = self._anonymous[key] = self._new()
@@ -261,18 +378,17 @@ class Tally:
         att_clinics = self._att_clinics
         reg_masks: dict[int, int] = {}  # clinics registered for (bits) -> people
         att_masks: dict[int, int] = {}
-        scores: dict[tuple[int, int], int] = {}  # (clinic index, score) -> answers
+        answers: dict[tuple[int, int], int] = {}  # (clinics given feedback on, scores) -> people
         regions: dict[str, int] = {}
         countries: dict[str, int] = {}
         roles: dict[str, int] = {}
-        languages: Counter[str] = Counter()
-        participants = returning = corrected = with_languages = 0
+        wanted: dict[tuple[str, ...], int] = {}  # languages wanted -> people
+        participants = returning = corrected = 0
         registrations_where_attendance = attended_registrants = 0
         for person in self._people:
             if person.fb:
-                for index in _indexes(person.fb):
-                    key = (index, (person.scores >> (3 * index)) & 7)
-                    scores[key] = scores.get(key, 0) + 1
+                key = (person.fb, person.scores)
+                answers[key] = answers.get(key, 0) + 1
             reg, att = person.reg, person.att
             if not (reg or att):
                 continue  # feedback only, or merged into another
@@ -294,8 +410,17 @@ class Tally:
             if person.role is not None:
                 roles[person.role] = roles.get(person.role, 0) + 1
             if person.langs:
-                with_languages += 1
-                languages.update(person.langs)
+                wanted[person.langs] = wanted.get(person.langs, 0) + 1
+        # Groups expand into per-clinic and per-language counts once, not once per person.
+        scores: dict[tuple[int, int], int] = {}  # (clinic index, score) -> answers
+        for (fb, person_scores), people in answers.items():
+            for index in _indexes(fb):
+                key = (index, (person_scores >> (3 * index)) & 7)
+                scores[key] = scores.get(key, 0) + people
+        languages: Counter[str] = Counter()
+        for codes, people in wanted.items():
+            for code in codes:
+                languages[code] += people
         result = Counts(
             clinic_ids=list(self._clinics),
             registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
@@ -313,7 +438,7 @@ class Tally:
             roles=Counter(roles),
             with_role=sum(roles.values()),
             languages=languages,
-            with_languages=with_languages,
+            with_languages=sum(wanted.values()),
         )
         for masks, per_clinic in (
             (reg_masks, result.clinic_registrations),
@@ -324,11 +449,11 @@ class Tally:
                     per_clinic[clinic_of_index[index]] += people
         result.registrations = sum(result.clinic_registrations.values())
         result.attended = sum(result.clinic_attended.values())
-        for (index, score), answers in scores.items():
+        for (index, score), n in scores.items():
             clinic = clinic_of_index[index]
-            result.ratings[score] += answers
-            result.clinic_rating_sum[clinic] += score * answers
-            result.clinic_rating_n[clinic] += answers
+            result.ratings[score] += n
+            result.clinic_rating_sum[clinic] += score * n
+            result.clinic_rating_n[clinic] += n
         return result
 
 
