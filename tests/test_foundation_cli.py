@@ -48,6 +48,15 @@ def test_every_command_has_json_output_documented_in_the_readme(runner: CliRunne
         assert f"`lc {name}" in json_section, f"README's JSON output lacks lc {name}"
 
 
+def test_command_signatures_are_not_strings() -> None:
+    """Typer evaluates string annotations at every start (see letsconnect_cli.cli's docstring)."""
+    for info in [*app.registered_commands, app.registered_callback]:
+        assert info is not None and info.callback is not None
+        annotations = info.callback.__annotations__
+        strings = [name for name, value in annotations.items() if isinstance(value, str)]
+        assert strings == [], f"{info.callback.__module__}: string annotations {strings}"
+
+
 def test_readme_command_reference_is_up_to_date() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert update_readme.updated_readme(text) == text, "run: python scripts/update_readme.py"

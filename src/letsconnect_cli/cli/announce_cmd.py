@@ -1,7 +1,5 @@
 """`lc announce`: a clinic's announcement in a format and language, from templates."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -161,7 +159,7 @@ def announce(
         )
 
 
-def _languages(clinic: Clinic, lang: str | None, all_langs: bool) -> list[Language]:
+def _languages(clinic: "Clinic", lang: str | None, all_langs: bool) -> "list[Language]":
     from letsconnect_cli.i18n import resolve_language, written_forms
 
     if not all_langs:
@@ -176,8 +174,8 @@ def _languages(clinic: Clinic, lang: str | None, all_langs: bool) -> list[Langua
 
 
 def regions_for(
-    clinic: Clinic, codes: list[str] | None, config: Config, context: AppContext
-) -> list[Region]:
+    clinic: "Clinic", codes: list[str] | None, config: "Config", context: "AppContext"
+) -> "list[Region]":
     from letsconnect_cli.cli.output import message
     from letsconnect_cli.regions import region
 
@@ -192,13 +190,13 @@ def regions_for(
     return [region(code, main_cities=config.main_cities()) for code in chosen]
 
 
-def organiser_of(config: Config) -> Organiser:
+def organiser_of(config: "Config") -> "Organiser":
     from letsconnect_cli.announce import Organiser
 
     return Organiser(name=config.organiser.name, email=config.organiser.email)
 
 
-def _now() -> datetime:
+def _now() -> "datetime":
     """The Date of email announcements: SOURCE_DATE_EPOCH when set (reproducible), else now."""
     import os
     from datetime import UTC, datetime
@@ -216,7 +214,7 @@ def _now() -> datetime:
         ) from None
 
 
-def _note_language(context: AppContext, item: Announcement) -> None:
+def _note_language(context: "AppContext", item: "Announcement") -> None:
     from letsconnect_cli.cli.output import message
 
     language = item.language
@@ -232,7 +230,7 @@ def _note_language(context: AppContext, item: Announcement) -> None:
         message(context.err(), f"note: the {language.tag} labels are {item.review_status}")
 
 
-def _as_json(item: Announcement, path: Path | None, *, text: bool = True) -> dict[str, Any]:
+def _as_json(item: "Announcement", path: Path | None, *, text: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {
         "clinic": item.clinic_id,
         "format": item.output_format,

@@ -4,8 +4,6 @@ Only Typer and lc's light modules are imported here; each command imports what i
 (pydantic, Jinja2, httpx, ...) inside its body, so `lc --help` stays fast.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

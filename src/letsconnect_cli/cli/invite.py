@@ -1,7 +1,5 @@
 """`lc invite`: calendar files for clinics, and what their UTC time means across a region."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -239,7 +237,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def _show(context: AppContext, plan: Plan, all_zones: bool) -> None:
+def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
     from rich.text import Text
 
     from letsconnect_cli.calendar import when_utc
@@ -262,7 +260,7 @@ def _show(context: AppContext, plan: Plan, all_zones: bool) -> None:
         print_block(out, *lines)
 
 
-def _as_json(item: Invite) -> dict[str, Any]:
+def _as_json(item: "Invite") -> dict[str, Any]:
     content = item.content
     return {
         "id": item.clinic.id,

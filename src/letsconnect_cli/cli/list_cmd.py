@@ -1,7 +1,5 @@
 """`lc list`: the clinics, by start, with filters."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -89,7 +87,7 @@ def list_clinics(
     context.err().print(f"{len(clinics)} clinic(s)", markup=False)
 
 
-def _when(start: datetime | None, zone: Any) -> str:
+def _when(start: "datetime | None", zone: Any) -> str:
     if start is None:
         return "(no date)"
     if zone is None:
@@ -101,7 +99,7 @@ def _when(start: datetime | None, zone: Any) -> str:
     return f"{local:%a %H:%M} {format_offset(local.utcoffset())}"
 
 
-def _as_json(clinic: Clinic, zone: Any) -> dict[str, Any]:
+def _as_json(clinic: "Clinic", zone: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": clinic.id,
         "title": clinic.title,

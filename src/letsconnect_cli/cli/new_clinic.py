@@ -1,7 +1,5 @@
 """`lc new-clinic`: create a clinic file from flags, asking for what is missing on a terminal."""
 
-from __future__ import annotations
-
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -251,7 +249,7 @@ def _prompt_choice(prompt: str, enum: type[Any], default: Any) -> Any:
             typer.echo(f"{answer!r} is not one of: {choices}", err=True)
 
 
-def parse_start(text: str, tz: str | None) -> datetime:
+def parse_start(text: str, tz: str | None) -> "datetime":
     """--start as an aware UTC datetime; a local time needs --tz and must exist exactly once there."""
     from datetime import UTC, datetime
 
@@ -309,7 +307,7 @@ def _existing_uid(path: Any) -> str | None:
     return existing.clinic.calendar.uid if existing.clinic else None
 
 
-def _build(clinic_id: str, fields: dict[str, Any]) -> Clinic:
+def _build(clinic_id: str, fields: dict[str, Any]) -> "Clinic":
     from letsconnect_cli.clinics import clinic_from_mapping
     from letsconnect_cli.errors import Problem, ValidationFailed
 
@@ -328,7 +326,7 @@ def _flag_for(field: str | None) -> str | None:
     return FLAG_OF_FIELD.get(head, field)
 
 
-def _show_local_times(context: AppContext, clinic: Clinic) -> None:
+def _show_local_times(context: "AppContext", clinic: "Clinic") -> None:
     from letsconnect_cli import regions as regions_lib
     from letsconnect_cli.cli.output import daytime_summary, local_time_table, print_block
     from letsconnect_cli.timezones import local_times_for_groups
@@ -343,7 +341,7 @@ def _show_local_times(context: AppContext, clinic: Clinic) -> None:
     print_block(context.out(), local_time_table(rows, title=title), daytime_summary(rows))
 
 
-def _warn_about_time(context: AppContext, clinic: Clinic) -> None:
+def _warn_about_time(context: "AppContext", clinic: "Clinic") -> None:
     """The time check of `lc validate`, as a warning on stderr (the clinic is written anyway)."""
     settings = context.config.slots
     if not settings.warn or clinic.start is None or not clinic.regions:

@@ -1,7 +1,5 @@
 """`lc publish`: a clinic's announcement, or the calendar of upcoming clinics, onto a wiki page."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -159,7 +157,7 @@ def publish(
 
 
 def _content(
-    context: AppContext,
+    context: "AppContext",
     clinic_id: str | None,
     index: bool,
     page: str | None,
@@ -229,7 +227,7 @@ def _as_of(value: str | None) -> Any:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
+def _credentials(context: "AppContext", *, required: bool) -> "Credentials | None":
     """The bot password from LC_WIKI_PASSWORD or [wiki] password_file; never from a flag."""
     from letsconnect_cli.cli.output import message
     from letsconnect_cli.errors import UsageError
@@ -256,7 +254,7 @@ def _credentials(context: AppContext, *, required: bool) -> Credentials | None:
     )
 
 
-def _show_dry_run(context: AppContext, decision: Plan, api: str, json_output: bool) -> None:
+def _show_dry_run(context: "AppContext", decision: "Plan", api: str, json_output: bool) -> None:
     from letsconnect_cli.cli.output import message, print_json
 
     if json_output:
@@ -284,7 +282,7 @@ def _page_url(api: str, title: str, revid: int | None) -> str:
     return url + (f"&oldid={revid}" if revid is not None else "")
 
 
-def _as_json(decision: Plan, api: str, revid: int | None) -> dict[str, Any]:
+def _as_json(decision: "Plan", api: str, revid: int | None) -> dict[str, Any]:
     return {
         "wiki": api,
         "page": decision.page.title,

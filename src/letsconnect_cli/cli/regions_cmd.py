@@ -1,7 +1,5 @@
 """`lc regions`: the Foundation's regions, their countries and their time-zone groups."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """`lc report`: registration, attendance and feedback figures from the program's raw exports."""
 
-from __future__ import annotations
-
 import contextlib
 import sys
 from enum import StrEnum
@@ -189,7 +187,7 @@ def _say(text: str, *, warn: bool = False) -> None:
         sys.stderr.write(("warning: " if warn else "") + text + "\n")
 
 
-def _examples(config: Config) -> str:
+def _examples(config: "Config") -> str:
     from letsconnect_cli.errors import UsageError
 
     folder = config.report.examples
@@ -205,7 +203,7 @@ def _examples(config: Config) -> str:
     return str(folder)
 
 
-def _warn(log: IngestLog, figures: dict[str, Any]) -> None:
+def _warn(log: "IngestLog", figures: dict[str, Any]) -> None:
     for text in log.all_warnings():
         _say(text, warn=True)
     if log.unknown_country and log.first_unknown_country:
@@ -234,7 +232,7 @@ def _emit(
     fmt: ReportFormat,
     output: Path | None,
     force: bool,
-    out: Callable[[], Console],
+    out: "Callable[[], Console]",
 ) -> None:
     if fmt is ReportFormat.TABLE:
         from letsconnect_cli.cli.report_view import render_table

@@ -1,7 +1,5 @@
 """`lc slots`: which UTC start times suit a region's people, from the local hours they live by."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, NamedTuple, TypeVar
 
@@ -24,12 +22,12 @@ _T = TypeVar("_T")
 class Plan(NamedTuple):
     """What `lc slots` was asked, resolved: regions, days, session, window, weights."""
 
-    regions: list[Region]
-    days: list[date]
+    regions: "list[Region]"
+    days: "list[date]"
     days_given: bool  # --date or --week (else the next 7 days from today)
-    duration: timedelta
-    window: Window
-    weights: RegionWeights
+    duration: "timedelta"
+    window: "Window"
+    weights: "RegionWeights"
     weighting: str  # how the weights were made, for the header
     notes: list[str]  # what was left out, for stderr
 
@@ -153,7 +151,7 @@ def slots(
 
 
 def make_plan(
-    context: AppContext,
+    context: "AppContext",
     codes: list[str] | None,
     *,
     duration: str | None,
@@ -164,7 +162,7 @@ def make_plan(
     registrations: list[str] | None,
     clinic: str | None,
     scheme: Scheme,
-    today: date,
+    today: "date",
 ) -> Plan:
     """Resolve the options (flags over [slots] of lc.toml) into a Plan; UsageError naming the
     flag for a bad value."""
@@ -245,13 +243,13 @@ def _flag_value(flag: str, parse: Callable[[str], _T], text: str) -> _T:
 
 
 def _registrant_weights(
-    context: AppContext,
-    chosen: list[Region],
+    context: "AppContext",
+    chosen: "list[Region]",
     sources: list[str],
     clinic: str | None,
     scheme: Scheme,
     notes: list[str],
-) -> tuple[RegionWeights, str]:
+) -> "tuple[RegionWeights, str]":
     """Weights from registration exports: unique registrants per country of the regions."""
     from letsconnect_cli import slots as core
     from letsconnect_cli.clinics import read_clinics

@@ -1,7 +1,5 @@
 """`lc validate`: check clinic files and say, for each problem, where it is and how to fix it."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -89,7 +87,7 @@ def validate(
         raise typer.Exit(int(ExitCode.VALIDATION))
 
 
-def _check_times(config: Config, results: list[ClinicFile]) -> None:
+def _check_times(config: "Config", results: "list[ClinicFile]") -> None:
     """The time check of [slots] (on unless `warn = false`): a warning per clinic whose start
     is outside the acceptable local hours for more than half of a target region."""
     if not config.slots.warn:
