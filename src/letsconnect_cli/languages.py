@@ -1,8 +1,11 @@
 """BCP 47 language tags: checked against ISO 639 (languages), ISO 15924 (scripts), ISO 3166 (regions).
 
-The registries come from the Unicode CLDR through Babel (one small load, and the languages lc can
-format dates in); a language CLDR does not know is looked up in ISO 639-3 through pycountry, which
-is slower to load and so only asked when needed.
+The registries come from the Unicode CLDR through Babel, in three tiers, each asked only when the
+one before cannot vouch for a code (this check runs at every `lc validate`, so it is kept cheap):
+1. the names of Babel's locale data files (`ja`, `zh_Hant_TW`, `fil` ...): a code lc can format
+   dates in is certainly valid; listing them costs a millisecond and needs no Babel import;
+2. every language, script and territory CLDR names in English (one locale load, ~40 ms);
+3. for a language CLDR does not know, ISO 639-3 through pycountry (slower to load).
 """
 
 from __future__ import annotations
@@ -23,8 +26,50 @@ class LanguageTagError(ValueError):
     """A language tag that is not a valid BCP 47 tag, with a hint how to fix it."""
 
 
+Codes = tuple[frozenset[str], frozenset[str], frozenset[str]]
+
+
 @cache
-def _cldr_codes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _locale_file_codes() -> Codes:
+    """Language, script and territory codes in the names of Babel's locale data files."""
+    identifiers = _locale_identifiers()
+    languages, scripts, territories = set(), set(), set()
+    for identifier in identifiers:
+        head, *rest = identifier.split("_")
+        if 2 <= len(head) <= 3:  # not "root"
+            languages.add(head)
+        for part in rest:
+            if len(part) == 4 and part.istitle():
+                scripts.add(part)
+            elif (len(part) == 2 and part.isupper()) or (len(part) == 3 and part.isdigit()):
+                territories.add(part)  # not variants such as POSIX or VALENCIA
+    return frozenset(languages), frozenset(scripts), frozenset(territories)
+
+
+def _locale_identifiers() -> list[str]:
+    """Babel's locale identifiers; read from its data folder when that is where Babel keeps them
+    (as it has for years), which spares importing Babel; else through Babel's public API."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("babel")
+    if spec is not None and spec.origin is not None:
+        folder = Path(spec.origin).parent / "locale-data"
+        names = [p.stem for p in folder.glob("*.dat")] if folder.is_dir() else []
+        if len(names) > 100:
+            return names
+    from babel.localedata import locale_identifiers
+
+    return list(locale_identifiers())
+
+
+def _known(code: str, tier: int) -> bool:
+    """Whether a language (0), script (1) or territory (2) code is in CLDR: files first."""
+    return code in _locale_file_codes()[tier] or code in _cldr_codes()[tier]
+
+
+@cache
+def _cldr_codes() -> Codes:
     """Language, script and territory codes that CLDR names in English."""
     from babel import Locale
 
@@ -34,7 +79,7 @@ def _cldr_codes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 
 def _is_language(code: str) -> bool:
-    if code in _cldr_codes()[0]:
+    if _known(code, 0):
         return True
     import pycountry
 
@@ -64,12 +109,12 @@ def normalise_language_tag(value: str) -> str:
     parts = [language]
     if match["script"]:
         script = match["script"].title()
-        if script not in _cldr_codes()[1]:
+        if not _known(script, 1):
             raise LanguageTagError(f"{value!r}: {script!r} is not an ISO 15924 script code")
         parts.append(script)
     if match["region"]:
         region = match["region"].upper()
-        if region not in _cldr_codes()[2]:
+        if not _known(region, 2):
             raise LanguageTagError(
                 f"{value!r}: {region!r} is not an ISO 3166 country or UN M49 area code"
             )
