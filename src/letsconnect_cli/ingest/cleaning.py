@@ -248,24 +248,45 @@ def _language_names() -> dict[str, str]:
 
 
 @cache
+def _cldr_language_names() -> dict[str, str]:
+    """The languages the Unicode CLDR names in English, by folded name and code: a small table
+    (Babel's, one locale) that answers the usual answers ('Japanese', 'ja') without pycountry's
+    full ISO 639-3 table, which takes longer to load than a small export takes to read."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for code, name in Locale("en").languages.items():
+        code = str(code)
+        if "_" in code or not 2 <= len(code) <= 3:
+            continue  # "zh_Hant", "en_GB": regional names, asked for through the base language
+        names.setdefault(code.casefold(), code)
+        names.setdefault(fold(str(name)), code)
+    return names
+
+
+@cache
 def language_codes(value: str) -> tuple[str, ...]:
     """Interpretation wanted, as language codes ('und' for a language lc cannot name)."""
-    import pycountry
-
     codes: list[str] = []
     for part in _LANGUAGE_SPLIT.split(value):
         text = _PARENTHESES.sub(" ", part).strip()
         if fold(text) in _BLANK:
             continue
-        try:
-            language = pycountry.languages.lookup(text)
-        except LookupError:
-            code = _language_names().get(fold(text), "und")
-        else:
-            code = getattr(language, "alpha_2", None) or language.alpha_3
+        code = _cldr_language_names().get(fold(text)) or _iso_language_code(text)
         if code not in codes:
             codes.append(code)
     return tuple(codes)
+
+
+def _iso_language_code(text: str) -> str:
+    """A language CLDR does not name, looked up in ISO 639 (pycountry); 'und' if none."""
+    import pycountry
+
+    try:
+        language = pycountry.languages.lookup(text)
+    except LookupError:
+        return _language_names().get(fold(text), "und")
+    return str(getattr(language, "alpha_2", None) or language.alpha_3)
 
 
 @cache
