@@ -165,7 +165,7 @@ ANALYSIS = (
     "the email and username, a Person, the username index); an eighth in the totals pass over "
     "the people; a twentieth in the shared row checks (ragged rows, clinic, rating); the rest "
     "start-up, about 0.6 s (Typer and pydantic about 0.3 s, lc's modules and pydantic models, "
-    "configuration and clinic files, pycountry's language table). pandas parses and deduplicates "
+    "configuration and clinic files, the language names (CLDR's, through Babel, since the last change; pycountry's ISO 639-3 table only for names CLDR lacks)). pandas parses and deduplicates "
     "in C; lc still does per row in Python what pandas does per column. Kept: the table path "
     "(18% fewer instructions at 100k rows, cachegrind: 6.53 to 5.33 billion, figures identical, "
     "checked against the records path by a property test), no Rich for the non-table formats, an "
@@ -179,7 +179,7 @@ ANALYSIS = (
     "rows in isolation, but it would have to reproduce the csv module's rules (quotes, NUL, line "
     "ends); a larger text buffer or readlines() batches: no difference beyond noise; before that, "
     "two processes cut at a record boundary, whose pickled tallies cost more than the second core "
-    "saved. These runs shared the machine with other work (load average about 2 on 2 CPUs): "
+    "saved. This virtual machine is noisy even when idle (load average about 0.9 with nothing of lc's running): "
     "identical runs varied by up to 30% in wall time."
 )
 
