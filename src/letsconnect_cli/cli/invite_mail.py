@@ -187,20 +187,11 @@ def _view_codes(regions: list[Region]) -> tuple[str, ...]:
 def _records(
     context: AppContext, sources: list[str], files: list[Any], clinic_id: str, scheme: Scheme
 ) -> list[Any]:
+    from letsconnect_cli.cli.exports import read_options
     from letsconnect_cli.cli.output import warning
-    from letsconnect_cli.ingest import FetchOptions, IngestLog, ReadOptions, read_records
-    from letsconnect_cli.ingest.fields import check_column_map
+    from letsconnect_cli.ingest import IngestLog, read_records
 
-    settings = context.config.report
-    options = ReadOptions(
-        scheme=scheme,
-        columns=check_column_map(settings.columns, "[report.columns] in lc.toml"),
-        clinic=clinic_id,
-        clinic_names=settings.clinic_names,
-        fetch=FetchOptions(
-            timeout=settings.timeout, max_bytes=settings.max_download_mb * 1024 * 1024
-        ),
-    )
+    options = read_options(context.config, scheme=scheme, clinic=clinic_id)
     log = IngestLog()
     clinics = [f.clinic for f in files if f.ok and f.clinic is not None]
     records = list(read_records(sources, clinics, options, log))

@@ -115,11 +115,10 @@ def report(
     No name, email or username appears in the output; counts of fewer than --min-count people are
     hidden; countries of the Foundation's protection list are counted together.
     """
+    from letsconnect_cli.cli.exports import read_options
     from letsconnect_cli.clinics import load_clinics
     from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.ingest import FetchOptions, IngestLog, ReadOptions
-    from letsconnect_cli.ingest.fields import check_column_map, parse_maps
-    from letsconnect_cli.ingest.textio import check_encoding
+    from letsconnect_cli.ingest import IngestLog
     from letsconnect_cli.report import make_report
 
     context = app_context(ctx)
@@ -134,20 +133,9 @@ def report(
     source_list = list(sources or [])
     if not source_list:
         source_list = [_examples(config)]
-    columns = check_column_map(settings.columns, "[report.columns] in lc.toml")
-    columns.update(parse_maps(maps or []))
     bar = _ProgressBar() if sys.stderr.isatty() else None
-    options = ReadOptions(
-        scheme=scheme or settings.scheme,
-        encoding=check_encoding(encoding) if encoding else None,
-        columns=columns,
-        clinic=clinic,
-        clinic_names=settings.clinic_names,
-        fetch=FetchOptions(
-            timeout=settings.timeout,
-            max_bytes=settings.max_download_mb * 1024 * 1024,
-            progress=bar,
-        ),
+    options = read_options(
+        config, scheme=scheme, clinic=clinic, encoding=encoding, maps=maps, progress=bar
     )
     if output is not None and output.exists() and not force:
         from letsconnect_cli.errors import FileExistsRefusal

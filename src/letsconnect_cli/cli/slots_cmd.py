@@ -252,26 +252,17 @@ def _registrant_weights(
 ) -> "tuple[RegionWeights, str]":
     """Weights from registration exports: unique registrants per country of the regions."""
     from letsconnect_cli import slots as core
+    from letsconnect_cli.cli.exports import read_options
     from letsconnect_cli.clinics import read_clinics
     from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.ingest import FetchOptions, IngestLog, ReadOptions, read_records
-    from letsconnect_cli.ingest.fields import check_column_map
+    from letsconnect_cli.ingest import IngestLog, read_records
     from letsconnect_cli.regions import countries
 
     config = context.config
-    settings = config.report
     clinics = []
     if context.clinics_dir.is_dir():
         clinics = [f.clinic for f in read_clinics(context.clinics_dir) if f.ok and f.clinic]
-    options = ReadOptions(
-        scheme=scheme,
-        columns=check_column_map(settings.columns, "[report.columns] in lc.toml"),
-        clinic=clinic,
-        clinic_names=settings.clinic_names,
-        fetch=FetchOptions(
-            timeout=settings.timeout, max_bytes=settings.max_download_mb * 1024 * 1024
-        ),
-    )
+    options = read_options(config, scheme=scheme, clinic=clinic)
     log = IngestLog()
     registrants = core.count_registrants(read_records(sources, clinics, options, log))
     notes.extend(log.all_warnings())
