@@ -72,6 +72,27 @@ class Result:
         return max(s.peak_kib for s in self.samples) / 1024
 
 
+def instructions(argv: list[str], cwd: Path) -> int | None:
+    """Instructions the process executes, counted by valgrind (the same on a busy machine)."""
+    if shutil.which("valgrind") is None:
+        return None
+    out = WORK / "callgrind.out"
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    out.unlink(missing_ok=True)
+    for line in result.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1].strip())
+    return None
+
+
 def measure_pair(pairs: list[tuple[str, list[str], Path]], runs: int) -> list[Result]:
     """Interleave the commands run by run; one warm-up run each first (file system cache)."""
     for _, argv, cwd in pairs:
@@ -165,6 +186,15 @@ def main() -> int:
     )
 
     rows = [*help_pair, *validate_pair, *many_result]
+    counted = {
+        name: instructions(argv, ROOT)
+        for name, argv in (
+            ("floor --help", [*floor, "--help"]),
+            ("lc --help", [lc, "--help"]),
+            ("floor hello", [*floor, "hello"]),
+            ("lc validate", [lc, "validate"]),
+        )
+    }
     ratio_help = help_pair[1].wall / help_pair[0].wall
     ratio_validate = validate_pair[1].wall / validate_pair[0].wall
     ratio_help_cpu = help_pair[1].cpu / help_pair[0].cpu
@@ -186,8 +216,23 @@ def main() -> int:
         f"- `lc --help` / floor `--help`: {ratio_help:.2f}x wall, {ratio_help_cpu:.2f}x CPU (target: within 1.3x).",
         f"- `lc validate` / floor `hello`: {ratio_validate:.2f}x wall, {ratio_validate_cpu:.2f}x CPU (target: within 1.3x).",
         f"- `lc validate` over 500 files: {many_result[0].wall:.3f} s (target: under 0.5 s).",
-        "",
     ]
+    if all(counted.values()):
+        lines += [
+            "",
+            "Instructions executed, counted by `valgrind --tool=callgrind` (one run each; unlike "
+            "wall time, the same on a busy machine):",
+            "",
+            "| command | instructions (millions) |",
+            "|---|---:|",
+            *(f"| `{name}` | {count / 1e6:.0f} |" for name, count in counted.items() if count),
+            "",
+            f"- `lc --help` / floor `--help`: "
+            f"{(counted['lc --help'] or 0) / (counted['floor --help'] or 1):.2f}x.",
+            f"- `lc validate` / floor `hello`: "
+            f"{(counted['lc validate'] or 0) / (counted['floor hello'] or 1):.2f}x.",
+        ]
+    lines.append("")
     section = "\n".join(lines)
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n\n"
     if SECTION in text:

@@ -22,8 +22,10 @@ WIDTH = "100"
 
 
 def command_names() -> list[str]:
-    """The commands registered on the app, in registration order."""
-    return [info.name for info in app.registered_commands if info.name]
+    """The commands of lc, in the order `lc --help` lists them."""
+    from letsconnect_cli.cli.app import COMMANDS
+
+    return list(COMMANDS)
 
 
 def help_text(*args: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from typer.testing import CliRunner
 
 from letsconnect_cli import __version__
 from letsconnect_cli.cli import app
+from letsconnect_cli.cli.app import COMMANDS
 from letsconnect_cli.errors import ExitCode, InputUnreadable, RemoteError
 from tests.conftest import ROOT, invoke
 
@@ -35,8 +38,8 @@ def test_every_command_has_help_and_a_readme_entry(runner: CliRunner) -> None:
     for name in names:
         result = invoke(runner, name, "--help")
         assert result.exit_code == 0
-        info = next(c for c in app.registered_commands if c.name == name)
-        assert info.callback is not None and info.callback.__doc__, f"lc {name} has no help text"
+        function = command_function(name)
+        assert function.__doc__, f"lc {name} has no help text"
         assert f"### `lc {name}`" in readme
 
 
@@ -50,11 +53,45 @@ def test_every_command_has_json_output_documented_in_the_readme(runner: CliRunne
 
 def test_command_signatures_are_not_strings() -> None:
     """Typer evaluates string annotations at every start (see letsconnect_cli.cli's docstring)."""
-    for info in [*app.registered_commands, app.registered_callback]:
-        assert info is not None and info.callback is not None
-        annotations = info.callback.__annotations__
+    assert app.registered_callback is not None and app.registered_callback.callback is not None
+    functions = [app.registered_callback.callback, *map(command_function, COMMANDS)]
+    for function in functions:
+        annotations = function.__annotations__
         strings = [name for name, value in annotations.items() if isinstance(value, str)]
-        assert strings == [], f"{info.callback.__module__}: string annotations {strings}"
+        assert strings == [], f"{function.__module__}: string annotations {strings}"
+
+
+def command_function(name: str) -> Callable[..., object]:
+    spec = COMMANDS[name]
+    function: Callable[..., object] = getattr(
+        importlib.import_module(f"letsconnect_cli.cli.{spec.module}"), spec.function
+    )
+    return function
+
+
+def test_a_command_is_loaded_only_when_it_runs() -> None:
+    code = (
+        "import sys\n"
+        "from letsconnect_cli.cli import app\n"
+        "for args in (['--help'], ['regions', '--json']):\n"
+        "    try:\n"
+        "        app(args, prog_name='lc')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    loaded = sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('letsconnect_cli.cli.'))\n"
+        "    print('LOADED:' + ','.join(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
+    assert loaded == ["LOADED:app,context", "LOADED:app,context,options,output,regions_cmd"]
+
+
+def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(runner: CliRunner) -> None:
+    result = invoke(runner, "valdate")
+    assert result.exit_code == 2
+    assert "No such command 'valdate'. Did you mean 'validate'?" in result.stderr
 
 
 def test_readme_command_reference_is_up_to_date() -> None:

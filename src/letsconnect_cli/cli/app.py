@@ -6,7 +6,7 @@ Only Typer and lc's light modules are imported here; each command imports what i
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperGroup
@@ -30,7 +30,32 @@ _CLICK_EXCEPTIONS: tuple[type[BaseException], ...] = (
 
 
 class LcGroup(TyperGroup):
-    """Maps lc's exceptions to messages and exit codes, for every command, in one place."""
+    """Loads each command when it is needed, and maps lc's exceptions to messages and exit
+    codes, for every command, in one place."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list from COMMANDS' summaries, without loading every command."""
+        rows = [(name, spec.summary) for name, spec in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if args and name not in COMMANDS and name not in self.commands and not name.startswith("-"):
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=3)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint}")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -109,31 +134,56 @@ def root(
     ctx.obj = AppContext(clinics_dir_flag=clinics_dir, debug=debug)
 
 
-def _register() -> None:
-    from letsconnect_cli.cli import invite as invite_cmd
-    from letsconnect_cli.cli import list_cmd, new_clinic, regions_cmd, validate
-
-    app.command("new-clinic")(new_clinic.new_clinic)
-    app.command("validate")(validate.validate)
-    app.command("list")(list_cmd.list_clinics)
-    app.command("regions")(regions_cmd.regions)
-    app.command("invite")(invite_cmd.invite)
-
-    from letsconnect_cli.cli import announce_cmd, publish_cmd
-
-    app.command("announce")(announce_cmd.announce)
-    app.command("publish")(publish_cmd.publish)
-
-    from letsconnect_cli.cli import report_cmd
-
-    app.command("report")(report_cmd.report)
-
-    from letsconnect_cli.cli import slots_cmd
-
-    app.command("slots")(slots_cmd.slots)
+class CommandSpec(NamedTuple):
+    module: str  # in letsconnect_cli.cli
+    function: str
+    summary: str  # the line `lc --help` shows
 
 
-_register()
+#: The commands, loaded only when one runs (or its own help is shown): `lc validate` imports and
+#: builds `validate` alone, and `lc --help` lists them all from these summaries.
+COMMANDS: dict[str, CommandSpec] = {
+    "new-clinic": CommandSpec(
+        "new_clinic", "new_clinic", "Create a clinic file (asks for what is missing)."
+    ),
+    "validate": CommandSpec(
+        "validate", "validate", "Check clinic files: where each problem is, how to fix it."
+    ),
+    "list": CommandSpec("list_cmd", "list_clinics", "List the clinics by start, with filters."),
+    "regions": CommandSpec(
+        "regions_cmd", "regions", "The regions, their countries and time-zone groups."
+    ),
+    "invite": CommandSpec(
+        "invite",
+        "invite",
+        "Calendar invites with local times; invitations by email.",
+    ),
+    "announce": CommandSpec(
+        "announce_cmd", "announce", "A clinic's announcement in a format and language."
+    ),
+    "publish": CommandSpec(
+        "publish_cmd", "publish", "Publish an announcement or the calendar page to the wiki."
+    ),
+    "report": CommandSpec(
+        "report_cmd", "report", "Figures of registration, attendance and feedback exports."
+    ),
+    "slots": CommandSpec(
+        "slots_cmd", "slots", "Which UTC start times suit a region's local hours."
+    ),
+}
+
+
+def load_command(name: str) -> Any:
+    """The click command of one of COMMANDS, built by Typer from its function."""
+    import importlib
+
+    spec = COMMANDS[name]
+    module = importlib.import_module(f"letsconnect_cli.cli.{spec.module}")
+    single = typer.Typer(
+        rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False
+    )
+    single.command(name, short_help=spec.summary)(getattr(module, spec.function))
+    return typer.main.get_command(single)
 
 
 def main() -> None:
