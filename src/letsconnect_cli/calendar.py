@@ -62,7 +62,6 @@ _MONTHS_LONG = (
 )
 #: Line breaks of every kind: CRLF, CR, LF, and Unicode's NEL, line and paragraph separators.
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _UNSAFE_UID = re.compile(r'[\s\x00-\x1f\x7f,;\\"]')
 #: Characters a URI may hold as they are; everything else is percent-encoded.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
@@ -108,6 +107,8 @@ class Organizer:
 
 def organizer_from(name: str | None, email: str | None) -> Organizer:
     """ORGANIZER from the configured organiser; UsageError saying where to set it when missing."""
+    from letsconnect_cli.models import EMAIL
+
     if not email:
         raise UsageError(
             "invites need the organiser's email (RFC 5546 requires ORGANIZER)",
@@ -115,7 +116,7 @@ def organizer_from(name: str | None, email: str | None) -> Organizer:
             "or in the environment: LC_ORGANISER_EMAIL.",
         )
     address = email.strip().removeprefix("mailto:")
-    if not _EMAIL.fullmatch(address):
+    if not EMAIL.fullmatch(address):
         raise UsageError(
             f"organiser email {address!r} is not an email address",
             hint="Fix [organiser] email in lc.toml or LC_ORGANISER_EMAIL.",

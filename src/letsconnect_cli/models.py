@@ -31,7 +31,8 @@ MAX_DURATION = timedelta(hours=12)
 
 #: A clinic id is its file name without `.toml`: `2023-04-02-travel-scholarships`, `proposed-lexemes`.
 ID_PATTERN = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|proposed)-[a-z0-9]+(?:-[a-z0-9]+)*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: An email address as lc checks one (with fullmatch): something@domain.tld, no spaces.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def check_url(value: str) -> str:
@@ -241,7 +242,7 @@ class Clinic(_Strict):
     @field_validator("contact")
     @classmethod
     def _contact(cls, value: str | None) -> str | None:
-        if value is None or _EMAIL.match(value):
+        if value is None or EMAIL.fullmatch(value):
             return value
         try:
             return check_url(value)

@@ -65,12 +65,6 @@ def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def to_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("naive datetime")
-    return moment.astimezone(UTC)
-
-
 def localize(naive: datetime, zone: str | tzinfo) -> datetime:
     """A wall-clock time typed by a person, read in `zone`, as an aware UTC datetime.
 
