@@ -62,3 +62,19 @@ def test_babels_public_api_is_used_when_its_data_folder_is_elsewhere(
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     assert "fil" in languages._locale_identifiers()
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ("ja", "Japanese"),
+        ("zh-Hant", "Chinese"),
+        ("ZH-hans", "Chinese"),
+        ("ne", "Nepali"),  # CLDR's name; ISO 639 says "Nepali (macrolanguage)"
+        ("fil", "Filipino"),
+        ("cbk", "Chavacano"),  # not named by CLDR: ISO 639-3 through pycountry
+        ("qaa", "qaa"),  # reserved for local use: named by neither, the tag itself
+    ],
+)
+def test_language_names_come_from_cldr_then_iso_639(tag: str, name: str) -> None:
+    assert languages.language_name(tag) == name

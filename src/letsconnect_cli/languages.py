@@ -137,9 +137,23 @@ def _name_hint(text: str) -> str:
 
 
 def language_name(tag: str) -> str:
-    """The English name of a tag's language: 'zh-Hant' -> 'Chinese'."""
+    """The English name of a tag's language: 'zh-Hant' -> 'Chinese'.
+
+    The Unicode CLDR's name (Babel, one locale) first; ISO 639's (pycountry, whose full table
+    takes longer to load) only for languages CLDR does not name; the tag itself for neither.
+    """
+    code = tag.split("-", 1)[0].lower()
+    name = _cldr_english_names().get(code)
+    if name is not None:
+        return name
     import pycountry
 
-    code = tag.split("-", 1)[0]
     language = pycountry.languages.get(**{f"alpha_{len(code)}": code})
     return str(language.name) if language is not None else tag
+
+
+@cache
+def _cldr_english_names() -> dict[str, str]:
+    from babel import Locale
+
+    return {str(code): str(name) for code, name in Locale("en").languages.items() if code != "und"}
