@@ -22,7 +22,7 @@ from letsconnect_cli.clinics import load_clinics
 from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
 from letsconnect_cli.ingest.sources import read_sources
 from letsconnect_cli.models import Clinic
-from letsconnect_cli.report.stats import Tally
+from letsconnect_cli.report.stats import Counts, Tally
 from tests.conftest import ROOT
 from tests.report.conftest import REPORT_DATA, SAMPLES
 
@@ -120,6 +120,53 @@ def _write(folder: Path, files: list[tuple[str, list[list[str]]]]) -> list[str]:
     return paths
 
 
+def _reference_counts(tally: Tally) -> dict[str, Any]:
+    """`Tally.counts()` the plain way: person by person, clinic by clinic, from the bits alone
+    (`counts()` keeps per-clinic totals as it goes and counts in C; both must agree)."""
+    people = tally._people
+    clinics = tally._clinics
+    active = [p for p in people if p.reg or p.att]
+    expect = Counts(clinic_ids=list(clinics), duplicates=tally._duplicates)
+    expect.registration_clinics = {c for c, b in tally._bits.items() if b & tally._reg_clinics}
+    expect.attendance_clinics = {c for c, b in tally._bits.items() if b & tally._att_clinics}
+    expect.participants = len(active)
+    for person in active:
+        mine = [i for i in range(len(clinics)) if (person.reg | person.att) >> i & 1]
+        expect.returning += len(mine) > 1
+        for i in range(len(clinics)):
+            registered, attended = person.reg >> i & 1, person.att >> i & 1
+            expect.clinic_registrations[clinics[i]] += registered
+            expect.clinic_attended[clinics[i]] += attended
+            expect.attended_registrants += registered and attended
+            expect.registrations_where_attendance += registered and tally._att_clinics >> i & 1
+        expect.region_corrected += person.corrected
+        for value, counter in (
+            (person.region, expect.regions),
+            (person.country, expect.countries),
+            (person.role, expect.roles),
+        ):
+            if value is not None:
+                counter[value] += 1
+        expect.languages.update(person.langs)
+        expect.with_languages += bool(person.langs)
+    for person in people:
+        for i in range(len(clinics)):
+            if person.fb >> i & 1:
+                score = person.scores >> (3 * i) & 7
+                expect.ratings[score] += 1
+                expect.clinic_rating_sum[clinics[i]] += score
+                expect.clinic_rating_n[clinics[i]] += 1
+    for counter in (expect.clinic_registrations, expect.clinic_attended):
+        for clinic in [c for c, n in counter.items() if not n]:
+            del counter[clinic]
+    expect.registrations = sum(expect.clinic_registrations.values())
+    expect.attended = sum(expect.clinic_attended.values())
+    expect.with_region = sum(expect.regions.values())
+    expect.with_country = sum(expect.countries.values())
+    expect.with_role = sum(expect.roles.values())
+    return asdict(expect)
+
+
 def _both(
     sources: list[str], clinics: list[Clinic], **options: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -133,7 +180,9 @@ def _both(
             tally.add_all(read_sources(sources, clinics, read, log, tables=tally.add_table))
         else:
             tally.add_all(read_records(sources, clinics, read, log))
-        results.append((asdict(tally.counts()), asdict(log)))
+        counts = asdict(tally.counts())
+        assert counts == _reference_counts(tally)
+        results.append((counts, asdict(log)))
     (slow_counts, slow_log), (fast_counts, fast_log) = results
     assert fast_counts == slow_counts
     assert fast_log == slow_log

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import and_, attrgetter, or_
+from typing import Any
 
 from letsconnect_cli.ingest.cleaning import clean_email, clean_username, language_codes, role_key
 from letsconnect_cli.ingest.context import yes_no
@@ -115,6 +118,9 @@ class Tally:
         self._att_clinics = 0
         self._duplicates = 0
         self._raw_emails: dict[str, Person] = {}  # an email cell as written -> its person
+        # People registered for and attending each clinic (by bit), kept as bits are set.
+        self._registered: dict[int, int] = {}
+        self._attended: dict[int, int] = {}
 
     def add_all(self, records: Iterable[Record]) -> Tally:
         add = self.add
@@ -149,12 +155,15 @@ class Tally:
                 self._duplicates += 1
             else:
                 person.src_reg |= bit
-                person.reg |= bit
+                if not person.reg & bit:
+                    person.reg |= bit
+                    self._registered[bit] += 1
         attended = record.attended
         if attended is not None:
             self._att_clinics |= bit
-            if attended:
+            if attended and not person.att & bit:
                 person.att |= bit
+                self._attended[bit] += 1
         if record.rating is not None:
             self._rate(person, bit, record.rating)
         if not (registered or attended):
@@ -200,6 +209,7 @@ class Tally:
             table.index, ("email", "username", "country", "region", "attended", "role", "languages")
         )
         bits, raw_emails = self._bits, self._raw_emails
+        registered_in, attended_in = self._registered, self._attended
         attendance: dict[str, bool | None] = {}
         for row, line, clinic, rating in table.attributed():
             bit = bits.get(clinic) or self._new_clinic(clinic)
@@ -225,7 +235,9 @@ class Tally:
                     self._duplicates += 1
                 else:
                     person.src_reg |= bit
-                    person.reg |= bit
+                    if not person.reg & bit:
+                        person.reg |= bit
+                        registered_in[bit] += 1
             attended = attended_default
             if has_attended:
                 raw = row[i_att]
@@ -234,8 +246,9 @@ class Tally:
                     attended = attendance[raw] = yes_no(raw)
             if attended is not None:
                 self._att_clinics |= bit
-                if attended:
+                if attended and not person.att & bit:
                     person.att |= bit
+                    attended_in[bit] += 1
             if rating is not None:
                 self._rate(person, bit, rating)
             country = region = None
@@ -289,6 +302,7 @@ class Tally:
         assert clinic is not None, "records reach the tally attributed"
         bit = self._bits[clinic] = 1 << len(self._clinics)
         self._clinics.append(clinic)
+        self._registered[bit] = self._attended[bit] = 0
         return bit
 
     def _rate(self, person: Person, bit: int, rating: int) -> None:
@@ -353,6 +367,10 @@ class Tally:
         if keep.src is not None and keep.src == gone.src:
             self._duplicates += (keep.src_reg & gone.src_reg).bit_count()
             keep.src_reg |= gone.src_reg
+        for index in _indexes(keep.reg & gone.reg):
+            self._registered[1 << index] -= 1  # counted under each identity: now one person
+        for index in _indexes(keep.att & gone.att):
+            self._attended[1 << index] -= 1
         keep.reg |= gone.reg
         keep.att |= gone.att
         both = keep.fb & gone.fb
@@ -373,88 +391,77 @@ class Tally:
         return keep
 
     def counts(self) -> Counts:
-        """The totals, in one pass over the people (people grouped by their clinics' bits)."""
-        clinic_of_index = {bit.bit_length() - 1: clinic for clinic, bit in self._bits.items()}
+        """The totals: a few passes over the people, each a loop in C (map, compress, Counter)."""
+        people = self._people
         att_clinics = self._att_clinics
-        reg_masks: dict[int, int] = {}  # clinics registered for (bits) -> people
-        att_masks: dict[int, int] = {}
-        answers: dict[tuple[int, int], int] = {}  # (clinics given feedback on, scores) -> people
-        regions: dict[str, int] = {}
-        countries: dict[str, int] = {}
-        roles: dict[str, int] = {}
-        wanted: dict[tuple[str, ...], int] = {}  # languages wanted -> people
-        participants = returning = corrected = 0
-        registrations_where_attendance = attended_registrants = 0
-        for person in self._people:
-            if person.fb:
-                key = (person.fb, person.scores)
-                answers[key] = answers.get(key, 0) + 1
-            reg, att = person.reg, person.att
-            if not (reg or att):
-                continue  # feedback only, or merged into another
-            participants += 1
-            if (reg | att).bit_count() > 1:
-                returning += 1
-            reg_masks[reg] = reg_masks.get(reg, 0) + 1
-            if att:
-                att_masks[att] = att_masks.get(att, 0) + 1
-                attended_registrants += (reg & att).bit_count()
-            if att_clinics:
-                registrations_where_attendance += (reg & att_clinics).bit_count()
-            if person.corrected:
-                corrected += 1
-            if person.region is not None:
-                regions[person.region] = regions.get(person.region, 0) + 1
-            if person.country is not None:
-                countries[person.country] = countries.get(person.country, 0) + 1
-            if person.role is not None:
-                roles[person.role] = roles.get(person.role, 0) + 1
-            if person.langs:
-                wanted[person.langs] = wanted.get(person.langs, 0) + 1
-        # Groups expand into per-clinic and per-language counts once, not once per person.
-        scores: dict[tuple[int, int], int] = {}  # (clinic index, score) -> answers
-        for (fb, person_scores), people in answers.items():
-            for index in _indexes(fb):
-                key = (index, (person_scores >> (3 * index)) & 7)
-                scores[key] = scores.get(key, 0) + people
-        languages: Counter[str] = Counter()
-        for codes, people in wanted.items():
-            for code in codes:
-                languages[code] += people
+        # Registered or attended: a participant (not one who only gave feedback, nor a merged shell).
+        active = list(compress(people, map(or_, map(_REG, people), map(_ATT, people))))
+        regs = list(map(_REG, active))
+        atts = list(map(_ATT, active))
+        participants = len(active)
+        clinics_each = Counter(map(int.bit_count, map(or_, regs, atts)))
         result = Counts(
             clinic_ids=list(self._clinics),
             registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
             attendance_clinics={c for c, b in self._bits.items() if b & att_clinics},
             participants=participants,
-            returning=returning,
-            registrations_where_attendance=registrations_where_attendance,
-            attended_registrants=attended_registrants,
+            returning=participants - clinics_each[1],
+            registrations_where_attendance=(
+                sum(map(int.bit_count, map(and_, regs, repeat(att_clinics, participants))))
+                if att_clinics
+                else 0
+            ),
+            attended_registrants=sum(map(int.bit_count, map(and_, regs, atts))),
             duplicates=self._duplicates,
-            region_corrected=corrected,
-            regions=Counter(regions),
-            countries=Counter(countries),
-            with_region=sum(regions.values()),
-            with_country=sum(countries.values()),
-            roles=Counter(roles),
-            with_role=sum(roles.values()),
-            languages=languages,
-            with_languages=sum(wanted.values()),
+            region_corrected=sum(map(_CORRECTED, active)),
+            regions=_known(map(_REGION, active)),
+            countries=_known(map(_COUNTRY, active)),
+            roles=_known(map(_ROLE, active)),
         )
-        for masks, per_clinic in (
-            (reg_masks, result.clinic_registrations),
-            (att_masks, result.clinic_attended),
-        ):
-            for mask, people in masks.items():
-                for index in _indexes(mask):
-                    per_clinic[clinic_of_index[index]] += people
+        result.with_region = sum(result.regions.values())
+        result.with_country = sum(result.countries.values())
+        result.with_role = sum(result.roles.values())
+        # Languages wanted, grouped by the set a person wants, expanded once per group.
+        wanted = Counter(map(_LANGS, active))
+        wanted.pop((), None)
+        for codes, n in wanted.items():
+            for code in codes:
+                result.languages[code] += n
+        result.with_languages = sum(wanted.values())
+        for clinic, bit in self._bits.items():
+            if self._registered[bit]:
+                result.clinic_registrations[clinic] = self._registered[bit]
+            if self._attended[bit]:
+                result.clinic_attended[clinic] = self._attended[bit]
         result.registrations = sum(result.clinic_registrations.values())
         result.attended = sum(result.clinic_attended.values())
+        # Answers, grouped by (clinics given feedback on, scores), expanded once per group.
+        fbs = list(map(_FB, people))
+        answers = Counter(zip(compress(fbs, fbs), map(_SCORES, compress(people, fbs)), strict=True))
+        scores: dict[tuple[int, int], int] = {}  # (clinic index, score) -> answers
+        for (fb, person_scores), n in answers.items():
+            for index in _indexes(fb):
+                key = (index, (person_scores >> (3 * index)) & 7)
+                scores[key] = scores.get(key, 0) + n
+        clinics = self._clinics
         for (index, score), n in scores.items():
-            clinic = clinic_of_index[index]
+            clinic = clinics[index]
             result.ratings[score] += n
             result.clinic_rating_sum[clinic] += score * n
             result.clinic_rating_n[clinic] += n
         return result
+
+
+_REG, _ATT, _FB, _SCORES = map(attrgetter, ("reg", "att", "fb", "scores"))
+_REGION, _COUNTRY, _ROLE, _LANGS = map(attrgetter, ("region", "country", "role", "langs"))
+_CORRECTED = attrgetter("corrected")
+
+
+def _known(values: Iterable[str | None]) -> Counter[str]:
+    """How often each value occurs, None left out (first seen first)."""
+    counted: Counter[Any] = Counter(values)
+    counted.pop(None, None)
+    return counted
 
 
 def _indexes(mask: int) -> Iterator[int]:
