@@ -187,6 +187,7 @@ ANALYSIS = (
 @dataclass
 class Sample:
     wall: float
+    cpu: float  # user + system, of the process and the processes it waited for
     peak_kib: int
 
 
@@ -200,7 +201,8 @@ def run_once(argv: list[str], cwd: Path, output: Path) -> Sample:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {code}")
-    return Sample(wall, int(usage.ru_maxrss))  # KiB on Linux
+    # ru_maxrss (KiB on Linux): the largest of the process and of the processes it waited for.
+    return Sample(wall, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss))
 
 
 def lc_figures(report: dict[str, Any]) -> dict[str, Any]:
@@ -230,6 +232,10 @@ class Row:
         return statistics.median(s.wall for s in samples)
 
     @staticmethod
+    def cpu(samples: list[Sample]) -> float:
+        return statistics.median(s.cpu for s in samples)
+
+    @staticmethod
     def peak(samples: list[Sample]) -> float:
         return max(s.peak_kib for s in samples) / 1024
 
@@ -251,7 +257,7 @@ def measure(rows: int, runs: int) -> Row:
     pandas = [sys.executable, str(ROOT / "bench" / "report_pandas.py"), str(folder)]
     lc_out, pandas_out = folder / "lc.json", folder / "pandas.json"
     result = Row(rows, 0, [], [])
-    run_once(lc, folder, lc_out)  # warm-up: file system cache, .pyc files
+    run_once(lc, folder, lc_out)  # warm-up: file system cache
     run_once(pandas, folder, pandas_out)
     for _ in range(runs):
         result.lc.append(run_once(lc, folder, lc_out))
@@ -283,16 +289,16 @@ def write_results(results: list[Row], runs: int, command: str) -> str:
         "clinic, "
         "privacy rules).",
         "",
-        "| rows | people | lc wall (s) | pandas wall (s) | lc / pandas wall | lc peak (MiB) | "
-        "pandas peak (MiB) | lc / pandas peak |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| rows | people | lc wall (s) | pandas wall (s) | lc / pandas wall | lc CPU (s) | "
+        "pandas CPU (s) | lc peak (MiB) | pandas peak (MiB) | lc / pandas peak |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results:
         lc_wall, pd_wall = Row.wall(row.lc), Row.wall(row.pandas)
         lc_peak, pd_peak = Row.peak(row.lc), Row.peak(row.pandas)
         lines.append(
             f"| {row.rows:,} | {row.people:,} | {lc_wall:.2f} | {pd_wall:.2f} | "
-            f"{lc_wall / pd_wall:.2f}x "
+            f"{lc_wall / pd_wall:.2f}x | {Row.cpu(row.lc):.2f} | {Row.cpu(row.pandas):.2f} "
             f"| {lc_peak:.0f} | {pd_peak:.0f} | {lc_peak / pd_peak:.2f}x |"
         )
     slower = [f"{r.rows:,}" for r in results if Row.wall(r.lc) > Row.wall(r.pandas)]
@@ -330,6 +336,13 @@ def update_section(text: str) -> None:
     RESULTS.write_text(current, encoding="utf-8")
 
 
+def compile_lc() -> None:
+    """lc's modules as bytecode, as an install leaves them (pandas' are), even where
+    PYTHONDONTWRITEBYTECODE keeps Python from writing it: otherwise an editable install parses
+    lc's source on every run."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -338,6 +351,7 @@ def main() -> None:
         "--no-write", action="store_true", help="Print, do not update BENCHMARKS.md."
     )
     args = parser.parse_args()
+    compile_lc()
     results = []
     for rows in args.sizes:
         row = measure(rows, args.runs)
