@@ -1,6 +1,5 @@
 """The report's fast path (`Tally.add_table`, cells straight from CSV tables) against the records
-path (`read_records` and `Tally.add`), and the fast path with every table read by a second
-process (`ingest/forked.py`): all must count exactly alike, on any mix of exports.
+path (`read_records` and `Tally.add`): both must count exactly alike, on any mix of exports.
 
 Hypothesis writes exports of random rows drawn from small pools of messy values (emails in any
 case, with spaces or `mailto:`, invalid; usernames with `_`, `User:` or "n/a"; countries as names,
@@ -15,13 +14,12 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from letsconnect_cli.clinics import load_clinics
-from letsconnect_cli.ingest import IngestLog, ReadOptions, forked, read_records
+from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
 from letsconnect_cli.ingest.sources import read_sources
 from letsconnect_cli.models import Clinic
 from letsconnect_cli.report.stats import Counts, Tally
@@ -174,24 +172,20 @@ def _both(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(counts, log) by records and by tables, each as plain dicts."""
     results = []
-    for fast, fork in ((False, False), (True, False), (True, True)):
+    for fast in (False, True):
         log = IngestLog()
         tally = Tally()
         read = ReadOptions(**options)
-        if fork:  # every table read by a second process, in batches of 3 rows
-            with patch.object(forked, "FORK_MIN_BYTES", 0), patch.object(forked, "_BATCH_ROWS", 3):
-                tally.add_all(read_sources(sources, clinics, read, log, tables=tally.add_table))
-        elif fast:
+        if fast:
             tally.add_all(read_sources(sources, clinics, read, log, tables=tally.add_table))
         else:
             tally.add_all(read_records(sources, clinics, read, log))
         counts = asdict(tally.counts())
         assert counts == _reference_counts(tally)
         results.append((counts, asdict(log)))
-    (slow_counts, slow_log), (fast_counts, fast_log), forked_result = results
+    (slow_counts, slow_log), (fast_counts, fast_log) = results
     assert fast_counts == slow_counts
     assert fast_log == slow_log
-    assert forked_result == (fast_counts, fast_log)
     return fast_counts, fast_log
 
 

@@ -9,7 +9,6 @@ through: nothing holds more than one row of a source at a time.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -21,7 +20,6 @@ from letsconnect_cli.ingest.attribution import ClinicMatcher
 from letsconnect_cli.ingest.campaignevents import read_participants
 from letsconnect_cli.ingest.cleaning import Cleaner
 from letsconnect_cli.ingest.context import ReadContext
-from letsconnect_cli.ingest.forked import RowsReaderError
 from letsconnect_cli.ingest.records import IngestLog, Record, SourceInfo
 from letsconnect_cli.ingest.remote import FetchOptions, display_url, fetch, is_url
 from letsconnect_cli.ingest.tabular import Table
@@ -173,14 +171,6 @@ def _pipeline(
         log.warnings.extend(f"{spec.name}: {note}" for note in ctx.notes)
 
 
-def _size(handle: IO[bytes]) -> int | None:
-    """The size of the file behind a handle; None when it is no file (a download in memory)."""
-    try:
-        return os.fstat(handle.fileno()).st_size
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
 def _open(spec: SourceSpec, options: ReadOptions) -> IO[bytes]:
     if is_url(spec.location):
         return fetch(spec.location, options.fetch)
@@ -234,7 +224,6 @@ def _records(
             if tables is None:
                 yield from table.records()
             else:
-                table.size = _size(handle)
                 tables(table)
     except UnicodeDecodeError as error:
         raise InputUnreadable(
@@ -242,9 +231,7 @@ def _records(
             hint="Leave out --encoding to let lc detect it, or name the right one.",
         ) from None
     except csv.Error as error:
-        at = error.line if isinstance(error, RowsReaderError) else None
-        at = at or (reader.line_num if reader is not None else None)
-        where = f", line {at}" if at else ""
+        where = f", line {reader.line_num}" if reader is not None else ""
         raise InputUnreadable(
             f"{ctx.name}{where}: not readable as CSV ({error})",
             hint="The file may be truncated or not a CSV export; export it again.",

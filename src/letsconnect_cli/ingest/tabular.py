@@ -84,7 +84,6 @@ class Table:
         self.has_attended = "attended" in self.columns
         self.attended_default = True if self.format == "zoom-participants" else None
         self._two_names = "name" not in self.columns and "first_name" in self.columns
-        self.size: int | None = None  # bytes of the file the rows come from, when known
 
     def index(self, field: str) -> int:
         """The cell of a field; a field the file lacks reads the empty cell appended at the end."""

@@ -17,7 +17,6 @@ from typing import Any
 
 from letsconnect_cli.ingest.cleaning import clean_email, clean_username, language_codes, role_key
 from letsconnect_cli.ingest.context import yes_no
-from letsconnect_cli.ingest.forked import attributed_rows
 from letsconnect_cli.ingest.records import Record
 from letsconnect_cli.ingest.tabular import Table
 
@@ -212,7 +211,7 @@ class Tally:
         bits, raw_emails = self._bits, self._raw_emails
         registered_in, attended_in = self._registered, self._attended
         attendance: dict[str, bool | None] = {}
-        for row, line, clinic, rating in attributed_rows(table):
+        for row, line, clinic, rating in table.attributed():
             bit = bits.get(clinic) or self._new_clinic(clinic)
             raw = row[i_email]
             person = raw_emails.get(raw) if raw else None
