@@ -119,8 +119,8 @@ class Tally:
         self._duplicates = 0
         self._raw_emails: dict[str, Person] = {}  # an email cell as written -> its person
         # People registered for and attending each clinic (by bit), kept as bits are set.
-        self._registered: dict[int, int] = {}
-        self._attended: dict[int, int] = {}
+        self._registered: dict[str, int] = {}
+        self._attended: dict[str, int] = {}
 
     def add_all(self, records: Iterable[Record]) -> Tally:
         add = self.add
@@ -157,13 +157,13 @@ class Tally:
                 person.src_reg |= bit
                 if not person.reg & bit:
                     person.reg |= bit
-                    self._registered[bit] += 1
+                    self._registered[record.clinic] += 1  # type: ignore[index]
         attended = record.attended
         if attended is not None:
             self._att_clinics |= bit
             if attended and not person.att & bit:
                 person.att |= bit
-                self._attended[bit] += 1
+                self._attended[record.clinic] += 1  # type: ignore[index]
         if record.rating is not None:
             self._rate(person, bit, record.rating)
         if not (registered or attended):
@@ -210,6 +210,7 @@ class Tally:
         )
         bits, raw_emails = self._bits, self._raw_emails
         registered_in, attended_in = self._registered, self._attended
+        reg_clinics = att_clinics = 0  # clinics with registrations, with attendance (bits)
         attendance: dict[str, bool | None] = {}
         for row, line, clinic, rating in table.attributed():
             bit = bits.get(clinic) or self._new_clinic(clinic)
@@ -227,7 +228,7 @@ class Tally:
                         person = self._link(person, username)
                     person.raw_user = raw_user
             if registered:
-                self._reg_clinics |= bit
+                reg_clinics |= bit
                 if person.src != source:
                     person.src = source
                     person.src_reg = 0
@@ -237,7 +238,7 @@ class Tally:
                     person.src_reg |= bit
                     if not person.reg & bit:
                         person.reg |= bit
-                        registered_in[bit] += 1
+                        registered_in[clinic] += 1
             attended = attended_default
             if has_attended:
                 raw = row[i_att]
@@ -245,10 +246,10 @@ class Tally:
                 if attended is False:
                     attended = attendance[raw] = yes_no(raw)
             if attended is not None:
-                self._att_clinics |= bit
+                att_clinics |= bit
                 if attended and not person.att & bit:
                     person.att |= bit
-                    attended_in[bit] += 1
+                    attended_in[clinic] += 1
             if rating is not None:
                 self._rate(person, bit, rating)
             country = region = None
@@ -276,6 +277,8 @@ class Tally:
                 languages = language_codes(raw)
                 if languages and languages != person.langs:
                     person.langs = tuple(dict.fromkeys(person.langs + languages))
+        self._reg_clinics |= reg_clinics
+        self._att_clinics |= att_clinics
 
     def _table_person(
         self, table: Table, row: list[str], raw_email: str, raw_user: str, clinic: str
@@ -302,7 +305,7 @@ class Tally:
         assert clinic is not None, "records reach the tally attributed"
         bit = self._bits[clinic] = 1 << len(self._clinics)
         self._clinics.append(clinic)
-        self._registered[bit] = self._attended[bit] = 0
+        self._registered[clinic] = self._attended[clinic] = 0
         return bit
 
     def _rate(self, person: Person, bit: int, rating: int) -> None:
@@ -368,9 +371,9 @@ class Tally:
             self._duplicates += (keep.src_reg & gone.src_reg).bit_count()
             keep.src_reg |= gone.src_reg
         for index in _indexes(keep.reg & gone.reg):
-            self._registered[1 << index] -= 1  # counted under each identity: now one person
+            self._registered[self._clinics[index]] -= 1  # counted under each identity: now one
         for index in _indexes(keep.att & gone.att):
-            self._attended[1 << index] -= 1
+            self._attended[self._clinics[index]] -= 1
         keep.reg |= gone.reg
         keep.att |= gone.att
         both = keep.fb & gone.fb
@@ -428,11 +431,11 @@ class Tally:
             for code in codes:
                 result.languages[code] += n
         result.with_languages = sum(wanted.values())
-        for clinic, bit in self._bits.items():
-            if self._registered[bit]:
-                result.clinic_registrations[clinic] = self._registered[bit]
-            if self._attended[bit]:
-                result.clinic_attended[clinic] = self._attended[bit]
+        for clinic in self._clinics:
+            if self._registered[clinic]:
+                result.clinic_registrations[clinic] = self._registered[clinic]
+            if self._attended[clinic]:
+                result.clinic_attended[clinic] = self._attended[clinic]
         result.registrations = sum(result.clinic_registrations.values())
         result.attended = sum(result.clinic_attended.values())
         # Answers, grouped by (clinics given feedback on, scores), expanded once per group.
