@@ -6,7 +6,7 @@ parent that has one; `LC_CONFIG` names another file), `LC_*` variables, then com
 Paths in a file are relative to that file's folder. Secrets are never read from here.
 """
 
-from __future__ import annotations
+
 
 import os
 import sys
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from letsconnect_cli import tomltext
 from letsconnect_cli.errors import ConfigError
-from letsconnect_cli.models import OptionalText, RegionCode
+from letsconnect_cli.models import OptionalText, RegionCode, no_items
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 FILE_NAME = "lc.toml"
 ENV_PREFIX = "LC_"
+
+
+def _no_entries() -> dict[str, Any]:
+    return {}
 
 
 class _Section(BaseModel):
@@ -42,7 +46,7 @@ class Organiser(_Section):
 
 
 class RegionSettings(_Section):
-    main_cities: list[str] = Field(default_factory=list)
+    main_cities: list[str] = Field(default_factory=no_items)
 
     @field_validator("main_cities")
     @classmethod
@@ -87,7 +91,7 @@ class AnnounceSettings(_Section):
     """`lc announce`: where a user's templates are, and whom email announcements go to."""
 
     templates_dir: Path | None = None  # default: templates/ beside the clinics folder
-    to: list[str] = Field(default_factory=list)  # To: of email announcements (a mailing list)
+    to: list[str] = Field(default_factory=no_items)  # To: of email announcements (a mailing list)
 
     @field_validator("to", mode="before")
     @classmethod
@@ -128,8 +132,8 @@ class ReportSettings(_Section):
     examples: Path | None = None  # exports reported on when no SOURCE is given
     scheme: Scheme = Scheme.WIKIMEDIA
     min_count: int = Field(default=5, ge=0)
-    columns: dict[str, str] = Field(default_factory=dict)  # header -> field, like --map
-    clinic_names: dict[str, str] = Field(default_factory=dict)  # other name of a clinic -> its id
+    columns: dict[str, str] = Field(default_factory=_no_entries)  # header -> field, like --map
+    clinic_names: dict[str, str] = Field(default_factory=_no_entries)  # other name of a clinic -> its id
     max_download_mb: int = Field(default=100, gt=0)
     timeout: float = Field(default=30.0, gt=0)
 
@@ -167,7 +171,7 @@ class SlotSettings(_Section):
             raise ValueError("a session lasts between 15 minutes and 12 hours")
         return value
 
-    def window(self) -> Window:
+    def window(self) -> "Window":
         """The acceptable local time as a `slots.Window`."""
         from letsconnect_cli.slots.window import window
 
@@ -201,14 +205,14 @@ class Config(_Section):
     clinics_dir: Path = Path("clinics")
     default_region: RegionCode | None = None
     timezone: OptionalText = None  # an extra zone for `lc list` (and --tz's default)
-    organiser: Organiser = Field(default_factory=Organiser)
-    regions: dict[str, RegionSettings] = Field(default_factory=dict)
-    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
-    announce: AnnounceSettings = Field(default_factory=AnnounceSettings)
-    wiki: WikiSettings = Field(default_factory=WikiSettings)
-    report: ReportSettings = Field(default_factory=ReportSettings)
-    slots: SlotSettings = Field(default_factory=SlotSettings)
-    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    organiser: Organiser = Field(default_factory=lambda: Organiser())
+    regions: dict[str, RegionSettings] = Field(default_factory=_no_entries)
+    calendar: CalendarSettings = Field(default_factory=lambda: CalendarSettings())
+    announce: AnnounceSettings = Field(default_factory=lambda: AnnounceSettings())
+    wiki: WikiSettings = Field(default_factory=lambda: WikiSettings())
+    report: ReportSettings = Field(default_factory=lambda: ReportSettings())
+    slots: SlotSettings = Field(default_factory=lambda: SlotSettings())
+    smtp: SmtpSettings = Field(default_factory=lambda: SmtpSettings())
 
     @field_validator("timezone")
     @classmethod

@@ -1,6 +1,6 @@
 """The clinic model: what a clinic file holds, and the rules a careful organiser expects of it."""
 
-from __future__ import annotations
+
 
 import re
 import uuid
@@ -60,6 +60,12 @@ def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
     return value.strip()
+
+
+def no_items() -> list[Any]:
+    """An empty list, as a default factory: a plain function, whose signature pydantic reads
+    without the tokenizer (it parses builtins' text signatures, such as list's, with it)."""
+    return []
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -148,17 +154,17 @@ class Clinic(_Strict):
     duration: timedelta | None = None
     end: StartEnd = Field(default=None, validate_default=True)
     language: LanguageTag = "en"
-    interpretation: list[LanguageTag] = Field(default_factory=list)
-    regions: list[RegionCode] = Field(default_factory=list)
-    sharers: list[Sharer] = Field(default_factory=list)
+    interpretation: list[LanguageTag] = Field(default_factory=no_items)
+    regions: list[RegionCode] = Field(default_factory=no_items)
+    sharers: list[Sharer] = Field(default_factory=no_items)
     platform: OptionalText = None
     meeting_url: OptionalUrl = None
     registration_url: OptionalUrl = Field(default=None, validate_default=True)
     description: OptionalText = None
     contact: OptionalText = None
     capacity: int | None = Field(default=None, gt=0)
-    links: Links = Field(default_factory=Links)
-    calendar: CalendarInfo = Field(default_factory=CalendarInfo)
+    links: Links = Field(default_factory=lambda: Links())
+    calendar: CalendarInfo = Field(default_factory=lambda: CalendarInfo())
 
     @field_validator("id")
     @classmethod
@@ -250,7 +256,7 @@ class Clinic(_Strict):
             raise ValueError(f"{value!r} is neither an email address nor an http(s) link") from None
 
     @model_validator(mode="after")
-    def _fill_duration(self) -> Clinic:
+    def _fill_duration(self) -> "Clinic":
         if self.start is not None and self.end is not None:
             self.duration = self.end - self.start
         elif self.duration is None:
