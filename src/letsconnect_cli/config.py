@@ -6,8 +6,6 @@ parent that has one; `LC_CONFIG` names another file), `LC_*` variables, then com
 Paths in a file are relative to that file's folder. Secrets are never read from here.
 """
 
-
-
 import os
 import sys
 import tomllib
@@ -133,7 +131,8 @@ class ReportSettings(_Section):
     scheme: Scheme = Scheme.WIKIMEDIA
     min_count: int = Field(default=5, ge=0)
     columns: dict[str, str] = Field(default_factory=_no_entries)  # header -> field, like --map
-    clinic_names: dict[str, str] = Field(default_factory=_no_entries)  # other name of a clinic -> its id
+    # Other name of a clinic -> its id.
+    clinic_names: dict[str, str] = Field(default_factory=_no_entries)
     max_download_mb: int = Field(default=100, gt=0)
     timeout: float = Field(default=30.0, gt=0)
 

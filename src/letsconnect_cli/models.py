@@ -1,7 +1,5 @@
 """The clinic model: what a clinic file holds, and the rules a careful organiser expects of it."""
 
-
-
 import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
