@@ -255,7 +255,8 @@ def project_config_path(start: Path, environ: Mapping[str, str]) -> Path | None:
     return None
 
 
-def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
+def _read_file(path: Path) -> tuple[dict[str, Any], str]:
+    """The file's settings (paths made relative to the current folder) and its text."""
     try:
         text = path.read_text(encoding="utf-8-sig")
         data = tomllib.loads(text)
@@ -279,7 +280,7 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[tomltext.Path_, int]]:
         table = data.get(section)
         if isinstance(table, dict) and isinstance(table.get(key), str):
             table[key] = _relative_to_cwd(path.parent / Path(table[key]).expanduser())
-    return data, tomltext.key_lines(text)
+    return data, text
 
 
 def _relative_to_cwd(path: Path) -> str:
@@ -328,24 +329,26 @@ def load_config(
 
     environ = os.environ if environ is None else environ
     cwd = cwd or Path.cwd()
-    layers: list[tuple[str, dict[str, Any], dict[tomltext.Path_, int]]] = []
+    layers: list[tuple[str, dict[str, Any], str]] = []  # (source, settings, text of a file)
     user = user_config_path(environ)
     if user.is_file():
         layers.append((str(user), *_read_file(user)))
     project = project_config_path(cwd, environ)
     if project is not None:
         layers.append((str(project), *_read_file(project)))
-    layers.append(("the LC_* environment", _env_layer(environ), {}))
+    layers.append(("the LC_* environment", _env_layer(environ), ""))
     layers.append(
-        ("the command line", {k: v for k, v in (flags or {}).items() if v is not None}, {})
+        ("the command line", {k: v for k, v in (flags or {}).items() if v is not None}, "")
     )
 
     merged: dict[str, Any] = {}
-    for source, data, lines in layers:
+    for source, data, text in layers:
+        if not data:
+            continue  # nothing set here (every setting has a default)
         try:  # check each layer alone first, so an error names the file it comes from
             Config.model_validate(data)
         except ValidationError as error:
-            problems = problems_from(error, lines, Config)
+            problems = problems_from(error, tomltext.key_lines(text), Config)
             details = "; ".join(
                 f"{p.field}{f' (line {p.line})' if p.line else ''}: {p.message}" for p in problems
             )

@@ -13,6 +13,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from letsconnect_cli.errors import UsageError
+from letsconnect_cli.regions import city_of as city_of  # re-exported: its home was here
 
 #: A session is "at night" somewhere when any part of it falls in this local window.
 NIGHT_START = time(22, 0)
@@ -91,11 +92,6 @@ def localize(naive: datetime, zone: str | tzinfo) -> datetime:
         f"{naive.isoformat()} happens twice in {name}: the clocks repeat it when daylight saving ends",
         hint=f"It is either {candidates}. Give the start with an explicit offset to choose.",
     )
-
-
-def city_of(zone: str) -> str:
-    """The place a zone is named after: Asia/Ho_Chi_Minh -> Ho Chi Minh."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 # --- zone groups -----------------------------------------------------------------------------

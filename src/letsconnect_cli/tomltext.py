@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 Path_ = tuple[str | int, ...]
 
@@ -18,15 +19,29 @@ _BARE = r"[A-Za-z0-9_-]+"
 _QUOTED = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
 _KEY = rf"(?:{_BARE}|{_QUOTED})"
 _DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
-_HEADER = re.compile(rf"^\s*\[\s*({_DOTTED})\s*\]\s*(?:#.*)?$")
-_ARRAY_HEADER = re.compile(rf"^\s*\[\[\s*({_DOTTED})\s*\]\]\s*(?:#.*)?$")
-_ASSIGN = re.compile(rf"^\s*({_DOTTED})\s*=\s*(.*)$")
-_KEY_PART = re.compile(rf"{_BARE}|{_QUOTED}")
+
+
+class _Patterns(NamedTuple):
+    header: re.Pattern[str]
+    array_header: re.Pattern[str]
+    assign: re.Pattern[str]
+    key_part: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    """Compiled on first use: lines are looked for only when there is a problem to point at."""
+    return _Patterns(
+        re.compile(rf"^\s*\[\s*({_DOTTED})\s*\]\s*(?:#.*)?$"),
+        re.compile(rf"^\s*\[\[\s*({_DOTTED})\s*\]\]\s*(?:#.*)?$"),
+        re.compile(rf"^\s*({_DOTTED})\s*=\s*(.*)$"),
+        re.compile(rf"{_BARE}|{_QUOTED}"),
+    )
 
 
 def _split_keys(dotted: str) -> tuple[str, ...]:
     parts = []
-    for token in _KEY_PART.findall(dotted):
+    for token in _patterns().key_part.findall(dotted):
         if token[0] in "\"'":
             token = token[1:-1]
         parts.append(token)
@@ -39,12 +54,13 @@ def key_lines(text: str) -> dict[Path_, int]:
     table: Path_ = ()
     array_counts: dict[tuple[str, ...], int] = {}
     closing: str | None = None  # the delimiter of a multi-line string we are inside
+    patterns = _patterns()
     for number, line in enumerate(text.splitlines(), start=1):
         if closing is not None:
             if closing in line:
                 closing = None
             continue
-        if match := _ARRAY_HEADER.match(line):
+        if match := patterns.array_header.match(line):
             keys = _split_keys(match[1])
             index = array_counts.get(keys, 0)
             array_counts[keys] = index + 1
@@ -52,11 +68,11 @@ def key_lines(text: str) -> dict[Path_, int]:
             lines.setdefault(table, number)
             lines.setdefault(keys, number)
             continue
-        if match := _HEADER.match(line):
+        if match := patterns.header.match(line):
             table = _split_keys(match[1])
             lines.setdefault(table, number)
             continue
-        if match := _ASSIGN.match(line):
+        if match := patterns.assign.match(line):
             path = (*table, *_split_keys(match[1]))
             lines.setdefault(path, number)
             value = match[2]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +34,8 @@ def line(text: str, *, fg: str | None = None, bold: bool = False, err: bool = Fa
 
 def print_json(data: Any) -> None:
     """One JSON document on stdout, UTF-8, and nothing else."""
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
