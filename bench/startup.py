@@ -170,6 +170,10 @@ def main() -> int:
     # In a child process: this one stays small, as every measured process is forked from it and
     # the peak memory the kernel reports for a child counts what it inherited before exec.
     subprocess.run([sys.executable, __file__, "--generate", str(many)], check=True)
+    # lc's modules as bytecode, as an install leaves them, even where PYTHONDONTWRITEBYTECODE
+    # (set in this sandbox) keeps Python from writing it: an editable install would otherwise
+    # parse lc's source on every run. The floor is one small script, compiled as it runs.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
 
     help_pair = measure_pair(
         [("floor --help", [*floor, "--help"], ROOT), ("lc --help", [lc, "--help"], ROOT)], args.runs
