@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from letsconnect_cli.clinics import load_clinics
@@ -191,6 +191,37 @@ def _both(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(files=exports())
+# Found by Hypothesis: a name without email or username, attended "Yes" on one row and "maybe" on
+# the next (a row that does not say who attended is not matched by name).
+@example(
+    files=[
+        (
+            "csv-attendance",
+            [
+                [
+                    "",
+                    "Ann Lee",
+                    "",
+                    "",
+                    "",
+                    "Yes",
+                    "",
+                    "Guidelines, best practices, and documented learnings related to travel scholarships",
+                ],
+                [
+                    "",
+                    "Ann Lee",
+                    "",
+                    "",
+                    "",
+                    "maybe",
+                    "",
+                    "Guidelines, best practices, and documented learnings related to travel scholarships",
+                ],
+            ],
+        )
+    ]
+)
 def test_tables_count_as_records_do(files: Any) -> None:
     with tempfile.TemporaryDirectory() as folder:
         _both(_write(Path(folder), files), SEED_CLINICS)

@@ -214,11 +214,19 @@ class Tally:
         attendance: dict[str, bool | None] = {}
         for row, line, clinic, rating in table.attributed():
             bit = bits.get(clinic) or self._new_clinic(clinic)
+            attended = attended_default
+            if has_attended:
+                raw = row[i_att]
+                attended = attendance.get(raw, False)
+                if attended is False:
+                    attended = attendance[raw] = yes_no(raw)
             raw = row[i_email]
             person = raw_emails.get(raw) if raw else None
             raw_user = row[i_user]
             if person is None:
-                person = self._table_person(table, row, raw, raw_user, clinic)
+                # A display name tells people apart only on rows that say who attended.
+                named = attended is not None
+                person = self._table_person(table, row, raw, raw_user, clinic, named)
             else:
                 if person.into is not None:
                     person = _find(person)
@@ -239,12 +247,6 @@ class Tally:
                     if not person.reg & bit:
                         person.reg |= bit
                         registered_in[clinic] += 1
-            attended = attended_default
-            if has_attended:
-                raw = row[i_att]
-                attended = attendance.get(raw, False)
-                if attended is False:
-                    attended = attendance[raw] = yes_no(raw)
             if attended is not None:
                 att_clinics |= bit
                 if attended and not person.att & bit:
@@ -281,15 +283,21 @@ class Tally:
         self._att_clinics |= att_clinics
 
     def _table_person(
-        self, table: Table, row: list[str], raw_email: str, raw_user: str, clinic: str
+        self,
+        table: Table,
+        row: list[str],
+        raw_email: str,
+        raw_user: str,
+        clinic: str,
+        named: bool,
     ) -> Person:
-        """The person of a table row whose email cell is new (or empty)."""
+        """The person of a table row whose email cell is new (or empty); `named`: the row says
+        whether the person attended, so a display name tells people apart (as in `add`)."""
         email = clean_email(raw_email) if raw_email else None
         person = self._emails.get(email) if email is not None else None
         username = clean_username(raw_user) if raw_user else None
         if person is None:
-            attendance = table.has_attended or table.attended_default is not None
-            name = table.person_name(row) if attendance else None
+            name = table.person_name(row) if named else None
             person = self._person(email, username, name, table.ctx.name, clinic)
         else:
             if person.into is not None:
