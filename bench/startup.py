@@ -5,10 +5,15 @@
 Measures, as separate processes (process start included):
 - `lc --help` against the floor's `--help` (bench/floor_app.py: a minimal Typer app of two commands
   with the same Typer settings as lc);
-- `lc validate` on the bundled clinics against the floor's `hello` command;
-- `lc validate` over 500 generated clinic files.
-Runs of lc and of the floor are interleaved, so load on the machine falls on both alike. Reports
-the median wall time, the median CPU time (user + system) and the peak resident memory.
+- `lc validate` on the bundled clinics against the floor's `hello` command, cold (`--no-cache`) and
+  warm (every file's result in lc's validation cache);
+- `lc validate` over 500 generated clinic files: cold (`--no-cache`), with an empty cache (which the
+  run fills), warm (no file changed since the last run) and with one file edited before each run.
+Runs are interleaved, so load on the machine falls on all alike. Reports the median wall time, the
+median CPU time (user + system) and the peak resident memory; with valgrind, instructions too.
+lc's modules are compiled to bytecode first, as an installed package has them (with
+PYTHONDONTWRITEBYTECODE set, every run would compile them all again). lc's cache lives in
+bench/.work/, never in the user's cache folder.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
 RESULTS = ROOT / "BENCHMARKS.md"
 SECTION = "## Start-up and validation"
+#: Hand-written analysis under this heading, in the section, is kept when the section is rewritten.
+ANALYSIS = "### Where time goes"
+CACHE = WORK / "cache"  # XDG_CACHE_HOME of the measured lc runs
+EMPTY_CACHE = WORK / "cache-emptied"  # the cache of the runs that start from an empty one
+
+
+def environment(cache: Path = CACHE) -> dict[str, str]:
+    return {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(cache)}
 
 
 @dataclass
@@ -38,11 +52,14 @@ class Sample:
     peak_kib: int
 
 
-def run_once(argv: list[str], cwd: Path) -> Sample:
-    env = {**os.environ, "NO_COLOR": "1"}
+def run_once(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
     started = time.perf_counter()
     process = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        argv,
+        cwd=cwd,
+        env=env or environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
@@ -51,6 +68,23 @@ def run_once(argv: list[str], cwd: Path) -> Sample:
         raise RuntimeError(f"{' '.join(argv)} exited {process.returncode}")
     # ru_maxrss is in KiB on Linux.
     return Sample(wall, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss))
+
+
+@dataclass
+class Step:
+    """One measured command: its row's name, argv, folder, environment, and what to do before
+    each run (not timed)."""
+
+    name: str
+    argv: list[str]
+    cwd: Path = ROOT
+    env: dict[str, str] | None = None
+    before: Callable[[], None] | None = None
+
+    def run(self) -> Sample:
+        if self.before is not None:
+            self.before()
+        return run_once(self.argv, self.cwd, self.env)
 
 
 @dataclass
@@ -72,15 +106,17 @@ class Result:
         return max(s.peak_kib for s in self.samples) / 1024
 
 
-def instructions(argv: list[str], cwd: Path) -> int | None:
+def instructions(step: Step) -> int | None:
     """Instructions the process executes, counted by valgrind (the same on a busy machine)."""
     if shutil.which("valgrind") is None:
         return None
+    if step.before is not None:
+        step.before()
     out = WORK / "callgrind.out"
     result = subprocess.run(
-        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
-        cwd=cwd,
-        env={**os.environ, "NO_COLOR": "1"},
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *step.argv],
+        cwd=step.cwd,
+        env=step.env or environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -93,18 +129,52 @@ def instructions(argv: list[str], cwd: Path) -> int | None:
     return None
 
 
-def measure_pair(pairs: list[tuple[str, list[str], Path]], runs: int) -> list[Result]:
-    """Interleave the commands run by run; one warm-up run each first (file system cache)."""
-    for _, argv, cwd in pairs:
-        run_once(argv, cwd)
+def measure(steps: list[Step], runs: int) -> list[Result]:
+    """Interleave the commands run by run; one warm-up run each first (file system cache, and
+    lc's validation cache for the warm rows)."""
+    for step in steps:
+        step.run()
     results = [
-        Result(name, " ".join(Path(a).name if i == 0 else a for i, a in enumerate(argv)), [])
-        for name, argv, cwd in pairs
+        Result(
+            step.name, " ".join(Path(a).name if i == 0 else a for i, a in enumerate(step.argv)), []
+        )
+        for step in steps
     ]
     for _ in range(runs):
-        for result, (_, argv, cwd) in zip(results, pairs, strict=True):
-            result.samples.append(run_once(argv, cwd))
+        for result, step in zip(results, steps, strict=True):
+            result.samples.append(step.run())
     return results
+
+
+def compile_lc() -> None:
+    """Bytecode for lc's modules, as `pip install` writes it for an installed package."""
+    import compileall
+
+    import letsconnect_cli
+
+    compileall.compile_dir(Path(letsconnect_cli.__file__).parent, quiet=1)
+
+
+def empty_cache() -> None:
+    shutil.rmtree(EMPTY_CACHE, ignore_errors=True)
+
+
+class Editor:
+    """Edits one clinic file before each run (its title, a new one each time), so that the run
+    finds one file it has not seen among the others; restores it at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.original = path.read_text(encoding="utf-8")
+        self.edits = 0
+
+    def __call__(self) -> None:
+        self.edits += 1
+        text = self.original.replace('title = "', f'title = "Edit {self.edits}: ', 1)
+        self.path.write_text(text, encoding="utf-8")
+
+    def restore(self) -> None:
+        self.path.write_text(self.original, encoding="utf-8")
 
 
 def generate_clinics(folder: Path, count: int) -> None:
@@ -170,46 +240,72 @@ def main() -> int:
     # In a child process: this one stays small, as every measured process is forked from it and
     # the peak memory the kernel reports for a child counts what it inherited before exec.
     subprocess.run([sys.executable, __file__, "--generate", str(many)], check=True)
-    # lc's modules as bytecode, as an install leaves them, even where PYTHONDONTWRITEBYTECODE
-    # (set in this sandbox) keeps Python from writing it: an editable install would otherwise
-    # parse lc's source on every run. The floor is one small script, compiled as it runs.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
+    compile_lc()
+    shutil.rmtree(CACHE, ignore_errors=True)
+    editor = Editor(sorted(many.glob("*.toml"))[0])
+    dir_500 = ["--clinics-dir", str(many), "validate"]
 
-    help_pair = measure_pair(
-        [("floor --help", [*floor, "--help"], ROOT), ("lc --help", [lc, "--help"], ROOT)], args.runs
+    help_rows = measure(
+        [Step("floor --help", [*floor, "--help"]), Step("lc --help", [lc, "--help"])], args.runs
     )
-    validate_pair = measure_pair(
+    validate_rows = measure(
         [
-            ("floor hello", [*floor, "hello"], ROOT),
-            ("lc validate (5 bundled clinics)", [lc, "validate"], ROOT),
+            Step("floor hello", [*floor, "hello"]),
+            Step(
+                "lc validate --no-cache (5 bundled clinics, cold)", [lc, "validate", "--no-cache"]
+            ),
+            Step("lc validate (5 bundled clinics, warm cache)", [lc, "validate"]),
         ],
         args.runs,
     )
-    many_result = measure_pair(
-        [("lc validate (500 files)", [lc, "--clinics-dir", str(many), "validate"], ROOT)], args.runs
-    )
+    many_steps = [
+        Step("lc validate --no-cache (500 files, cold)", [lc, *dir_500, "--no-cache"]),
+        Step(
+            "lc validate (500 files, empty cache)",
+            [lc, *dir_500],
+            env=environment(EMPTY_CACHE),
+            before=empty_cache,
+        ),
+        Step("lc validate (500 files, warm cache)", [lc, *dir_500]),
+        Step("lc validate (500 files, 1 edited, warm cache)", [lc, *dir_500], before=editor),
+    ]
+    try:
+        many_rows = measure(many_steps, args.runs)
+        counted = {
+            step.name: instructions(step)
+            for step in (
+                Step("floor --help", [*floor, "--help"]),
+                Step("lc --help", [lc, "--help"]),
+                Step("floor hello", [*floor, "hello"]),
+                Step("lc validate --no-cache (5, cold)", [lc, "validate", "--no-cache"]),
+                Step("lc validate (5, warm cache)", [lc, "validate"]),
+                Step("lc validate --no-cache (500, cold)", [lc, *dir_500, "--no-cache"]),
+                Step(
+                    "lc validate (500, empty cache)",
+                    [lc, *dir_500],
+                    env=environment(EMPTY_CACHE),
+                    before=empty_cache,
+                ),
+                Step("lc validate (500, warm cache)", [lc, *dir_500]),
+                Step("lc validate (500, 1 edited, warm cache)", [lc, *dir_500], before=editor),
+            )
+        }
+    finally:
+        editor.restore()
 
-    rows = [*help_pair, *validate_pair, *many_result]
-    counted = {
-        name: instructions(argv, ROOT)
-        for name, argv in (
-            ("floor --help", [*floor, "--help"]),
-            ("lc --help", [lc, "--help"]),
-            ("floor hello", [*floor, "hello"]),
-            ("lc validate", [lc, "validate"]),
-        )
-    }
-    ratio_help = help_pair[1].wall / help_pair[0].wall
-    ratio_validate = validate_pair[1].wall / validate_pair[0].wall
-    ratio_help_cpu = help_pair[1].cpu / help_pair[0].cpu
-    ratio_validate_cpu = validate_pair[1].cpu / validate_pair[0].cpu
+    rows = [*help_rows, *validate_rows, *many_rows]
+    floor_help, lc_help = help_rows
+    floor_hello, cold_5, warm_5 = validate_rows
     lines = [
         SECTION,
         "",
         f"Rerun: `python bench/startup.py --runs {args.runs}` (from the repository, in lc's virtualenv).",
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}; {args.runs} interleaved runs each, after one warm-up run; "
-        "process start included.",
+        "process start included; lc's modules compiled to bytecode first, as installed. "
+        "*Cold*: `--no-cache`, every file read and checked; *empty cache*: the cache folder "
+        "removed before each run, which then fills it; *warm*: no file changed since the run "
+        "before; *1 edited*: one file changed before each run.",
         "",
         "| command | median wall (s) | median CPU (s) | peak memory (MiB) |",
         "|---|---:|---:|---:|",
@@ -217,9 +313,16 @@ def main() -> int:
     lines += [f"| `{r.name}` | {r.wall:.3f} | {r.cpu:.3f} | {r.peak_mib:.1f} |" for r in rows]
     lines += [
         "",
-        f"- `lc --help` / floor `--help`: {ratio_help:.2f}x wall, {ratio_help_cpu:.2f}x CPU (target: within 1.3x).",
-        f"- `lc validate` / floor `hello`: {ratio_validate:.2f}x wall, {ratio_validate_cpu:.2f}x CPU (target: within 1.3x).",
-        f"- `lc validate` over 500 files: {many_result[0].wall:.3f} s (target: under 0.5 s).",
+        f"- `lc --help` / floor `--help`: {lc_help.wall / floor_help.wall:.2f}x wall, "
+        f"{lc_help.cpu / floor_help.cpu:.2f}x CPU (target: within 1.3x).",
+        f"- `lc validate` (5 bundled) / floor `hello`: cold {cold_5.wall / floor_hello.wall:.2f}x "
+        f"wall, {cold_5.cpu / floor_hello.cpu:.2f}x CPU; warm {warm_5.wall / floor_hello.wall:.2f}x "
+        f"wall, {warm_5.cpu / floor_hello.cpu:.2f}x CPU (target: within 1.3x).",
+        "- `lc validate` over 500 files (target: under 0.5 s): "
+        + "; ".join(
+            f"{r.name.split('(500 files, ')[1].rstrip(')')} {r.wall:.3f} s" for r in many_rows
+        )
+        + ".",
     ]
     if all(counted.values()):
         lines += [
@@ -233,8 +336,9 @@ def main() -> int:
             "",
             f"- `lc --help` / floor `--help`: "
             f"{(counted['lc --help'] or 0) / (counted['floor --help'] or 1):.2f}x.",
-            f"- `lc validate` / floor `hello`: "
-            f"{(counted['lc validate'] or 0) / (counted['floor hello'] or 1):.2f}x.",
+            f"- `lc validate` (5 bundled) / floor `hello`: cold "
+            f"{(counted['lc validate --no-cache (5, cold)'] or 0) / (counted['floor hello'] or 1):.2f}x, "
+            f"warm {(counted['lc validate (5, warm cache)'] or 0) / (counted['floor hello'] or 1):.2f}x.",
         ]
     lines.append("")
     section = "\n".join(lines)
@@ -242,6 +346,9 @@ def main() -> int:
     if SECTION in text:
         before, _, after = text.partition(SECTION)
         rest = after.split("\n## ", 1)
+        old_section = rest[0]
+        if ANALYSIS in old_section:  # keep the hand-written analysis
+            section += "\n" + ANALYSIS + old_section.split(ANALYSIS, 1)[1].rstrip("\n") + "\n"
         text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section

@@ -43,6 +43,8 @@ def predictable_environment(
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+    # A cache folder of each test's own (lc validate's cache), on every system.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     for name in list(os.environ):
         # Every LC_* setting of lc (LC_WIKI_PASSWORD, LC_ANNOUNCE_TO ...), not the POSIX locale ones.
         if name.startswith("LC_") and name not in POSIX_LOCALE_VARIABLES | TEST_SWITCHES:

@@ -107,7 +107,7 @@ class Organizer:
 
 def organizer_from(name: str | None, email: str | None) -> Organizer:
     """ORGANIZER from the configured organiser; UsageError saying where to set it when missing."""
-    from letsconnect_cli.models import EMAIL
+    from letsconnect_cli.values import EMAIL
 
     if not email:
         raise UsageError(

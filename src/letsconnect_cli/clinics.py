@@ -8,6 +8,7 @@ with the field and line, so `lc validate` can report all of them at once.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 import unicodedata
@@ -38,6 +39,7 @@ class ClinicFile:
     clinic: Clinic | None = None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    text: str | None = field(default=None, repr=False, compare=False)  # as decoded, if it was
 
     @property
     def id(self) -> str:
@@ -55,9 +57,16 @@ def clinic_paths(directory: Path) -> list[Path]:
             f"clinics folder {directory} does not exist",
             hint="Run lc from the folder that holds clinics/, or give --clinics-dir.",
         )
-    return sorted(
-        p for p in directory.glob(f"*{SUFFIX}") if p.is_file() and not p.name.startswith((".", "_"))
-    )
+    # os.scandir: Path objects for every entry (and sorting them) cost more than the listing.
+    with os.scandir(directory) as entries:
+        names = sorted(
+            entry.name
+            for entry in entries
+            if entry.name.endswith(SUFFIX)
+            and not entry.name.startswith((".", "_"))
+            and entry.is_file()
+        )
+    return [directory / name for name in names]
 
 
 def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -102,12 +111,31 @@ def _parse(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
 
 def read_clinic_file(path: Path) -> ClinicFile:
     """Read and check one clinic file. Problems inside the file are collected, never raised."""
-    result = ClinicFile(path)
+    return clinic_file_from_bytes(path, read_clinic_bytes(path))
+
+
+def read_clinic_bytes(path: Path) -> bytes:
+    """The file's bytes (up to one more than MAX_FILE_BYTES); InputUnreadable if it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        # Unbuffered, as much as the file holds, in one read: asking for MAX_FILE_BYTES at once
+        # would have Python set aside a mebibyte for every file.
+        with open(path, "rb", buffering=0) as handle:  # noqa: PTH123
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, MAX_FILE_BYTES) + 1) or b""
+            # Grown since, cut short, or not a regular file: read on, up to the limit.
+            while size != len(data) <= MAX_FILE_BYTES:
+                more = handle.read(MAX_FILE_BYTES + 1 - len(data))
+                if not more:
+                    break
+                data += more
+            return data
     except OSError as error:
         raise InputUnreadable(f"cannot read {path}: {error.strerror or error}") from error
+
+
+def clinic_file_from_bytes(path: Path, data: bytes) -> ClinicFile:
+    """Check a clinic file's bytes, read from `path` (which gives the id)."""
+    result = ClinicFile(path)
     if len(data) > MAX_FILE_BYTES:
         result.errors.append(
             Problem(None, None, "the file is over 1 MiB; a clinic file is a few kilobytes of TOML")
@@ -116,6 +144,7 @@ def read_clinic_file(path: Path) -> ClinicFile:
     text, result.errors = _decode(path, data)
     if text is None:
         return result
+    result.text = text
     raw, result.errors = _parse(text)
     if raw is None:
         return result
@@ -285,16 +314,19 @@ def check_unique_uids(files: list[ClinicFile]) -> None:
             continue
         uid = item.clinic.uid
         if uid in owners:
-            item.errors.append(
-                Problem(
-                    "calendar.uid",
-                    None,
-                    f"{uid} is also the UID of {owners[uid]}; every clinic needs its own: "
-                    "delete this uid line from the copied file (lc then derives one from the id)",
-                )
-            )
+            item.errors.append(duplicate_uid(uid, owners[uid]))
         else:
             owners[uid] = item.id
+
+
+def duplicate_uid(uid: str, owner: str) -> Problem:
+    """The problem of a clinic whose calendar UID is already the clinic `owner`'s."""
+    return Problem(
+        "calendar.uid",
+        None,
+        f"{uid} is also the UID of {owner}; every clinic needs its own: "
+        "delete this uid line from the copied file (lc then derives one from the id)",
+    )
 
 
 def load_clinics(directory: Path) -> list[Clinic]:

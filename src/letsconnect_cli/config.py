@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from letsconnect_cli import tomltext
 from letsconnect_cli.errors import ConfigError
-from letsconnect_cli.models import OptionalText, RegionCode, no_items
+from letsconnect_cli.values import OptionalText, RegionCode, no_items
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class WikiSettings(_Section):
     @field_validator("api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
-        from letsconnect_cli.models import check_url
+        from letsconnect_cli.values import check_url
 
         return check_url(value)
 
@@ -202,6 +202,8 @@ class Config(_Section):
     """Everything lc.toml can hold. Later commands add their sections here."""
 
     clinics_dir: Path = Path("clinics")
+    # lc validate keeps the results of unchanged clinic files in the user's cache folder.
+    cache: bool = True
     default_region: RegionCode | None = None
     timezone: OptionalText = None  # an extra zone for `lc list` (and --tz's default)
     organiser: Organiser = Field(default_factory=lambda: Organiser())

@@ -4,10 +4,8 @@ import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -18,9 +16,16 @@ from pydantic import (
 )
 
 from letsconnect_cli.durations import parse_duration
-from letsconnect_cli.errors import UsageError
-from letsconnect_cli.languages import normalise_language_tag
-from letsconnect_cli.regions import normalise_region_code
+from letsconnect_cli.values import (
+    EMAIL,
+    LanguageTag,
+    OptionalText,
+    OptionalUrl,
+    RegionCode,
+    Text,
+    check_url,
+    no_items,
+)
 from letsconnect_cli.vocab import Category, Status
 
 DEFAULT_DURATION = timedelta(hours=2)
@@ -29,53 +34,6 @@ MAX_DURATION = timedelta(hours=12)
 
 #: A clinic id is its file name without `.toml`: `2023-04-02-travel-scholarships`, `proposed-lexemes`.
 ID_PATTERN = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|proposed)-[a-z0-9]+(?:-[a-z0-9]+)*$")
-#: An email address as lc checks one (with fullmatch): something@domain.tld, no spaces.
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-def check_url(value: str) -> str:
-    text = value.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{value!r} is not an http(s) link; write the full address, https://...")
-    if any(ch.isspace() for ch in text):
-        raise ValueError(f"{value!r} contains spaces; encode them as %20")
-    return text
-
-
-def check_language(value: str) -> str:
-    return normalise_language_tag(value)  # LanguageTagError is a ValueError
-
-
-def check_region(value: str) -> str:
-    try:
-        return normalise_region_code(value)
-    except UsageError as error:
-        raise ValueError(f"{error.message}; {error.hint}") from None
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value.strip()
-
-
-def no_items() -> list[Any]:
-    """An empty list, as a default factory: a plain function, whose signature pydantic reads
-    without the tokenizer (it parses builtins' text signatures, such as list's, with it)."""
-    return []
-
-
-def _blank_to_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-Url = Annotated[str, AfterValidator(check_url)]
-OptionalUrl = Annotated[Url | None, BeforeValidator(_blank_to_none)]
-OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
-Text = Annotated[str, AfterValidator(_not_blank)]
-LanguageTag = Annotated[str, AfterValidator(check_language)]
-RegionCode = Annotated[str, AfterValidator(check_region)]
 
 
 class _Strict(BaseModel):

@@ -184,6 +184,17 @@ def suggestion(value: str, choices: list[str], what: str) -> str:
     return f"Did you mean {options}?"
 
 
+@cache
+def _members(scheme: Scheme) -> dict[str, tuple[Country, ...]]:
+    """Each region's countries, by name."""
+    members: dict[str, list[Country]] = {}
+    for country in sorted(countries().values(), key=lambda c: c.name):
+        code = country.region_in(scheme)
+        if code is not None:
+            members.setdefault(code, []).append(country)
+    return {code: tuple(found) for code, found in members.items()}
+
+
 def region(
     code: str,
     scheme: Scheme = Scheme.WIKIMEDIA,
@@ -191,9 +202,7 @@ def region(
 ) -> Region:
     """A region by code or name. `main_cities` (from configuration) overrides the packaged choice."""
     code = normalise_region_code(code, scheme)
-    members = tuple(
-        c for c in sorted(countries().values(), key=lambda c: c.name) if c.region_in(scheme) == code
-    )
+    members = _members(scheme).get(code, ())
     packaged = _presentation().get(code, {})
     cities = (main_cities or {}).get(code) or packaged.get("main_cities", ())
     return Region(

@@ -80,8 +80,8 @@ def publish(
     """
     from letsconnect_cli.cli.output import message, print_json
     from letsconnect_cli.errors import RemoteError, UsageError
-    from letsconnect_cli.models import check_url
     from letsconnect_cli.publish import STATE_FILE, PublishState, diff_link, plan, record_for
+    from letsconnect_cli.values import check_url
     from letsconnect_cli.wiki import MediaWiki
 
     context = app_context(ctx)

@@ -1,16 +1,12 @@
 """`lc validate`: check clinic files and say, for each problem, where it is and how to fix it."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import JsonOption
-
-if TYPE_CHECKING:
-    from letsconnect_cli.clinics import ClinicFile
-    from letsconnect_cli.config import Config
 
 
 def validate(
@@ -23,16 +19,28 @@ def validate(
         ),
     ] = None,
     json_output: JsonOption = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Check every file afresh, without reading or writing the cache of unchanged "
+            "files' results [default: the cache is on; cache = false in lc.toml or "
+            "LC_CACHE=false turns it off].",
+        ),
+    ] = False,
 ) -> None:
     """Check clinic files: TOML syntax, every field, and the rules between fields.
 
     Prints each problem as FILE:LINE: FIELD: MESSAGE, then a summary. Exits 3 when any file
     has a problem, 0 when all are valid (warnings do not fail). Warns when a clinic starts
     outside the acceptable local hours ([slots] of lc.toml) for most of a target region.
+    Results of files unchanged since an earlier run come from a cache in the user's cache
+    folder ($XDG_CACHE_HOME/lc, by default ~/.cache/lc).
     """
     from letsconnect_cli.cli.output import line, print_json
-    from letsconnect_cli.clinics import check_unique_uids, clinic_paths, read_clinic_file
+    from letsconnect_cli.clinics import clinic_paths
     from letsconnect_cli.errors import ExitCode, InputUnreadable
+    from letsconnect_cli.validation import validate_files
 
     context = app_context(ctx)
     files: list[Path] = []
@@ -45,9 +53,16 @@ def validate(
             files.append(path)
         else:
             raise InputUnreadable(f"{path} does not exist")
-    results = [read_clinic_file(path) for path in files]
-    check_unique_uids(results)
-    _check_times(context.config, results)
+    # The time check of [slots] (on unless `warn = false`): a warning per clinic whose start is
+    # outside the acceptable local hours for more than half of a target region.
+    settings = context.config.slots
+    window = settings.window() if settings.warn else None
+    cache = None
+    if context.config.cache and not no_cache:
+        from letsconnect_cli.validation_cache import open_cache
+
+        cache = open_cache(window, files)
+    results = validate_files(files, window, cache=cache)
 
     if json_output:
         print_json(
@@ -85,15 +100,3 @@ def validate(
         )
     if any(not r.ok for r in results):
         raise typer.Exit(int(ExitCode.VALIDATION))
-
-
-def _check_times(config: "Config", results: "list[ClinicFile]") -> None:
-    """The time check of [slots] (on unless `warn = false`): a warning per clinic whose start
-    is outside the acceptable local hours for more than half of a target region."""
-    if not config.slots.warn:
-        return
-    if not any(r.ok and r.clinic and r.clinic.start and r.clinic.regions for r in results):
-        return
-    from letsconnect_cli.slots.checks import add_time_warnings
-
-    add_time_warnings(results, config.slots.window())

@@ -21,26 +21,35 @@ group), `checks` (the warning of `lc validate` and `lc new-clinic`). Pure functi
 data: no printing, no Typer, no Rich. Times are aware datetimes in UTC.
 """
 
-from letsconnect_cli.slots.scoring import (
-    COMFORT_MARGIN,
-    Candidate,
-    WeightedZone,
-    ZoneFit,
-    best_nearby,
-    offsets,
-    rank,
-    score_at,
-    score_starts,
-    zone_fits,
-)
-from letsconnect_cli.slots.weights import (
-    RegionWeights,
-    Registrants,
-    count_registrants,
-    equal_region_weights,
-    region_weights,
-    registrant_weights,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from letsconnect_cli.slots.scoring import (
+        COMFORT_MARGIN,
+        Candidate,
+        WeightedZone,
+        ZoneFit,
+        best_nearby,
+        offsets,
+        rank,
+        score_at,
+        score_starts,
+        zone_fits,
+    )
+    from letsconnect_cli.slots.weights import (
+        RegionWeights,
+        Registrants,
+        count_registrants,
+        equal_region_weights,
+        region_weights,
+        registrant_weights,
+    )
+
+# The window's names are bound here, eagerly: `window` is also the name of their module, which
+# would otherwise shadow the function once imported.
 from letsconnect_cli.slots.window import (
     ALL_DAYS,
     STEP,
@@ -54,6 +63,37 @@ from letsconnect_cli.slots.window import (
     starts_on,
     window,
 )
+
+#: The other names of the package's API and their modules, imported when first used: `lc
+#: validate` needs the window alone, unless a clinic is to be checked.
+_HOMES = {
+    "COMFORT_MARGIN": "scoring",
+    "Candidate": "scoring",
+    "RegionWeights": "weights",
+    "Registrants": "weights",
+    "WeightedZone": "scoring",
+    "ZoneFit": "scoring",
+    "best_nearby": "scoring",
+    "count_registrants": "weights",
+    "equal_region_weights": "weights",
+    "offsets": "scoring",
+    "rank": "scoring",
+    "region_weights": "weights",
+    "registrant_weights": "weights",
+    "score_at": "scoring",
+    "score_starts": "scoring",
+    "zone_fits": "scoring",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ALL_DAYS",

@@ -15,14 +15,12 @@ from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from letsconnect_cli.errors import Problem
 from letsconnect_cli.slots.scoring import Candidate, WeightedZone, best_nearby, score_at, zone_fits
 from letsconnect_cli.slots.weights import equal_region_weights, heaviest_first
 from letsconnect_cli.slots.window import Window
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
-    from letsconnect_cli.clinics import ClinicFile
     from letsconnect_cli.models import Clinic
 
 #: A region is badly served when the session is acceptable for less than this share of it.
@@ -162,25 +160,11 @@ def _main_cities(code: str) -> tuple[WeightedZone, ...]:
     return tuple(WeightedZone(z, ZoneInfo(z), 1.0) for z in region(code).main_cities)
 
 
-def add_time_warnings(files: list[ClinicFile], window: Window) -> None:
-    """Append the time check's warning (on the `start` field, with its line) to each valid file."""
-    for item in files:
-        if not item.ok or item.clinic is None:
-            continue
-        check = check_clinic(item.clinic, window)
-        if check is not None:
-            item.warnings.append(Problem("start", _start_line(item), check.message()))
-
-
 _START = re.compile(r"""\s*(?:start|"start"|'start')\s*=""")
 
 
-def _start_line(item: ClinicFile) -> int | None:
-    """The line of the top-level `start = ...` of a clinic file (before any [table])."""
-    try:
-        text = item.path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
+def start_line(text: str) -> int | None:
+    """The line of the top-level `start = ...` of a clinic file's text (before any [table])."""
     for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("["):
             return None
