@@ -118,3 +118,47 @@ def test_new_clinic_warns_on_stderr_and_still_writes(runner: CliRunner, project:
     fine = invoke(runner, *args, "--start", "2023-04-09T06:00Z", "--id", "2023-04-09-early-birds")
     assert fine.exit_code == 0, fine.output
     assert "warning" not in fine.stderr
+
+
+# Starts around clock changes of both hemispheres (Sydney and Santiago in April, Europe and North
+# America in March and October/November), at hours that give warnings for these regions.
+_MEMO_DAYS = [datetime(2024, 3, 1, tzinfo=UTC) + timedelta(days=n) for n in range(0, 260, 3)]
+_MEMO_REGIONS = [("ESEAP",), ("NA",), ("LAC",), ("ESEAP", "SA"), ("NA", "NWE", "CEE")]
+
+
+@pytest.mark.parametrize("regions", _MEMO_REGIONS, ids="+".join)
+@pytest.mark.parametrize("weekdays", [False, True], ids=["every-day", "weekdays"])
+def test_a_search_reused_for_another_day_equals_one_made_afresh(
+    regions: tuple[str, ...], weekdays: bool
+) -> None:
+    """check_start reuses the search for a better start made for another day with the same
+    clocks; every such reuse must equal the search made afresh (no reuse at all)."""
+    from letsconnect_cli.slots import checks
+
+    win = window("08:00-21:00", "weekdays" if weekdays else "all")
+    starts = [day + timedelta(hours=hour) for day in _MEMO_DAYS for hour in (1, 9, 14, 22)]
+    durations = [timedelta(hours=2), timedelta(minutes=90)]
+    checks._STEADY.clear()
+    check_start.cache_clear()
+    reused = [check_start(regions, s, d, win) for s in starts for d in durations]
+    assert len(checks._STEADY) < sum(r is not None for r in reused)  # some were reused
+    afresh = []
+    for s in starts:
+        for d in durations:
+            checks._STEADY.clear()
+            check_start.cache_clear()
+            afresh.append(check_start(regions, s, d, win))
+    assert reused == afresh
+    assert [r.message() for r in reused if r] == [r.message() for r in afresh if r]
+
+
+def test_no_search_is_reused_across_a_clock_change() -> None:
+    """Sydney moves its clocks on 2024-04-07 (03:00 back to 02:00 local): a start within 12 hours of
+    it has no key, and the check is made afresh."""
+    from letsconnect_cli.slots import checks
+
+    win = window()
+    near = datetime(2024, 4, 6, 10, tzinfo=UTC)  # 16:00 UTC on the 6th is the change
+    assert checks._steady_key(("ESEAP",), near, timedelta(hours=2), win) is None
+    far = datetime(2024, 4, 9, 10, tzinfo=UTC)
+    assert checks._steady_key(("ESEAP",), far, timedelta(hours=2), win) is not None

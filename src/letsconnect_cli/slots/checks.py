@@ -11,13 +11,20 @@ window): clinic files on the same slot cost one computation.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from letsconnect_cli.slots.scoring import Candidate, WeightedZone, best_nearby, score_at, zone_fits
+from letsconnect_cli.slots.scoring import (
+    ONE_CHANGE_SPAN,
+    Candidate,
+    WeightedZone,
+    best_nearby,
+    score_at,
+    zone_fits,
+)
 from letsconnect_cli.slots.weights import equal_region_weights, heaviest_first
-from letsconnect_cli.slots.window import Window
+from letsconnect_cli.slots.window import ALL_DAYS, DAY_SECONDS, Window
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
@@ -113,6 +120,32 @@ def check_start(
             )
     if not poor:
         return None
+    key = _steady_key(regions, start, duration, window)
+    known = _STEADY.get(key) if key is not None else None
+    if known is not None:  # the same search made for another day: moved by whole days
+        by = start - known[0]
+        alternative, shares, examples = known[1:]
+        alternative = alternative._replace(start=alternative.start + by, end=alternative.end + by)
+    else:
+        alternative, shares, examples = _alternative(regions, poor, start, duration, window)
+        if key is not None:
+            if len(_STEADY) >= _STEADY_SIZE:
+                _STEADY.clear()
+            _STEADY[key] = (start, alternative, shares, examples)
+    return TimeCheck(
+        start, start + duration, window, tuple(poor), alternative, shares, examples[:2]
+    )
+
+
+def _alternative(
+    regions: tuple[str, ...],
+    poor: list[RegionShare],
+    start: datetime,
+    duration: timedelta,
+    window: Window,
+) -> tuple[Candidate, tuple[tuple[str, float], ...], tuple[str, ...]]:
+    """The best start within NEARBY for the regions together, each region's share there, and
+    local times there in the poorly served regions' main cities."""
     together = equal_region_weights(regions).zones
     alternative = best_nearby(together, start, duration, window, NEARBY)
     if len(regions) == 1:
@@ -130,9 +163,58 @@ def check_start(
         for item in poor
         for text in _examples(item.region, alternative.start, duration, window, ok=True)
     )
-    return TimeCheck(
-        start, start + duration, window, tuple(poor), alternative, shares, examples[:2]
-    )
+    return alternative, shares, examples
+
+
+#: Searches for a better start already made, by what they depend on (see _steady_key): the
+#: start they were made for, and what they found.
+_STEADY: dict[
+    tuple[object, ...],
+    tuple[datetime, Candidate, tuple[tuple[str, float], ...], tuple[str, ...]],
+] = {}
+_STEADY_SIZE = 4096
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _steady_key(
+    regions: tuple[str, ...], start: datetime, duration: timedelta, window: Window
+) -> tuple[object, ...] | None:
+    """What the search for a better start depends on, when no clock it reads (the regions'
+    zones and main cities) changes from NEARBY before the start to NEARBY after the end: then
+    it depends on the start only through its time of day (of week, when the window has
+    weekdays) and those clocks' offsets, and a search made for another day with the same
+    offsets gives the same start, moved by whole days. No clock of the tz database changes
+    twice within 48 hours (scoring.ONE_CHANGE_SPAN, tested for every zone), so a clock with
+    the same offset at both ends of a shorter span keeps it throughout. None when that cannot
+    be said (a clock changes, a span over 48 hours, before 1970, fractions of a second): the
+    search is made afresh."""
+    if start.microsecond:
+        return None
+    seconds = (start - _EPOCH) // timedelta(seconds=1)
+    length = duration // timedelta(seconds=1)
+    low, high = start - NEARBY, start + duration + NEARBY
+    if (
+        timedelta(seconds=length) != duration
+        or low < _EPOCH
+        or (high - low).total_seconds() > ONE_CHANGE_SPAN
+    ):
+        return None
+    offsets = []
+    for tz in _clocks(regions):
+        before, after = low.astimezone(tz).utcoffset(), high.astimezone(tz).utcoffset()
+        if before != after:
+            return None
+        offsets.append(before)
+    period = DAY_SECONDS if window.days == ALL_DAYS else 7 * DAY_SECONDS
+    return (regions, length, window, seconds % period, tuple(offsets))
+
+
+@cache
+def _clocks(regions: tuple[str, ...]) -> tuple[tzinfo, ...]:
+    """Every clock the check of the regions reads: their zones and their main cities."""
+    zones = [zone.tz for zone in equal_region_weights(regions).zones]
+    zones += [zone.tz for code in regions for zone in _main_cities(code)]
+    return tuple(dict.fromkeys(zones))
 
 
 def _examples(

@@ -24,7 +24,7 @@ _EPOCH_WEEKDAY = 3
 #: follow them change twice a year at most. So a zone with the same offset at two instants at
 #: most this far apart keeps that offset between them, and offsets over a span are found by
 #: bisection instead of one look-up per candidate (tests compare both ways for every zone).
-_ONE_CHANGE_SPAN = 48 * 3600
+ONE_CHANGE_SPAN = 48 * 3600
 
 
 class WeightedZone(NamedTuple):
@@ -51,7 +51,7 @@ def _offset_at(tz: tzinfo, seconds: int) -> int:
 def offsets(tz: tzinfo, instants: Sequence[int]) -> list[int]:
     """The zone's UTC offset (seconds) at each instant (seconds since 1970, ascending).
 
-    Exact, with a few look-ups per 48 hours instead of one per instant: see _ONE_CHANGE_SPAN.
+    Exact, with a few look-ups per 48 hours instead of one per instant: see ONE_CHANGE_SPAN.
     Before 1970 every instant is looked up.
     """
     count = len(instants)
@@ -63,7 +63,7 @@ def offsets(tz: tzinfo, instants: Sequence[int]) -> list[int]:
 
     def fill(low: int, high: int, at_low: int, at_high: int) -> None:
         while True:
-            if at_low == at_high and instants[high] - instants[low] <= _ONE_CHANGE_SPAN:
+            if at_low == at_high and instants[high] - instants[low] <= ONE_CHANGE_SPAN:
                 result[low : high + 1] = [at_low] * (high - low + 1)
                 return
             if high - low <= 1:
@@ -122,11 +122,11 @@ def _fitter(win: Window) -> Callable[[int, int], int]:
 
 
 def _chunks(begin: Sequence[int], length: int) -> Iterable[tuple[int, int]]:
-    """Index ranges of the starts whose sessions all lie within _ONE_CHANGE_SPAN."""
+    """Index ranges of the starts whose sessions all lie within ONE_CHANGE_SPAN."""
     low = 0
     while low < len(begin):
         high = low + 1
-        while high < len(begin) and begin[high] + length - begin[low] <= _ONE_CHANGE_SPAN:
+        while high < len(begin) and begin[high] + length - begin[low] <= ONE_CHANGE_SPAN:
             high += 1
         yield low, high
         low = high
@@ -165,7 +165,7 @@ def score_starts(
 
     Fast where it matters (`lc validate` checks every clinic): starts are taken in chunks of at
     most 48 hours; a zone with the same offset at both ends of a chunk keeps it throughout (see
-    _ONE_CHANGE_SPAN), so zones are pooled by offset and each pool is checked once per start;
+    ONE_CHANGE_SPAN), so zones are pooled by offset and each pool is checked once per start;
     only a zone whose clock changes within the chunk is looked up start by start.
     """
     total = sum(z.weight for z in zones)
