@@ -36,9 +36,7 @@ def make_report(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        tally = Tally()
-        tally.add_all(read_sources(sources, clinics, options, log, tables=tally.add_table))
-        counts = tally.counts()
+        counts = _count(sources, clinics, options, log)
     finally:
         if collecting:
             gc.enable()
@@ -50,6 +48,16 @@ def make_report(
         min_count=min_count,
         show_protected=show_protected,
     )
+
+
+def _count(
+    sources: Sequence[str], clinics: Sequence[Clinic], options: ReadOptions, log: IngestLog
+) -> Counts:
+    """The counts; the people behind them are freed on return, while the cyclic collector is
+    still off (switched back on with them alive, its next pass would walk every one)."""
+    tally = Tally()
+    tally.add_all(read_sources(sources, clinics, options, log, tables=tally.add_table))
+    return tally.counts()
 
 
 __all__ = ["Counts", "Tally", "build_report", "make_report"]
