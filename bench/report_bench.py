@@ -157,37 +157,27 @@ def generate(rows: int, folder: Path) -> None:
             )
 
 
-ANALYSIS = (
-    "Where lc's time goes now (py-spy at 250 Hz, 1M rows): about a fifth in the csv module's "
-    "parsing (alone, 850,000 rows of this export take 2.35 s to parse); a tenth looking up the "
-    "person of the row's email cell among 300,000 (a dictionary far larger than the caches: on "
-    "this virtual machine every look-up that misses them costs about a microsecond); a tenth in "
-    "first sightings of people (cleaning the email and username, a Person, the indexes); the rest "
-    "of the tally a few percent per line (clinic bits, duplicates, country, languages); the "
-    "totals about 5% since they are counted in C (map, compress, Counter over the people, "
-    "per-clinic counts kept as bits are set); start-up about 0.5 s (Typer and pydantic about 0.3 "
-    "s). pandas parses and deduplicates in C, column by column; lc does per row in Python what "
-    "the report needs (a person is the same email, else the same username, merged as rows show "
-    "both), in a stream, with a third of pandas' memory. Changes of this round, each checked to "
-    "give identical output: language names from CLDR (Babel, already loaded) instead of loading "
-    "pycountry's ISO 639 table (0.2-0.5 s at every size); the totals in C (1M rows: about 1 s); "
-    "lc's modules run from bytecode in the benchmark, as an install leaves them (this sandbox "
-    "sets PYTHONDONTWRITEBYTECODE, so the editable install re-parsed lc's source on every run: "
-    "about 0.1 s). Tried this round and dropped: a second process, forked per large file, "
-    "parsing the CSV and sending the rows that count in marshalled batches while the first "
-    "tallied (same figures, log and errors; parent's instructions at 100k rows 30% fewer), "
-    "because this machine's two CPUs give about 1.45 CPUs of work when both are busy (two "
-    "CPU-bound loops: 3.7 s alone, 5.1 s each side by side): at 1M rows wall time did not fall "
-    "(11.6-13.4 s against 12.0-12.5 s) while CPU time rose by 3-5 s; checking batches of rows "
-    "column by column in C before the tally (0.6% fewer instructions: not worth its code). "
-    "Earlier rounds (kept): the table path (cells read straight from the CSV rows, no Record per "
-    "row), no Rich for the non-table formats, an ASCII fast path in fold(). Earlier rounds "
-    "(dropped): a reader process coding cells as integers, str.split instead of the csv module, "
-    "larger read buffers. Reaching pandas at 1M rows would take the per-row work out of Python "
-    "(a columnar CSV reader and group-by in C, such as pyarrow's, with the identity merging "
-    "rewritten for it), a change of architecture and a large dependency, not taken here. This "
-    "virtual machine is noisy even when idle: identical runs varied by up to 30% in wall time."
-)
+ANALYSIS = """\
+Where lc's time goes (instructions counted by cachegrind at 100k rows, 4,295M in all; py-spy at 1M rows agrees):
+
+- **Parsing the CSV** with the csv module: a third (about 15,000 instructions a row; 850,000 rows of this export take 1.5-2.4 s to parse alone).
+- **Start-up and output:** a fifth at 100k rows (about 0.5 s; Typer and pydantic about 0.3 s of it).
+- **First sightings of people** (cleaning the email and username, a Person, the indexes): about 12%.
+- **Rows of people already seen:** about 10% (4,600 instructions a row); the person of a row's email cell is looked up among up to 300,000, a dictionary far larger than the caches (on this machine a look-up that misses them costs about a microsecond).
+- **Attribution to clinics:** about 8%; the totals (`counts()`, in C with map, compress and Counter): about 6%.
+
+pandas parses and deduplicates in C, column by column; lc does per row in Python what the report needs (a person is the same email, else the same username, merged as rows show both), in a stream, with a third of pandas' memory.
+
+Kept, each checked to give identical output (JSON, table and messages): the tally's people freed before the cyclic garbage collector is switched back on (its next pass walked every person: 0.8% at 100k, 0.9% at 1M); earlier, language names from CLDR (Babel, already loaded) instead of pycountry's ISO 639 table (0.2-0.5 s at every size), the totals in C, the table path (cells read straight from the CSV rows, no Record per row), no Rich for the non-table formats, an ASCII fast path in fold(); the benchmark runs lc from bytecode, as an install leaves it.
+
+Tried and dropped, with what they gave:
+
+- Rows attributed a batch at a time, cells checked and looked up by passes of `map` over columns: 1.9% fewer instructions at 100k, 3.0% at 1M. On Python 3.11 a pass of a builtin costs about as much per cell as the bytecode it replaces (one `map(dict.get)` about 370 instructions a cell), and moving whole columns in C did worse than the row loop (4,366M).
+- Plain lines (every cell quoted) split by `str.split` instead of the csv module, a batch of lines at a time: 1% fewer instructions in all; split a 1 MiB block at a time: 30% fewer instructions for the parsing, but no faster in wall time (a batch of rows built at once misses the caches that the csv module's one row at a time keeps warm).
+- A second process, forked per large file, parsing while the first tallied: same output, parent's instructions 30% fewer, but this machine's two CPUs give about 1.45 CPUs of work when both are busy (two CPU-bound loops: 3.7 s alone, 5.1 s each side by side), and at 1M rows wall time did not fall while CPU time rose by 3-5 s. Earlier: a reader process coding cells as integers, larger read buffers.
+
+Reaching pandas at 1M rows would take the per-row work out of Python (a columnar CSV reader and group-by in C, such as pyarrow's, with the identity merging rewritten for it): a change of architecture and a large dependency, not taken. This virtual machine is noisy even when idle: identical runs vary by up to 30% in wall time, so the ratios of one run matter more than its seconds (at 100k rows lc was 1.06x-1.33x pandas' time over this day's runs).\
+"""
 
 
 @dataclass
