@@ -12,6 +12,7 @@ import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -308,25 +309,31 @@ def read_clinics(directory: Path) -> list[ClinicFile]:
 
 
 def check_unique_uids(files: list[ClinicFile]) -> None:
+    """One calendar UID per clinic: an error on each file whose UID an earlier file has."""
+    pairs = [(f.id, f.clinic.calendar.uid if f.clinic is not None else None) for f in files]
+    for index, problem in duplicate_uids(pairs):
+        files[index].errors.append(problem)
+
+
+def duplicate_uids(clinics: Iterable[tuple[str, str | None]]) -> Iterator[tuple[int, Problem]]:
+    """For clinics given as (id, the UID set in the file or None): the index and the problem of
+    each whose UID an earlier clinic already has (the first keeps it)."""
     owners: dict[str, str] = {}
-    for item in files:
-        if item.clinic is None or item.clinic.calendar.uid is None:
+    for index, (clinic_id, uid) in enumerate(clinics):
+        if uid is None:
             continue
-        uid = item.clinic.uid
-        if uid in owners:
-            item.errors.append(duplicate_uid(uid, owners[uid]))
-        else:
-            owners[uid] = item.id
-
-
-def duplicate_uid(uid: str, owner: str) -> Problem:
-    """The problem of a clinic whose calendar UID is already the clinic `owner`'s."""
-    return Problem(
-        "calendar.uid",
-        None,
-        f"{uid} is also the UID of {owner}; every clinic needs its own: "
-        "delete this uid line from the copied file (lc then derives one from the id)",
-    )
+        if uid not in owners:
+            owners[uid] = clinic_id
+            continue
+        yield (
+            index,
+            Problem(
+                "calendar.uid",
+                None,
+                f"{uid} is also the UID of {owners[uid]}; every clinic needs its own: "
+                "delete this uid line from the copied file (lc then derives one from the id)",
+            ),
+        )
 
 
 def load_clinics(directory: Path) -> list[Clinic]:

@@ -13,7 +13,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from letsconnect_cli.errors import UsageError
-from letsconnect_cli.regions import city_of as city_of  # re-exported: its home was here
+from letsconnect_cli.regions import city_of
 
 #: A session is "at night" somewhere when any part of it falls in this local window.
 NIGHT_START = time(22, 0)

@@ -114,25 +114,15 @@ def validate_files(
         )
         for path, item in zip(paths, checks, strict=True)
     ]
-    _check_unique_uids(reports, checks)
+    from letsconnect_cli.clinics import duplicate_uids
+
+    uids = [(report.id, item.uid) for report, item in zip(reports, checks, strict=True)]
+    for index, problem in duplicate_uids(uids):
+        reports[index].errors.append(problem)
     for report, item in zip(reports, checks, strict=True):
         if item.time_warning is not None and report.ok:
             report.warnings.append(Problem(*item.time_warning))
     return reports
-
-
-def _check_unique_uids(reports: list[Report], checks: list[FileCheck]) -> None:
-    """The rule of `clinics.check_unique_uids`, over records."""
-    from letsconnect_cli.clinics import duplicate_uid
-
-    owners: dict[str, str] = {}
-    for report, item in zip(reports, checks, strict=True):
-        if item.uid is None:
-            continue
-        if item.uid in owners:
-            report.errors.append(duplicate_uid(item.uid, owners[item.uid]))
-        else:
-            owners[item.uid] = report.id
 
 
 def check_files(

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from letsconnect_cli.slots.scoring import (
+    EPOCH,
     ONE_CHANGE_SPAN,
     Candidate,
     WeightedZone,
@@ -173,7 +174,6 @@ _STEADY: dict[
     tuple[datetime, Candidate, tuple[tuple[str, float], ...], tuple[str, ...]],
 ] = {}
 _STEADY_SIZE = 4096
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _steady_key(
@@ -190,12 +190,12 @@ def _steady_key(
     search is made afresh."""
     if start.microsecond:
         return None
-    seconds = (start - _EPOCH) // timedelta(seconds=1)
+    seconds = (start - EPOCH) // timedelta(seconds=1)
     length = duration // timedelta(seconds=1)
     low, high = start - NEARBY, start + duration + NEARBY
     if (
         timedelta(seconds=length) != duration
-        or low < _EPOCH
+        or low < EPOCH
         or (high - low).total_seconds() > ONE_CHANGE_SPAN
     ):
         return None

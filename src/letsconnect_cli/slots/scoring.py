@@ -16,7 +16,8 @@ COMFORT_MARGIN = timedelta(hours=2)
 _PRECISION = 9
 #: Scores and comforts are rounded to this many decimals.
 _DECIMALS = 12
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Instants are counted in seconds from here.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: 1970-01-01 was a Thursday: the weekday (Monday 0) of day number 0.
 _EPOCH_WEEKDAY = 3
 #: No zone of the tz database changes its UTC offset twice within 72 hours: checked (tzdata
@@ -40,11 +41,11 @@ class WeightedZone(NamedTuple):
 
 
 def _seconds(moment: datetime) -> int:
-    return int((moment - _EPOCH).total_seconds())
+    return int((moment - EPOCH).total_seconds())
 
 
 def _offset_at(tz: tzinfo, seconds: int) -> int:
-    offset = (_EPOCH + timedelta(seconds=seconds)).astimezone(tz).utcoffset()
+    offset = (EPOCH + timedelta(seconds=seconds)).astimezone(tz).utcoffset()
     return int(offset.total_seconds()) if offset is not None else 0
 
 
@@ -185,8 +186,8 @@ def score_starts(
         comfort[index] += weight * min(margin, cap) / cap
 
     for low, high in _chunks(begin, length):
-        first = _EPOCH + timedelta(seconds=begin[low])
-        last = _EPOCH + timedelta(seconds=begin[high - 1] + length)
+        first = EPOCH + timedelta(seconds=begin[low])
+        last = EPOCH + timedelta(seconds=begin[high - 1] + length)
         pools: dict[int, float] = {}
         changing: list[tuple[tzinfo, float]] = []
         for zone in zones:
