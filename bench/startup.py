@@ -245,19 +245,12 @@ def main() -> int:
     editor = Editor(sorted(many.glob("*.toml"))[0])
     dir_500 = ["--clinics-dir", str(many), "validate"]
 
-    help_rows = measure(
-        [Step("floor --help", [*floor, "--help"]), Step("lc --help", [lc, "--help"])], args.runs
-    )
-    validate_rows = measure(
-        [
-            Step("floor hello", [*floor, "hello"]),
-            Step(
-                "lc validate --no-cache (5 bundled clinics, cold)", [lc, "validate", "--no-cache"]
-            ),
-            Step("lc validate (5 bundled clinics, warm cache)", [lc, "validate"]),
-        ],
-        args.runs,
-    )
+    help_steps = [Step("floor --help", [*floor, "--help"]), Step("lc --help", [lc, "--help"])]
+    validate_steps = [
+        Step("floor hello", [*floor, "hello"]),
+        Step("lc validate --no-cache (5 bundled clinics, cold)", [lc, "validate", "--no-cache"]),
+        Step("lc validate (5 bundled clinics, warm cache)", [lc, "validate"]),
+    ]
     many_steps = [
         Step("lc validate --no-cache (500 files, cold)", [lc, *dir_500, "--no-cache"]),
         Step(
@@ -270,25 +263,11 @@ def main() -> int:
         Step("lc validate (500 files, 1 edited, warm cache)", [lc, *dir_500], before=editor),
     ]
     try:
+        help_rows = measure(help_steps, args.runs)
+        validate_rows = measure(validate_steps, args.runs)
         many_rows = measure(many_steps, args.runs)
         counted = {
-            step.name: instructions(step)
-            for step in (
-                Step("floor --help", [*floor, "--help"]),
-                Step("lc --help", [lc, "--help"]),
-                Step("floor hello", [*floor, "hello"]),
-                Step("lc validate --no-cache (5, cold)", [lc, "validate", "--no-cache"]),
-                Step("lc validate (5, warm cache)", [lc, "validate"]),
-                Step("lc validate --no-cache (500, cold)", [lc, *dir_500, "--no-cache"]),
-                Step(
-                    "lc validate (500, empty cache)",
-                    [lc, *dir_500],
-                    env=environment(EMPTY_CACHE),
-                    before=empty_cache,
-                ),
-                Step("lc validate (500, warm cache)", [lc, *dir_500]),
-                Step("lc validate (500, 1 edited, warm cache)", [lc, *dir_500], before=editor),
-            )
+            step.name: instructions(step) for step in (*help_steps, *validate_steps, *many_steps)
         }
     finally:
         editor.restore()
@@ -335,10 +314,10 @@ def main() -> int:
             *(f"| `{name}` | {count / 1e6:.0f} |" for name, count in counted.items() if count),
             "",
             f"- `lc --help` / floor `--help`: "
-            f"{(counted['lc --help'] or 0) / (counted['floor --help'] or 1):.2f}x.",
+            f"{(counted[lc_help.name] or 0) / (counted[floor_help.name] or 1):.2f}x.",
             f"- `lc validate` (5 bundled) / floor `hello`: cold "
-            f"{(counted['lc validate --no-cache (5, cold)'] or 0) / (counted['floor hello'] or 1):.2f}x, "
-            f"warm {(counted['lc validate (5, warm cache)'] or 0) / (counted['floor hello'] or 1):.2f}x.",
+            f"{(counted[cold_5.name] or 0) / (counted[floor_hello.name] or 1):.2f}x, "
+            f"warm {(counted[warm_5.name] or 0) / (counted[floor_hello.name] or 1):.2f}x.",
         ]
     lines.append("")
     section = "\n".join(lines)
