@@ -9,6 +9,8 @@ twice, countries as names, codes or in lower case, some unknown, emails in any c
 feedback. Then runs, as separate processes (process start included), `lc report` and
 `bench/report_pandas.py` alternately, checks that both give the same figures, and writes the median
 wall time and the peak resident memory into the "lc report vs pandas" section of BENCHMARKS.md.
+Alongside, `bench/report_floor.py`: the same rows read as lc reads them and barely counted, the
+floor under any report that streams rows through Python.
 """
 
 from __future__ import annotations
@@ -176,7 +178,11 @@ Tried and dropped, with what they gave:
 - Plain lines (every cell quoted) split by `str.split` instead of the csv module, a batch of lines at a time: 1% fewer instructions in all; split a 1 MiB block at a time: 30% fewer instructions for the parsing, but no faster in wall time (a batch of rows built at once misses the caches that the csv module's one row at a time keeps warm).
 - A second process, forked per large file, parsing while the first tallied: same output, parent's instructions 30% fewer, but this machine's two CPUs give about 1.45 CPUs of work when both are busy (two CPU-bound loops: 3.7 s alone, 5.1 s each side by side), and at 1M rows wall time did not fall while CPU time rose by 3-5 s. Earlier: a reader process coding cells as integers, larger read buffers.
 
-Reaching pandas at 1M rows would take the per-row work out of Python (a columnar CSV reader and group-by in C, such as pyarrow's, with the identity merging rewritten for it): a change of architecture and a large dependency, not taken. This virtual machine is noisy even when idle: identical runs vary by up to 30% in wall time, so the ratios of one run matter more than its seconds (at 100k rows lc was 1.06x-1.33x pandas' time over this day's runs).\
+**The floor** (`bench/report_floor.py`, the table's floor column): the same rows read as lc reads them, with the cyclic collector off as in lc, and per row one look-up of the email cell and one (person, clinic) pair noted, nothing else. At 1M rows it takes half to two thirds of pandas' time (3.95 s against 6.29 s in the run above; 4.0-4.5 s against about 8 s in earlier runs side by side), so all of lc's cleaning, identity merging, countries, regions, roles, languages and feedback would have to fit in what is left: 2.5-4 µs a row, where lc spends about 6 µs (py-spy at 1M rows: besides the parsing and the email look-up the floor makes too, no line of the row loop takes more than 3% of the time; the cost is spread over some forty lines, each already a look-up or a bit operation). At 100k rows lc and pandas are within noise of each other (0.97x in the run above, 0.92x-1.33x in other runs the same day); at 1M the work per row grows as the people outgrow the caches, for the floor as for lc.
+
+**A columnar reader, measured** (pyarrow 26 in a separate virtualenv, on the 1M export; not part of lc): importing pyarrow costs 0.3 s on every run, more than lc's whole lead at 10k rows; its CSV reader parses the registrations in 0.24-0.57 s, but turning the columns back into Python values for lc's row loop costs 0.8-1.1 s, so lc would gain about 1 s of the 1.4-3.4 s it is behind pandas at 1M rows (runs of this day). Only a report computed in C end to end would be faster (a prototype of the core figures, emails and usernames merged and registrations deduplicated with pyarrow's group-by: 3.2 s at 1M), and that means reading whole files into memory (the issue asks for memory that grows with people, not rows), a second implementation of the identity and deduplication rules beside the streaming one every other source uses, and a 150 MB dependency. It would also change the comparison: with pyarrow installed, pandas 3 stores strings in Arrow, and the same pandas script took 8.6-11.3 s instead of 6.5-6.9 s. Not taken.
+
+This virtual machine is noisy even when idle: identical runs vary by up to 30% in wall time, so the ratios of one run matter more than its seconds.\
 """
 
 
@@ -222,6 +228,7 @@ class Row:
     people: int
     lc: list[Sample]
     pandas: list[Sample]
+    floor: list[Sample]
 
     @staticmethod
     def wall(samples: list[Sample]) -> float:
@@ -251,13 +258,20 @@ def measure(rows: int, runs: int) -> Row:
         "0",
     ]
     pandas = [sys.executable, str(ROOT / "bench" / "report_pandas.py"), str(folder)]
-    lc_out, pandas_out = folder / "lc.json", folder / "pandas.json"
-    result = Row(rows, 0, [], [])
+    floor = [sys.executable, str(ROOT / "bench" / "report_floor.py"), str(folder)]
+    lc_out, pandas_out, floor_out = (
+        folder / "lc.json",
+        folder / "pandas.json",
+        folder / "floor.json",
+    )
+    result = Row(rows, 0, [], [], [])
     run_once(lc, folder, lc_out)  # warm-up: file system cache
     run_once(pandas, folder, pandas_out)
+    run_once(floor, folder, floor_out)
     for _ in range(runs):
         result.lc.append(run_once(lc, folder, lc_out))
         result.pandas.append(run_once(pandas, folder, pandas_out))
+        result.floor.append(run_once(floor, folder, floor_out))
     ours = lc_figures(json.loads(lc_out.read_text()))
     theirs = json.loads(pandas_out.read_text())
     if ours != theirs:
@@ -285,16 +299,18 @@ def write_results(results: list[Row], runs: int, command: str) -> str:
         "clinic, "
         "privacy rules).",
         "",
-        "| rows | people | lc wall (s) | pandas wall (s) | lc / pandas wall | lc CPU (s) | "
-        "pandas CPU (s) | lc peak (MiB) | pandas peak (MiB) | lc / pandas peak |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| rows | people | lc wall (s) | pandas wall (s) | lc / pandas wall | floor wall (s) | "
+        "floor / pandas wall | lc CPU (s) | pandas CPU (s) | lc peak (MiB) | pandas peak (MiB) | "
+        "lc / pandas peak |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results:
-        lc_wall, pd_wall = Row.wall(row.lc), Row.wall(row.pandas)
+        lc_wall, pd_wall, floor_wall = Row.wall(row.lc), Row.wall(row.pandas), Row.wall(row.floor)
         lc_peak, pd_peak = Row.peak(row.lc), Row.peak(row.pandas)
         lines.append(
             f"| {row.rows:,} | {row.people:,} | {lc_wall:.2f} | {pd_wall:.2f} | "
-            f"{lc_wall / pd_wall:.2f}x | {Row.cpu(row.lc):.2f} | {Row.cpu(row.pandas):.2f} "
+            f"{lc_wall / pd_wall:.2f}x | {floor_wall:.2f} | {floor_wall / pd_wall:.2f}x "
+            f"| {Row.cpu(row.lc):.2f} | {Row.cpu(row.pandas):.2f} "
             f"| {lc_peak:.0f} | {pd_peak:.0f} | {lc_peak / pd_peak:.2f}x |"
         )
     slower = [f"{r.rows:,}" for r in results if Row.wall(r.lc) > Row.wall(r.pandas)]
@@ -353,7 +369,8 @@ def main() -> None:
         row = measure(rows, args.runs)
         print(
             f"{rows:>9,} rows: lc {Row.wall(row.lc):.2f} s {Row.peak(row.lc):.0f} MiB; "
-            f"pandas {Row.wall(row.pandas):.2f} s {Row.peak(row.pandas):.0f} MiB",
+            f"pandas {Row.wall(row.pandas):.2f} s {Row.peak(row.pandas):.0f} MiB; "
+            f"floor {Row.wall(row.floor):.2f} s",
             flush=True,
         )
         results.append(row)
