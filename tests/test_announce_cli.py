@@ -144,6 +144,23 @@ def test_a_syntax_error_names_the_line(runner, project):
     assert result.exit_code == 3 and f"{broken}:2:" in result.stderr
 
 
+def test_a_syntax_error_in_an_included_template_names_that_template(runner, project):
+    write(project / "templates" / "announce" / "part.j2", "ok\n\n{% if %}\n")
+    custom = write(project / "main.j2", "{% include 'announce/part.j2' %}\n")
+    result = invoke(runner, "announce", CLINIC, "--template", str(custom))
+    assert result.exit_code == 3, result.stderr
+    assert "template " in result.stderr and "part.j2 has a syntax error" in result.stderr
+    assert "part.j2:3:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_include_of_a_missing_template_says_how_to_name_one(runner, project):
+    custom = write(project / "main.j2", "{{ clinic.title }}\n{% include 'announce/nope.j2' %}\n")
+    result = invoke(runner, "announce", CLINIC, "--template", str(custom))
+    assert result.exit_code == 4, result.stderr
+    assert "template announce/nope.j2 not found" in result.stderr
+    assert "include or extend packaged ones by name" in result.stderr and result.stdout == ""
+
+
 def test_a_missing_template_file_is_exit_4(runner, project):
     result = invoke(runner, "announce", CLINIC, "--template", "nope.j2")
     assert result.exit_code == 4 and "template nope.j2 does not exist" in result.stderr

@@ -33,7 +33,7 @@ from letsconnect_cli.i18n import (
 from letsconnect_cli.vocab import Category, Status
 
 if TYPE_CHECKING:
-    from jinja2 import Template
+    from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
     from jinja2.sandbox import SandboxedEnvironment
 
     from letsconnect_cli.models import Clinic
@@ -284,17 +284,26 @@ def load_template(env: SandboxedEnvironment, name: str) -> Template:
     try:
         return env.get_template(name)
     except TemplateSyntaxError as error:
-        where = error.filename or error.name or name
-        raise ValidationFailed(
-            f"template {where} has a syntax error",
-            [Problem(None, error.lineno, error.message or str(error))],
-            source=where,
-        ) from None
+        raise _syntax_error(error, name) from None
     except TemplateNotFound as error:
-        raise InputUnreadable(
-            f"template {error.name} not found",
-            hint="A template can include or extend packaged ones by name, e.g. announce/text.j2.",
-        ) from None
+        raise _not_found(error) from None
+
+
+def _syntax_error(error: TemplateSyntaxError, fallback: str) -> ValidationFailed:
+    """A template's syntax error, named by the template it is in (`fallback` if Jinja has none)."""
+    where = error.filename or error.name or fallback
+    return ValidationFailed(
+        f"template {where} has a syntax error",
+        [Problem(None, error.lineno, error.message or str(error))],
+        source=where,
+    )
+
+
+def _not_found(error: TemplateNotFound) -> InputUnreadable:
+    return InputUnreadable(
+        f"template {error.name} not found",
+        hint="A template can include or extend packaged ones by name, e.g. announce/text.j2.",
+    )
 
 
 def render(template: Template, context: dict[str, Any]) -> str:
@@ -305,14 +314,9 @@ def render(template: Template, context: dict[str, Any]) -> str:
     try:
         return template.render(context)
     except TemplateSyntaxError as error:  # in an included or extended template
-        where = error.filename or error.name or str(template.filename)
-        raise ValidationFailed(
-            f"template {where} has a syntax error",
-            [Problem(None, error.lineno, error.message or str(error))],
-            source=where,
-        ) from None
+        raise _syntax_error(error, str(template.filename)) from None
     except TemplateNotFound as error:
-        raise InputUnreadable(f"template {error.name} not found") from None
+        raise _not_found(error) from None
     except Exception as error:  # a user's template can fail in any way; name the place
         where, line = _template_position(error, template)
         if isinstance(error, SecurityError):
