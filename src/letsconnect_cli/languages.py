@@ -46,15 +46,25 @@ def _locale_file_codes() -> Codes:
     return frozenset(languages), frozenset(scripts), frozenset(territories)
 
 
-def _locale_identifiers() -> list[str]:
-    """Babel's locale identifiers; read from its data folder when that is where Babel keeps them
-    (as it has for years), which spares importing Babel; else through Babel's public API."""
+def babel_locale_data() -> str | None:
+    """The folder of Babel's locale data files (found without importing Babel); None when Babel
+    is not installed."""
     import importlib.util
     import os
 
     spec = importlib.util.find_spec("babel")
-    if spec is not None and spec.origin is not None:
-        folder = os.path.join(os.path.dirname(spec.origin), "locale-data")  # noqa: PTH118, PTH120
+    if spec is None or spec.origin is None:
+        return None
+    return os.path.join(os.path.dirname(spec.origin), "locale-data")  # noqa: PTH118, PTH120
+
+
+def _locale_identifiers() -> list[str]:
+    """Babel's locale identifiers; read from its data folder when that is where Babel keeps them
+    (as it has for years), which spares importing Babel; else through Babel's public API."""
+    import os
+
+    folder = babel_locale_data()
+    if folder is not None:
         try:  # os.listdir: a thousand pathlib objects cost more than the listing
             names = [n[:-4] for n in os.listdir(folder) if n.endswith(".dat")]  # noqa: PTH208
         except OSError:

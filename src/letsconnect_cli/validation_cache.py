@@ -32,6 +32,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from letsconnect_cli.languages import babel_locale_data
 from letsconnect_cli.validation import FileCheck
 
 if TYPE_CHECKING:
@@ -84,14 +85,13 @@ def _tree(folder: str) -> Iterator[str]:
             yield _stat(entry.path)
 
 
-def _package(name: str) -> Iterator[str]:
+def _package(name: str) -> str:
     """Where a package is installed, and its first file's size and time (a new version
-    rewrites it); nothing when it is not installed."""
+    rewrites it); `name:none` when it is not installed."""
     spec = find_spec(name)
     if spec is None or spec.origin is None:
-        yield f"{name}:none"
-        return
-    yield _stat(spec.origin)
+        return f"{name}:none"
+    return _stat(spec.origin)
 
 
 #: What a tz database update changes: its version and tables, and the folders of the zones of
@@ -121,11 +121,10 @@ def fingerprint(window: Window | None) -> str:
 
     parts = [f"format {FORMAT}", sys.version]
     parts += _tree(os.path.dirname(letsconnect_cli.__file__))  # noqa: PTH120
-    for name in ("pydantic", "pydantic_core", "babel", "pycountry", "tzdata"):
-        parts += _package(name)
-    babel = find_spec("babel")
-    if babel is not None and babel.origin is not None:  # the locale names vouch for languages
-        parts.append(_stat(os.path.join(os.path.dirname(babel.origin), "locale-data")))  # noqa: PTH118, PTH120
+    parts += map(_package, ("pydantic", "pydantic_core", "babel", "pycountry", "tzdata"))
+    locale_data = babel_locale_data()
+    if locale_data is not None:  # the names of its files vouch for language tags
+        parts.append(_stat(locale_data))
     parts.append(repr(zoneinfo.TZPATH))
     for folder in zoneinfo.TZPATH:  # a new tz release replaces files in these folders
         for name in _TZ_ENTRIES:
