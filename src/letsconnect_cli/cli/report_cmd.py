@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from letsconnect_cli.cli.context import app_context
-from letsconnect_cli.cli.options import ForceOption, JsonOption
+from letsconnect_cli.cli.options import ForceOption, JsonOption, MapCountryOption
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
@@ -108,6 +108,7 @@ def report(
             help="Read every source in this encoding instead of detecting it.",
         ),
     ] = None,
+    map_country: MapCountryOption = None,
 ) -> None:
     """Figures from Google Forms, Zoom and Meta-Wiki event registration exports: registrations,
     participants, regions, countries, roles, interpretation, attendance and satisfaction.
@@ -135,7 +136,13 @@ def report(
         source_list = [_examples(config)]
     bar = _ProgressBar() if sys.stderr.isatty() else None
     options = read_options(
-        config, scheme=scheme, clinic=clinic, encoding=encoding, maps=maps, progress=bar
+        config,
+        scheme=scheme,
+        clinic=clinic,
+        encoding=encoding,
+        maps=maps,
+        progress=bar,
+        country_maps=map_country,
     )
     if output is not None and output.exists() and not force:
         from letsconnect_cli.errors import FileExistsRefusal
@@ -197,7 +204,16 @@ def _warn(log: "IngestLog", figures: dict[str, Any]) -> None:
     if log.unknown_country and log.first_unknown_country:
         file, line = log.first_unknown_country
         _say(
-            f"{log.unknown_country} row(s) name a country lc does not know (first: {file}:{line})",
+            f"{log.unknown_country} row(s) name a country lc does not know, in "
+            f"{len(log.unknown_countries)} spelling(s) (first: {file}:{line}); each is listed "
+            'under data quality: map it with [report.countries] or --map-country "SPELLING=CODE"',
+            warn=True,
+        )
+    if log.country_guessed:
+        _say(
+            f"{log.country_guessed} row(s) name a country by a near miss lc accepted, in "
+            f"{len(log.guessed_countries)} spelling(s); check them under data quality "
+            "(country_guessed)",
             warn=True,
         )
     if log.unattributed:
