@@ -58,6 +58,25 @@ def _locales() -> list[str]:
     return sorted(found)
 
 
+def _own_data(identifier: str) -> dict[str, Any]:
+    """A locale's own data, without what it inherits. Read from Babel's file directly:
+    `babel.localedata.load(..., merge_inherited=False)` would keep the partial data in Babel's
+    cache, where later formatting in that locale would find it (and miss inherited patterns)."""
+    import pickle
+
+    from letsconnect_cli.languages import babel_locale_data
+
+    folder = babel_locale_data()
+    if folder is None:
+        return {}
+    try:
+        with open(os.path.join(folder, f"{identifier}.dat"), "rb") as handle:  # noqa: PTH118, PTH123
+            data = pickle.load(handle)  # Babel's own installed data files
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _agreed(votes: dict[str, Counter[str]]) -> dict[str, str]:
     table: dict[str, str] = {}
     for key, codes in votes.items():
@@ -73,8 +92,6 @@ def build() -> dict[str, dict[str, str]]:
     Languages map to BCP 47: a language (`ja`), or a language and script (`zh-Hant`) when CLDR
     names a script form; regional forms (`en_GB`, "British English") map to their language.
     """
-    from babel.localedata import load
-
     from letsconnect_cli.ingest.folding import fold_name
     from letsconnect_cli.regions import countries
 
@@ -82,7 +99,7 @@ def build() -> dict[str, dict[str, str]]:
     places: dict[str, Counter[str]] = {}
     languages: dict[str, Counter[str]] = {}
     for identifier in _locales():
-        data = load(identifier, merge_inherited=False)
+        data = _own_data(identifier)
         for code, name in data.get("territories", {}).items():
             if code in known and name:
                 places.setdefault(fold_name(str(name)), Counter())[code] += 1
