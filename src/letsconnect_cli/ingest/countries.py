@@ -112,6 +112,8 @@ ALIASES: dict[str, str] = {
     "中國大陸": "CN",
     "中国大陆": "CN",
     "ประเทศไทย": "TH",
+    "中華民國": "TW",
+    "中华民国": "TW",
 }
 
 _PARENTHESES = re.compile(r"\([^)]*\)|\uff08[^\uff09]*\uff09")
@@ -236,6 +238,10 @@ def _resolve(value: str) -> Place:
             found = _exact(bare)
             if found is None and bare in BLANK:
                 return Place(None, BLANK_VALUE)
+        for inner in _PARENTHESES.findall(text) if found is None else ():
+            found = _exact(fold_name(inner.strip("()\uff08\uff09")))  # "ROC (Taiwan)"
+            if found is not None:
+                break
     if found is not None:
         return Place(found, EXACT)
     guessed = guess(key)

@@ -43,11 +43,14 @@ def fold_name(text: str) -> str:
 #: Characters that never reach an output from a cell: controls, bidi overrides and the like.
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 MAX_SHOWN = 40
+#: Terminal escape sequences (colours, cursor moves): removed whole, not only their ESC.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?")
 
 
 def shown_value(text: str, limit: int = MAX_SHOWN) -> str:
     """A cell as a report may list it: control and format characters removed, spaces collapsed,
     at most `limit` characters (an ellipsis marks a cut)."""
+    text = _ESCAPES.sub("", text)
     kept = "".join(
         " " if char.isspace() else char
         for char in text
