@@ -80,9 +80,20 @@ MESSAGES = {
         "You are not authorized to view participants who registered privately for this event."
     ),
 }
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass
@@ -258,7 +269,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif parts.path.startswith(REST_PREFIX) and parts.path.endswith("/participants"):
             self._participants(parts.path[len(REST_PREFIX) : -len("/participants")], parts, user)
         else:
-            self._json(404, {"httpCode": 404, "httpReason": "Not Found", "errorKey": "rest-no-match"})
+            self._json(
+                404, {"httpCode": 404, "httpReason": "Not Found", "errorKey": "rest-no-match"}
+            )
 
     def _tokens(self, query: dict[str, list[str]], session: str | None) -> None:
         if query.get("meta") != ["tokens"] or query.get("type") != ["login"]:

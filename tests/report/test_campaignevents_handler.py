@@ -145,9 +145,7 @@ def test_the_readme_example_works_as_written(wiki: Wiki, runner: CliRunner, proj
     assert not any(API_PATH in path for _, path, _ in wiki.requests)  # no login without the flag
 
 
-def test_figures_of_a_list_with_hidden_users(
-    server: str, runner: CliRunner, project: Path
-) -> None:
+def test_figures_of_a_list_with_hidden_users(server: str, runner: CliRunner, project: Path) -> None:
     report = run_json(runner, f"{TRAVEL}={_url(server)}", "--min-count", "0")
     # 41 public registrations: 38 users and 3 accounts hidden or missing, each a person of its
     # own (they match nothing, not even each other).
@@ -167,7 +165,13 @@ def test_include_private_logs_in_as_the_organiser(
 ) -> None:
     _login(monkeypatch, ORGANISER_LOGIN, ORGANISER_PASSWORD)
     result = run(
-        runner, f"{TRAVEL}={_url(server)}", "--include-private", "--format", "json", "--min-count", "0"
+        runner,
+        f"{TRAVEL}={_url(server)}",
+        "--include-private",
+        "--format",
+        "json",
+        "--min-count",
+        "0",
     )
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
@@ -239,7 +243,7 @@ def test_answers_in_both_forms_and_the_affiliate(server: str, clinics: list[Clin
     login = WikiLogin(Credentials(ORGANISER_LOGIN, ORGANISER_PASSWORD))
     options = ReadOptions(clinic=TRAVEL, fetch=FetchOptions(include_private=True, login=login))
     log = IngestLog()
-    records = list(read_records([_url(server)], [c for c in clinics], options, log))
+    records = list(read_records([_url(server)], clinics, options, log))
     assert len(records) == 47 and log.hidden_users == 4
     by_user = {r.username: r for r in records if r.username}
     for i in range(47):
@@ -269,7 +273,7 @@ def test_a_link_without_rest_php_cannot_log_in(clinics: list[Clinic]) -> None:
     login = WikiLogin(Credentials(ORGANISER_LOGIN, ORGANISER_PASSWORD))
     options = ReadOptions(clinic=TRAVEL, fetch=FetchOptions(include_private=True, login=login))
     url = "https://wiki.example.invalid/api/campaignevents/v0/event_registration/1/participants"
-    with pytest.raises(UsageError, match="api.php"):
+    with pytest.raises(UsageError, match=r"api\.php"):
         list(read_records([url], clinics, options))
 
 
@@ -307,9 +311,7 @@ def test_remote_errors_never_quote_the_server(clinics: list[Clinic]) -> None:
             400, json={"errorKey": "\x1b]0;PWNED\x07", "messageTranslations": {"en": "\x1b[31m"}}
         )
 
-    options = ReadOptions(
-        clinic=TRAVEL, fetch=FetchOptions(transport=httpx.MockTransport(refuse))
-    )
+    options = ReadOptions(clinic=TRAVEL, fetch=FetchOptions(transport=httpx.MockTransport(refuse)))
     url = f"https://meta.example.invalid{REST_PREFIX}1/participants"
     with pytest.raises(RemoteError) as raised:
         list(read_records([url], clinics, options))
