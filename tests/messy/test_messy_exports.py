@@ -34,7 +34,7 @@ RECOGNISED = {
     "Việt Nam": "VN",
     "Tonga": "TO",
     "Indonesia": "ID",
-    "中華民國（台灣）": "TW",
+    "中華民國\uff08台灣\uff09": "TW",  # full-width parentheses
     "Samoa": "WS",
 }
 GUESSED = {"Indonisia": "ID", "Malysia": "MY", "Phillippines": "PH"}
@@ -77,7 +77,8 @@ def test_other_locales_codes_case_accents_punctuation(value: str) -> None:
 
 @pytest.mark.parametrize(("value", "code"), sorted(GUESSED.items()))
 def test_near_misses_are_guessed(value: str, code: str) -> None:
-    from letsconnect_cli.ingest.countries import GUESSED as HOW, resolve
+    from letsconnect_cli.ingest.countries import GUESSED as HOW
+    from letsconnect_cli.ingest.countries import resolve
 
     assert resolve(value).code == code and resolve(value).how == HOW
 
@@ -105,7 +106,7 @@ def test_report_lists_every_spelling_with_rows_and_first_line(
     countries = {e["country"]: e["participants"] for e in data["countries"] if e["country"]}
     for code in ("JP", "TW", "NZ", "VN", "PH", "KR", "TH", "HK", "SG"):
         assert countries.get(code), code
-    assert countries["TW"] == 2  # 台灣 and 中華民國（台灣）
+    assert countries["TW"] == 2  # 台灣, and 中華民國 with 台灣 in full-width parentheses
     assert countries["VN"] == 2  # Viet Nam and Việt Nam
 
 
@@ -213,7 +214,7 @@ def test_building_the_index_leaves_babel_formatting_whole() -> None:
         ("한국어", ("ko",)),
         ("Bahasa Melayu; English", ("ms", "en")),
         ("Tiếng Việt、English", ("vi", "en")),
-        ("繁體中文，日本語", ("zh-Hant", "ja")),
+        ("繁體中文\uff0c日本語", ("zh-Hant", "ja")),  # a full-width comma
         ("Japanese and Korean", ("ja", "ko")),
         ("Chinese (Traditional)", ("zh-Hant",)),
         ("简体中文", ("zh-Hans",)),

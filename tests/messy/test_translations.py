@@ -75,9 +75,7 @@ def test_translation_keys_match_written_forms() -> None:
     assert find({"zh": 1}, "zh-Hant") is None
 
 
-def test_invitation_email_subject_and_calendar_summary(
-    runner: CliRunner, project: Path
-) -> None:
+def test_invitation_email_subject_and_calendar_summary(runner: CliRunner, project: Path) -> None:
     from tests.mail.conftest import set_clinic, upcoming
 
     set_clinic(

@@ -112,6 +112,15 @@ def invite(
         ),
     ] = False,
     map_country: MapCountryOption = None,
+    include_private: Annotated[
+        bool,
+        typer.Option(
+            "--include-private",
+            help="With --registrations: Meta-Wiki event registration links list the "
+            "participants who registered privately too, logged in as an organiser of the event "
+            "with the bot password of lc publish (LC_WIKI_USERNAME, LC_WIKI_PASSWORD).",
+        ),
+    ] = False,
     force: ForceOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -129,14 +138,21 @@ def invite(
     leaves them out), and everyone left out is listed with the reason; as .eml files in --out [default: invites/CLINIC_ID/mail/], or sent with --send.
     Exit 5 when a message was not sent; run again to send only what is missing.
     """
-    if registrations or send or show_addresses or skip_unknown_country or map_country:
+    if (
+        registrations
+        or send
+        or show_addresses
+        or include_private
+        or skip_unknown_country
+        or (map_country)
+    ):
         from letsconnect_cli.cli import invite_mail
         from letsconnect_cli.errors import UsageError
 
         if not registrations:
             raise UsageError(
-                "--send, --show-addresses, --skip-unknown-country and --map-country go with "
-                "--registrations (the registrants to invite)"
+                "--send, --show-addresses, --include-private, --skip-unknown-country and "
+                "--map-country go with --registrations (the registrants to invite)"
             )
         from letsconnect_cli.timezones import resolve_zone
 
@@ -157,6 +173,7 @@ def invite(
                 json_output=json_output,
                 skip_unknown_country=skip_unknown_country,
                 map_country=tuple(map_country or ()),
+                include_private=include_private,
             ),
         )
         return

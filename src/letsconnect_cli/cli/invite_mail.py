@@ -34,6 +34,7 @@ class Request:
     show_addresses: bool
     force: bool
     json_output: bool
+    include_private: bool = False  # CampaignEvents links: private participants too, logged in
     skip_unknown_country: bool = False
     map_country: tuple[str, ...] = ()
 
@@ -57,7 +58,13 @@ def run(context: AppContext, request: Request) -> None:
     files = read_clinics(context.clinics_dir)
     clinic = find_clinic(context.clinics_dir, clinic_id)
     records = _records(
-        context, request.registrations, files, clinic.id, scheme, list(request.map_country)
+        context,
+        request.registrations,
+        files,
+        clinic.id,
+        scheme,
+        request.include_private,
+        list(request.map_country),
     )
     organizer = calendar.organizer_from(config.organiser.name, config.organiser.email)
     settings = MailSettings(
@@ -99,6 +106,10 @@ def run(context: AppContext, request: Request) -> None:
             )
         for text in prepared.warnings:
             warning(err, text)
+        if prepared.plan.registrants.meta_wiki:
+            from letsconnect_cli.cli.invite_mail_report import META_WIKI_NOTE
+
+            message(err, META_WIKI_NOTE.format(n=prepared.plan.registrants.meta_wiki))
         if request.dry_run:
             report(context, request, prepared, mode="dry-run")
             message(err, "dry run: nothing was sent or written")
@@ -195,14 +206,16 @@ def _records(
     files: list[Any],
     clinic_id: str,
     scheme: Scheme,
+    include_private: bool = False,
     country_maps: list[str] | None = None,
 ) -> list[Any]:
-    from letsconnect_cli.cli.exports import read_options
+    from letsconnect_cli.cli.exports import organiser_login, read_options
     from letsconnect_cli.cli.output import warning
     from letsconnect_cli.ingest import IngestLog, read_records
 
+    login = organiser_login(context, "lc invite") if include_private else None
     options = read_options(
-        context.config, scheme=scheme, clinic=clinic_id, country_maps=country_maps
+        context.config, scheme=scheme, clinic=clinic_id, login=login, country_maps=country_maps
     )
     log = IngestLog()
     clinics = [f.clinic for f in files if f.ok and f.clinic is not None]

@@ -98,6 +98,7 @@ def build_report(
         "country_guessed_rows": log.country_guessed,
         **log.value_lists(_protected_codes(show_protected)),
         "unattributed": log.unattributed,
+        "hidden_users": log.hidden_users,
         "skipped_total": log.skips_total,
         "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in log.skipped],
     }
