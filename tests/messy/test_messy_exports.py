@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -48,10 +49,11 @@ def messy(project: Path) -> Path:
     return folder
 
 
-def report_json(runner: CliRunner, *extra: str) -> dict:
+def report_json(runner: CliRunner, *extra: str) -> dict[str, Any]:
     result = invoke(runner, "report", "messy", "--json", "--min-count", "0", *extra)
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
 
 
 # --- countries ---------------------------------------------------------------------------------
@@ -312,11 +314,12 @@ def invite_project(project: Path) -> Path:
     return project
 
 
-def invite_json(runner: CliRunner, *extra: str) -> dict:
+def invite_json(runner: CliRunner, *extra: str) -> dict[str, Any]:
     args = ["invite", SEED, "--region", "ESEAP", "--registrations", "exports", "--dry-run"]
     result = invoke(runner, *args, "--json", *extra)
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
 
 
 def test_unknown_country_registrants_are_invited_and_counted(
