@@ -52,7 +52,8 @@ def announce(
         typer.Option(
             "--all-langs",
             help="One file per language: the clinic's, then each interpretation language "
-            "(zh as zh-Hans and zh-Hant), into the -o folder [default: announcements/].",
+            "(zh as zh-Hans, and zh-Hant too when the regions include TW, HK or MO), into the "
+            "-o folder [default: announcements/].",
         ),
     ] = False,
     region: RegionsOption = None,
