@@ -363,6 +363,8 @@ def test_every_person_not_invited_is_listed(runner: CliRunner, invite_project: P
     assert "outside_region exports/other.csv:2" in text
     assert "@" not in table.stdout  # a dry run shows no address, not even masked
     assert "invited although their country is unknown: 4" in text
+    skipped = invoke(runner, *args, "--skip-unknown-country")
+    assert "[report.countries]" in skipped.stdout  # shown as text, not taken for markup
 
 
 def test_chinese_email_by_place(runner: CliRunner, invite_project: Path) -> None:

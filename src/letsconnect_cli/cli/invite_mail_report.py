@@ -187,7 +187,7 @@ def _show(
             cells = [item["reason"], item["first"], item["fix"]]
             if with_address:
                 cells.insert(0, item["address"] or "(no address)")
-            listing.add_row(*cells)
+            listing.add_row(*(Text(cell) for cell in cells))  # cells are text, not markup
         blocks.append(listing)
     if mode != "dry-run" or request.show_addresses:
         detail = new_table()
