@@ -129,7 +129,7 @@ def check_zone(text: str) -> str | None:
     try:
         return resolve_zone(text).key
     except UsageError as error:
-        raise ValueError(" ".join(str(error).split())) from None
+        raise ValueError(f"{error.message}. {error.hint}") from None
 
 
 def _ask(given: "Settings", flags: dict[str, str | None]) -> "Settings":

@@ -55,12 +55,13 @@ def converse(
     fields = dict(fields)
     if fields["title"] is None:
         fields["title"] = prompts.ask("Title", field_check(fields, "title", prompts.required))
-    if fields["status"] is None and start_text is None:
-        fields["status"] = _choice("Status", Status, default=Status.SCHEDULED).value
     if fields["status"] != Status.PROPOSED.value or start_text is not None:
-        fields["start"] = ask_start(context, start_text, tz)
-    if fields["status"] is None:
-        fields["status"] = Status.SCHEDULED.value if fields["start"] else Status.PROPOSED.value
+        # No start is a proposed clinic, unless --status asks for a date.
+        fields["start"] = ask_start(context, start_text, tz, optional=fields["status"] is None)
+    if fields["start"] is None:
+        fields["status"] = Status.PROPOSED.value
+    elif fields["status"] is None:
+        fields["status"] = _choice("Status", Status, default=Status.SCHEDULED).value
     if fields["duration"] is None:
         fields["duration"] = prompts.ask(
             "Duration (e.g. 2h, 90m, 1h30m)", field_check(fields, "duration"), default="2h"
@@ -151,14 +152,12 @@ def _choice(question: str, enum: type[Any], default: Any) -> Any:
 # --- the start ----------------------------------------------------------------------------------
 
 
-def start_question(tz: str | None) -> str:
+def start_question(tz: str | None, *, optional: bool = False) -> str:
     """The start's question: never "or a local time with --tz" when --tz was given."""
+    skip = "; Enter: no date yet" if optional else ""
     if tz:
-        return f"Start, local time in {tz} (e.g. 2027-04-04 14:00), or UTC with Z (…T06:00Z)"
-    return (
-        "Start (a local time such as 2027-04-04 14:00, UTC such as 2027-04-04T06:00Z, "
-        "or with an offset: 2027-04-04T14:00+08:00)"
-    )
+        return f"Start, local time in {tz} (2027-04-04 14:00) or UTC (2027-04-04T06:00Z){skip}"
+    return f"Start: local (2027-04-04 14:00), UTC (2027-04-04T06:00Z) or with +08:00{skip}"
 
 
 def parse_datetime(text: str) -> datetime:
@@ -170,9 +169,11 @@ def parse_datetime(text: str) -> datetime:
         ) from None
 
 
-def ask_start(context: AppContext, text: str | None, tz: str | None) -> datetime:
+def ask_start(
+    context: AppContext, text: str | None, tz: str | None, *, optional: bool = False
+) -> datetime | None:
     """The start as an aware UTC datetime: a --start flag or an answer, with the zone, the
-    instant and the confirmation each asked for where needed."""
+    instant and the confirmation each asked for where needed; None for no answer (optional)."""
     from letsconnect_cli.drafts import start_warnings
     from letsconnect_cli.timezones import resolve_zone
 
@@ -186,7 +187,10 @@ def ask_start(context: AppContext, text: str | None, tz: str | None) -> datetime
             tz = None
     while True:
         if text is None:
-            moment = prompts.ask(start_question(tz), parse_datetime)
+            check = prompts.optional(parse_datetime) if optional else parse_datetime
+            moment = prompts.ask(start_question(tz, optional=optional), check)
+            if moment is None:
+                return None
         else:
             try:
                 moment = parse_datetime(text)

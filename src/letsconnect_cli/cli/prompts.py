@@ -46,8 +46,9 @@ def _prompt(question: str, default: str | None) -> str:
         if isinstance(error.__context__, EOFError):
             from letsconnect_cli.errors import UsageError
 
+            topic = question.split(" (")[0].split(" [")[0].split(":")[0]
             raise UsageError(
-                f"the input ended before an answer to {question!r}; nothing was written",
+                f"the input ended before an answer to {topic!r}; nothing was written",
                 hint="Answer on a terminal, or give every value as a flag with --no-input.",
             ) from None
         sys.stderr.write("\n")  # the terminal's cursor is still on the question's line
@@ -74,6 +75,11 @@ def ask(
 
 
 def _reason(error: Exception) -> str:
+    """The reason on one line: lc's errors as 'message. Hint'."""
+    from letsconnect_cli.errors import LcError
+
+    if isinstance(error, LcError) and error.hint:
+        return " ".join(f"{error.message.rstrip('.')}. {error.hint}".split())
     return " ".join(str(error).split())
 
 
