@@ -269,9 +269,9 @@ def test_prompts_for_what_is_missing_on_a_terminal(
     answers = "\n".join(
         [
             "Copyright Clinic: Awareness + Education",  # title
+            "2023-02-21T15:00Z",  # start
             "sheduled",  # status, mistyped: asked again
             "scheduled",
-            "2023-02-21T15:00Z",  # start
             "",  # duration: 2h
             "",  # category: skipped
             "ESEAP NWE",  # regions

@@ -115,6 +115,8 @@ def gitignore_text(existing: str | None) -> str | None:
 
 def check_target(folder: Path, *, force: bool) -> None:
     """Refuse before asking anything: an lc.toml is never replaced without force."""
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsRefusal(f"{folder} exists and is not a folder")
     config = folder / CONFIG_NAME
     if config.exists() and not force:
         raise FileExistsRefusal(
