@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 def init(
     folder: Annotated[
         Path,
-        typer.Argument(metavar="[DIR]", help="The folder to start [default: the current one]."),
+        typer.Argument(
+            metavar="DIR",
+            help="The folder to start (made if missing) [default: the current one].",
+            show_default=False,
+        ),
     ] = Path(),
     organiser_name: Annotated[
         str | None,

@@ -74,7 +74,8 @@ def new_clinic(
     status: Annotated[
         Status | None,
         typer.Option(
-            "--status", help="[default: scheduled with --start, else proposed when asked]"
+            "--status",
+            help="[default: scheduled with a start (asked on a terminal), proposed without]",
         ),
     ] = None,
     region: RegionsOption = None,
