@@ -403,7 +403,7 @@ def test_init_in_an_empty_folder_from_flags(runner: CliRunner, tmp_path: Path) -
     assert list((folder / "clinics").iterdir()) == []
     text = (folder / "lc.toml").read_text(encoding="utf-8")
     assert text.startswith("# lc's configuration for this folder")
-    config = load_config(cwd=folder, environ={})
+    config = load_config(cwd=folder, environ={"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
     assert (config.organiser.name, config.organiser.email) == ("Ana Reyes", "ana@example.org")
     assert (config.default_region, config.ui.timezone) == ("ESEAP", "Asia/Manila")
     ignore = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
@@ -427,7 +427,7 @@ def test_init_asks_and_checks_each_answer(
     assert "unknown region 'ESAP'" in result.stderr
     assert "unknown time zone 'Africa/Lagoss'" in result.stderr
     assert "[Europe/Berlin]" in result.stderr  # this computer's zone, the default
-    config = load_config(cwd=tmp_path, environ={})
+    config = load_config(cwd=tmp_path, environ={"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
     assert (config.default_region, config.ui.timezone) == ("SSA", "Europe/Berlin")
 
 
@@ -450,7 +450,10 @@ def test_init_refuses_to_overwrite_and_keeps_what_is_there(
     assert Path("lc.toml").read_bytes() == before
     forced = invoke(runner, "init", "--no-input", "--region", "SSA", "--force")
     assert forced.exit_code == 0, forced.output
-    assert load_config(cwd=tmp_path, environ={}).default_region == "SSA"
+    assert (
+        load_config(cwd=tmp_path, environ={"XDG_CONFIG_HOME": str(tmp_path / "xdg")}).default_region
+        == "SSA"
+    )
     assert Path(".gitignore").read_text(encoding="utf-8") == ignore  # nothing added twice
 
 
@@ -469,9 +472,8 @@ def test_a_new_folder_takes_its_first_clinic(
     assert invoke(runner, "validate").exit_code == 0
 
 
-def test_ui_timezone_from_the_environment_and_a_bad_value(runner: CliRunner) -> None:
-    assert (
-        load_config(environ={"LC_UI_TIMEZONE": "tokyo"}, cwd=Path("/")).ui.timezone == "Asia/Tokyo"
-    )
+def test_ui_timezone_from_the_environment_and_a_bad_value(tmp_path: Path) -> None:
+    environ = {"LC_UI_TIMEZONE": "tokyo", "XDG_CONFIG_HOME": str(tmp_path)}
+    assert load_config(environ=environ, cwd=tmp_path).ui.timezone == "Asia/Tokyo"
     with pytest.raises(ConfigError, match=r"ui\.timezone: unknown time zone 'Asia/Tokio'"):
-        load_config(environ={"LC_UI_TIMEZONE": "Asia/Tokio"}, cwd=Path("/"))
+        load_config(environ={**environ, "LC_UI_TIMEZONE": "Asia/Tokio"}, cwd=tmp_path)
