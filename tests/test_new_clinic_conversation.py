@@ -289,10 +289,13 @@ def test_no_start_is_a_proposed_clinic(runner: CliRunner, empty_project: Path) -
 
 
 def test_a_bad_flag_fails_before_any_question(runner: CliRunner, empty_project: Path) -> None:
-    result = answer(runner, "--language", "Japanese", "--region", "ESAP", lines=[])
+    flags = ["--language", "Japanese", "--region", "ESAP", "--registration-url", "zoom.us/x"]
+    result = answer(runner, *flags, "--id", "My clinic", lines=[])
     assert result.exit_code == 3
     assert "--language: 'Japanese' is not a BCP 47 language tag" in result.stderr
     assert "--region: unknown region 'ESAP'" in result.stderr
+    assert "--registration-url: 'zoom.us/x' is not an http(s) link" in result.stderr
+    assert "--id: 'My clinic' is not a clinic id" in result.stderr
     assert "Title" not in result.stderr
     assert written() == []
 

@@ -26,6 +26,14 @@ def field_problems(fields: dict[str, Any], name: str) -> list[str]:
     return [p.message for p in problems if _head(p.field) == name]
 
 
+def id_problems(clinic_id: str) -> list[str]:
+    """What the clinic rules say about an id given by hand (empty when it is fine)."""
+    from letsconnect_cli.clinics import clinic_from_mapping
+
+    _clinic, problems = clinic_from_mapping(clinic_id, {"title": "draft", "status": "proposed"})
+    return [p.message for p in problems if p.field == "file name"]
+
+
 def _head(field: str | None) -> str | None:
     if field is None:
         return None

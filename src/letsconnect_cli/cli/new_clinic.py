@@ -188,7 +188,7 @@ def new_clinic(
     if interactive:
         from letsconnect_cli.cli.new_clinic_ask import converse
 
-        _check_flags(fields, given={name for name, value in fields.items() if value})
+        _check_flags(fields, {name for name, value in fields.items() if value}, clinic_id)
         fields = converse(context, fields, start_text=start, tz=tz)
     else:
         if title is None:
@@ -259,18 +259,19 @@ def _require_clinics_dir(context: "AppContext") -> None:
     )
 
 
-def _check_flags(fields: dict[str, Any], given: set[str]) -> None:
-    """Before any question: the values given as flags, by the clinic rules (so a bad flag
-    fails before anything is asked, and no answer is lost to it)."""
-    from letsconnect_cli.drafts import field_problems
+def _check_flags(fields: dict[str, Any], given: set[str], clinic_id: str | None) -> None:
+    """Before any question: the values given as flags (and --id), by the clinic rules, so a
+    bad flag fails before anything is asked and no answer is lost to it."""
+    from letsconnect_cli.drafts import field_problems, id_problems
     from letsconnect_cli.errors import Problem, ValidationFailed
 
     problems = [
         Problem(FLAG_OF_FIELD.get(name, name), None, text)
-        for name in sorted(given)
-        if name not in ("status", "registration_url")
+        for name in sorted(given - {"status"})
         for text in field_problems(fields, name)
     ]
+    if clinic_id is not None:
+        problems += [Problem("--id", None, text) for text in id_problems(clinic_id)]
     if problems:
         raise ValidationFailed("the flags are not valid; nothing was asked or written", problems)
 

@@ -53,7 +53,7 @@ def converse(
     """Ask for every value the flags left as None (and for a zone or a choice the start needs);
     return the fields with the answers in."""
     fields = dict(fields)
-    if fields["title"] is None:
+    if not fields["title"]:
         fields["title"] = prompts.ask("Title", field_check(fields, "title", prompts.required))
     if fields["status"] != Status.PROPOSED.value or start_text is not None:
         # No start is a proposed clinic, unless --status asks for a date.
