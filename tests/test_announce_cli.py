@@ -265,7 +265,9 @@ def test_main_cities_come_from_the_configuration(runner, project):
     with (project / "lc.toml").open("a") as config:
         config.write('\n[regions.ESEAP]\nmain_cities = ["Pacific/Auckland", "Asia/Seoul"]\n')
     line = invoke(runner, "announce", CLINIC, "-F", "text").stdout.splitlines()[1]
-    assert line.endswith("UTC · 18:00 Auckland · 15:00 Seoul")
+    assert line.endswith(
+        "UTC · 18:00 Auckland (clocks go back 1 hour at 03:00 on Sun, 2 Apr) · 15:00 Seoul"
+    )
 
 
 def test_a_clinic_without_region_shows_utc_only(runner, project):

@@ -16,6 +16,7 @@ from letsconnect_cli.cli.options import (
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.invites import Invite, Plan
+    from letsconnect_cli.slots import Window
 
 
 def _complete_ids(incomplete: str) -> list[str]:
@@ -244,7 +245,8 @@ def invite(
         ledger_written = ledger.save()
 
     if json_output:
-        print_json([_as_json(item) for item in plan.invites])
+        window = context.config.slots.window()
+        print_json([_as_json(item, window) for item in plan.invites])
     else:
         _show(context, plan, all_zones)
     for text in warnings:
@@ -276,9 +278,10 @@ def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
     from rich.text import Text
 
     from letsconnect_cli.calendar import when_utc
-    from letsconnect_cli.cli.output import daytime_summary, local_time_table, print_block
+    from letsconnect_cli.cli.output import hours_summary, local_time_table, print_block
 
     out = context.out()
+    window = context.config.slots.window()
     for index, item in enumerate(plan.invites):
         if index:
             out.print()
@@ -290,12 +293,17 @@ def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
             Text(when_utc(content.start, content.end) + where),
         ]
         if item.local_times:
-            lines.append(local_time_table(item.local_times, all_zones=all_zones))
-            lines.append(Text(daytime_summary(item.local_times, all_zones=all_zones)))
+            lines.append(local_time_table(item.local_times, window, all_zones=all_zones))
+            summary = hours_summary(
+                item.local_times, window, list(item.regions), all_zones=all_zones
+            )
+            lines.append(Text(summary))
         print_block(out, *lines)
 
 
-def _as_json(item: "Invite") -> dict[str, Any]:
+def _as_json(item: "Invite", window: "Window") -> dict[str, Any]:
+    from letsconnect_cli.cli.output import inside_hours
+
     content = item.content
     return {
         "id": item.clinic.id,
@@ -319,6 +327,8 @@ def _as_json(item: "Invite") -> dict[str, Any]:
                 "end": row.end.isoformat(),
                 "day_offset": row.day_offset,
                 "night": row.night,
+                "inside_hours": inside_hours(row, window),
+                "clock_change": row.clock_change.as_json() if row.clock_change else None,
             }
             for row in item.local_times
         ],
