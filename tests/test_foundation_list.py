@@ -50,7 +50,7 @@ def test_json_with_tz(runner: CliRunner, project: Path) -> None:
     assert travel == {
         "id": "2023-04-02-travel-scholarships",
         "title": "Guidelines, best practices, and documented learnings related to travel scholarships",
-        "status": "scheduled",
+        "status": "done",
         "category": None,
         "start_utc": "2023-04-02T06:00:00+00:00",
         "end_utc": "2023-04-02T08:00:00+00:00",

@@ -79,12 +79,12 @@ def test_an_edited_file_is_checked_again(
     checked.clear()
     path = project / TRAVEL
     path.write_text(
-        path.read_text(encoding="utf-8").replace('status = "scheduled"', 'status = "sheduled"'),
+        path.read_text(encoding="utf-8").replace('status = "done"', 'status = "donne"'),
         encoding="utf-8",
     )
     code, out = run(runner)
     assert [p.name for p in checked] == [path.name]
-    assert code == 3 and "did you mean 'scheduled'?" in out
+    assert code == 3 and "did you mean 'done'?" in out
     assert (code, out) == run(runner, "--no-cache")
 
 

@@ -32,7 +32,7 @@ def test_table_for_the_seed_clinic(runner: CliRunner, project: Path) -> None:
     result = _invite(runner, SEED_ID, "--region", "ESEAP")
     out = result.stdout
     assert out.startswith(
-        "2023-04-02-travel-scholarships (scheduled): Guidelines, best practices, and\n"
+        "2023-04-02-travel-scholarships (done): Guidelines, best practices, and\n"
         "documented learnings related to travel scholarships\n"
         "Sunday 2 April 2023, 06:00-08:00 UTC; local times for ESEAP\n"
     )
