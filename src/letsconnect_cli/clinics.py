@@ -356,21 +356,63 @@ def valid_clinics(files: list[ClinicFile]) -> list[Clinic]:
 
 
 def find_clinic(directory: Path, clinic_id: str) -> Clinic:
-    """One clinic by id (its file stem), or a UsageError naming close ids."""
-    from letsconnect_cli.errors import UsageError
-
-    path = directory / f"{clinic_id.removesuffix(SUFFIX)}{SUFFIX}"
-    if not path.is_file():
-        ids = [p.stem for p in clinic_paths(directory)]
-        close = difflib.get_close_matches(clinic_id, ids, n=3, cutoff=0.4)
-        hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
-        raise UsageError(
-            f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids."
-        )
+    """One clinic by id (its file stem), a unique prefix of one, or a unique word (or words) of
+    one's slug; a UsageError naming the matches when several match, or close ids when none."""
+    wanted = resolve_clinic_id(directory, clinic_id)
+    path = directory / f"{wanted}{SUFFIX}"
     result = read_clinic_file(path)
     if result.clinic is None or result.errors:
         raise ValidationFailed(f"{path} has problems", result.errors, source=str(path))
     return result.clinic
+
+
+def resolve_clinic_id(directory: Path, clinic_id: str) -> str:
+    """The id of the one clinic of `directory` that `clinic_id` names: the id itself, a unique
+    prefix (`2027-03-13`), or a unique word or run of words of the id (`lexemes`,
+    `wikimedia-commons`). A UsageError lists the matches when several match."""
+    from letsconnect_cli.errors import UsageError
+
+    wanted = clinic_id.removesuffix(SUFFIX)
+    if (directory / f"{wanted}{SUFFIX}").is_file():
+        return wanted
+    ids = [p.stem for p in clinic_paths(directory)]
+    matches = matching_ids(ids, wanted)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = matches[:10]
+        more = f" and {len(matches) - len(shown)} more" if len(matches) > len(shown) else ""
+        raise UsageError(
+            f"{clinic_id!r} matches {len(matches)} clinics: " + ", ".join(shown) + more,
+            hint="Give more of the id, or a word only one of them has.",
+        )
+    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.4)
+    hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
+    raise UsageError(
+        f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids."
+    )
+
+
+def matching_ids(ids: list[str], wanted: str) -> list[str]:
+    """The ids that `wanted` names: those it starts; else those holding its words in a row."""
+    wanted = wanted.strip().lower()
+    if not wanted:
+        return []
+    prefixed = [i for i in ids if i.startswith(wanted)]
+    if prefixed:
+        return prefixed
+    words = [w for w in wanted.split("-") if w]
+    if not words:
+        return []
+
+    def holds(clinic_id: str) -> bool:
+        parts = clinic_id.split("-")
+        return any(
+            parts[start : start + len(words)] == words
+            for start in range(len(parts) - len(words) + 1)
+        )
+
+    return [i for i in ids if holds(i)]
 
 
 # --- writing ----------------------------------------------------------------------------------
