@@ -126,7 +126,7 @@ def over_warnings(item: FileCheck, now: datetime) -> tuple[bool, list[Item]]:
         return True, []
     message = (
         f"this clinic ended on {end:%Y-%m-%d at %H:%M} UTC but its status is still "
-        f"{item.status!r}: mark it done (status = \"done\"), or cancelled if it did not take place"
+        f'{item.status!r}: mark it done (status = "done"), or cancelled if it did not take place'
     )
     return True, [("status", item.status_line, message)]
 

@@ -10,7 +10,7 @@ import typer
 
 from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
-from letsconnect_cli.cli.options import ForceOption, JsonOption
+from letsconnect_cli.cli.options import ForceOption
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
@@ -131,7 +131,6 @@ def report(
     """
     from letsconnect_cli.cli.exports import read_options
     from letsconnect_cli.clinics import load_clinics
-    from letsconnect_cli.errors import UsageError
     from letsconnect_cli.ingest import IngestLog
     from letsconnect_cli.report import make_report
 
