@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -394,7 +394,9 @@ def resolve_clinic_id(directory: Path, clinic_id: str) -> str:
 
 
 def matching_ids(ids: list[str], wanted: str) -> list[str]:
-    """The ids that `wanted` names: those it starts; else those holding its words in a row."""
+    """The ids that `wanted` names, in the first way that names any: the ids it starts; those
+    holding its words in a row (`lexemes`, `wikimedia-commons`); those with words in a row
+    that start with its words (`lexeme`, `wiki-comm`)."""
     wanted = wanted.strip().lower()
     if not wanted:
         return []
@@ -405,30 +407,39 @@ def matching_ids(ids: list[str], wanted: str) -> list[str]:
     if not words:
         return []
 
-    def holds(clinic_id: str) -> bool:
+    def holds(clinic_id: str, same: Callable[[str, str], bool]) -> bool:
         parts = clinic_id.split("-")
         return any(
-            parts[start : start + len(words)] == words
+            all(same(part, word) for part, word in zip(parts[start:], words, strict=False))
             for start in range(len(parts) - len(words) + 1)
         )
 
-    return [i for i in ids if holds(i)]
+    exact = [i for i in ids if holds(i, str.__eq__)]
+    return exact or [i for i in ids if holds(i, str.startswith)]
 
 
-# --- writing ----------------------------------------------------------------------------------
+#: Words a slug never ends on: cut after them, an id reads as unfinished ("...-lexemes-and").
+SLUG_DANGLING = frozenset(
+    "a an and at by for from in into of on or per the to via vs with without about".split()
+)
 
 
 def slugify(title: str, max_length: int = 48) -> str:
-    """A file-name slug from a title: ASCII letters and digits joined by '-'."""
+    """A file-name slug from a title: ASCII letters and digits joined by '-', cut at a word
+    boundary within `max_length` characters, and never ending on a word such as and, with,
+    the or of (SLUG_DANGLING)."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
+    kept: list[str] = []
     for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
+        if len("-".join([*kept, word])) > max_length:
             break
-        slug = candidate
-    return slug or "clinic"
+        kept.append(word)
+    if not kept and words:
+        return words[0][:max_length]  # one word longer than a slug: its start
+    while len(kept) > 1 and kept[-1] in SLUG_DANGLING:
+        kept.pop()
+    return "-".join(kept) or "clinic"
 
 
 def clinic_id_for(title: str, start: datetime | None) -> str:

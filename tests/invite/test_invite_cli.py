@@ -201,8 +201,8 @@ def test_nothing_to_invite_is_not_an_error(runner: CliRunner, project: Path) -> 
 
 
 def test_bad_selections_are_usage_errors(runner: CliRunner, project: Path) -> None:
-    result = _invite(runner, "2023-04-02-travel-scholarship", code=2)
-    assert "no clinic '2023-04-02-travel-scholarship'" in result.stderr
+    result = _invite(runner, "2023-04-02-travel-scholarhsips", code=2)
+    assert "no clinic '2023-04-02-travel-scholarhsips'" in result.stderr
     assert f"Did you mean {SEED_ID}" in result.stderr
     result = _invite(runner, "proposed-wiktionary-and-lexemes-on-wikidata", code=2)
     assert "proposed and has no date yet" in result.stderr

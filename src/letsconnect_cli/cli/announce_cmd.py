@@ -130,6 +130,14 @@ def announce(
         for language in languages
     ]
     err = context.err()
+    if output_format is Format.EMAIL and not render_options["to"]:
+        message(
+            err,
+            "warning: the email has no To address: mail programs may refuse it. Give --to "
+            "ADDRESS (e.g. a mailing list), or set to = [\"ADDRESS\"] under [announce] in lc.toml "
+            "(or LC_ANNOUNCE_TO).",
+            style="yellow",
+        )
     for item in results:
         _note_language(context, item)
 

@@ -232,9 +232,8 @@ COMMANDS: dict[str, CommandSpec] = {
         "Create a clinic file (asks for what is missing).",
         (
             "lc new-clinic",
-            'lc new-clinic --title "Wikidata for librarians" --start 2027-04-04T06:00Z '
-            "--region ESEAP --no-input",
-            'lc new-clinic -t "Lexemes" --start "2027-03-13 14:00" --tz Asia/Manila -n',
+            'lc new-clinic -t "Wikidata for librarians" --start 2027-04-04T06:00Z -r ESEAP',
+            'lc new-clinic -t "Lexemes on Wikidata" --start "2027-03-13 14:00" --tz Asia/Manila',
         ),
     ),
     "validate": CommandSpec(
@@ -270,7 +269,7 @@ COMMANDS: dict[str, CommandSpec] = {
         (
             "lc invite",
             "lc invite 2023-04-02-travel-scholarships --region ESEAP --zone Pacific/Honolulu",
-            "lc invite travel --region ESEAP --registrations examples/exports --dry-run",
+            "lc invite travel --region ESEAP --all-zones --dry-run",
         ),
     ),
     "announce": CommandSpec(
