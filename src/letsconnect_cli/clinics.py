@@ -420,7 +420,8 @@ def matching_ids(ids: list[str], wanted: str) -> list[str]:
 
 #: Words a slug never ends on: cut after them, an id reads as unfinished ("...-lexemes-and").
 SLUG_DANGLING = frozenset(
-    "a an and at by for from in into of on or per the to via vs with without about".split()
+    {"a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "per", "the"}
+    | {"to", "via", "vs", "with", "without", "about"}
 )
 
 
@@ -429,7 +430,7 @@ def slugify(title: str, max_length: int = 48) -> str:
     boundary within `max_length` characters, and never ending on a word such as and, with,
     the or of (SLUG_DANGLING)."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    words: list[str] = re.findall(r"[a-z0-9]+", ascii_text.lower())
     kept: list[str] = []
     for word in words:
         if len("-".join([*kept, word])) > max_length:

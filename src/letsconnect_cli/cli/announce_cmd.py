@@ -134,7 +134,7 @@ def announce(
         message(
             err,
             "warning: the email has no To address: mail programs may refuse it. Give --to "
-            "ADDRESS (e.g. a mailing list), or set to = [\"ADDRESS\"] under [announce] in lc.toml "
+            'ADDRESS (e.g. a mailing list), or set to = ["ADDRESS"] under [announce] in lc.toml '
             "(or LC_ANNOUNCE_TO).",
             style="yellow",
         )
