@@ -235,9 +235,9 @@ COMMANDS: dict[str, CommandSpec] = {
         "init",
         "Start a folder of clinics: lc.toml, clinics/ and a .gitignore.",
         (
-            "lc init",
+            "lc init my-clinics",
             "lc init eseap-clinics --region ESEAP --tz Asia/Manila",
-            'lc init --no-input --organiser-name "Ana Reyes" --organiser-email ana@example.org',
+            'lc init ana-clinics --no-input --organiser-name "Ana Reyes" --organiser-email ana@example.org',
         ),
     ),
     "new-clinic": CommandSpec(
