@@ -1,8 +1,16 @@
-"""Atomic file writes: nothing a user wrote is lost, and nothing is replaced without force."""
+"""Atomic file writes: nothing a user wrote is lost, and nothing is replaced without force.
+
+A write goes to a temporary file beside its target (`.NAME.lc<pid>.XXXXXXXX.tmp`: a rename is
+atomic only within one file system), then takes its place. A process killed in between (kill -9,
+a power cut) leaves its temporary file behind; the next write into that folder, and the next
+`lc invite`, remove every such file whose process no longer runs, so none stays as an untracked
+file beside committed ones.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -19,6 +27,41 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~mask
 
 
+_TEMPORARY = re.compile(r"^\..+\.lc(\d+)\.[^.]+\.tmp$")
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process, or cannot tell: keep its file
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files of atomic writes whose process no longer runs; the removed."""
+    removed = []
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if e.name.endswith(".tmp")]
+    except OSError:
+        return []
+    for name in names:
+        match = _TEMPORARY.match(name)
+        if match is None or _running(int(match[1])):
+            continue
+        try:
+            (folder / name).unlink()
+        except OSError:
+            continue
+        removed.append(folder / name)
+    return removed
+
+
 def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write via a temporary file in the same folder and a rename.
 
@@ -26,8 +69,9 @@ def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     and the write are one step (a hard link), so another writer cannot slip in between.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path.parent)
     descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        prefix=f".{path.name}.lc{os.getpid()}.", suffix=".tmp", dir=path.parent
     )
     try:
         os.fchmod(descriptor, _mode_for(path))

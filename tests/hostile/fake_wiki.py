@@ -70,8 +70,8 @@ class FakeWiki:
                 self.end_headers()
                 self.wfile.write(raw)
 
-            do_GET = _answer  # noqa: N815
-            do_POST = _answer  # noqa: N815
+            do_GET = _answer
+            do_POST = _answer
 
         self.server = ThreadingHTTPServer((self.host, 0), Handler)
         self.port = int(self.server.server_address[1])

@@ -20,7 +20,7 @@ from tests.hostile.fake_wiki import LOGIN_TOKEN, EchoSmtp, FakeWiki
 SEED_ID = "2023-04-02-travel-scholarships"
 USER = "Example@lc"
 #: Characters that URL-encoding, base64 and JSON all change.
-PASSWORD = "s3cr3t p@ss/w+rd=&%é\"x"
+PASSWORD = 's3cr3t p@ss/w+rd=&%é"x'
 SMTP_USER = "sender@example.org"
 
 
@@ -167,9 +167,7 @@ def test_an_smtp_echo_is_masked_through_the_command(
     password = "Cli-smtp+secret/pw"
     monkeypatch.setenv("LC_SMTP_PASSWORD", password)
     with EchoSmtp("PLAIN", "plain") as server:
-        set_smtp(
-            project, host="127.0.0.1", port=server.port, security="none", username=SMTP_USER
-        )
+        set_smtp(project, host="127.0.0.1", port=server.port, security="none", username=SMTP_USER)
         result = invoke(
             runner,
             "invite",

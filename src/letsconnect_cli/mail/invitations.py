@@ -35,6 +35,34 @@ if TYPE_CHECKING:
 _GITIGNORE = (
     "# Invitations as .eml files: they hold registrants' addresses; never commit them.\n*\n"
 )
+#: What lc adds to the .gitignore of a folder it did not make (which may hold other files).
+_GITIGNORE_EML = (
+    "# lc: invitations as .eml files hold registrants' addresses; never commit them.\n*.eml\n"
+)
+
+
+def ignore_in_git(folder: Path) -> None:
+    """Keep lc's .eml files out of git: a folder lc makes ignores everything, one it did not
+    make gets `*.eml` in its .gitignore (added to one that is there, unless it has the line)."""
+    ignore = folder / ".gitignore"
+    try:
+        text = ignore.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(
+            f"cannot read {ignore}: {getattr(error, 'strerror', None) or error}",
+            hint="lc adds *.eml to it so that git never takes the messages, which hold addresses.",
+        ) from None
+    lines = {line.strip() for line in (text or "").splitlines()}
+    if lines & {"*", "*.eml", "/*", "/*.eml"}:
+        return
+    if text is None:
+        ignore.write_text(_GITIGNORE_EML, encoding="utf-8")
+    else:
+        separator = "" if not text or text.endswith("\n") else "\n"
+        with ignore.open("a", encoding="utf-8") as handle:
+            handle.write(separator + _GITIGNORE_EML)
 
 
 @dataclass(frozen=True)
@@ -206,9 +234,11 @@ def write_eml(folder: Path, items: list[Outgoing], *, force: bool) -> dict[str, 
         if not folder.exists():
             folder.mkdir(parents=True)
             (folder / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
+        elif folder.is_dir():
+            ignore_in_git(folder)
     except OSError as error:
         raise UsageError(
-            f"cannot create {folder}: {error.strerror or error}",
+            f"cannot write to {folder}: {error.strerror or error}",
             hint="Give --out a folder you can write to.",
         ) from None
     if not folder.is_dir():

@@ -225,7 +225,9 @@ class Connection:
             ) from None
         except (smtplib.SMTPException, OSError) as error:
             self.close()
-            raise SendFailure("connection", None, self._text(_os_reason(error), recipient)) from None
+            raise SendFailure(
+                "connection", None, self._text(_os_reason(error), recipient)
+            ) from None
 
     def _after_failure(self, code: int | None) -> None:
         if code == 421:  # the server is closing the connection (smtplib closed it already)
