@@ -271,14 +271,14 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> str:
     lc replaces the invites it wrote before (their PRODID is lc's); any other existing file
     only with force.
     """
-    from letsconnect_cli.files import write_bytes_atomic
+    from letsconnect_cli.files import unwritable, write_bytes_atomic
 
     try:
         existing = path.read_bytes()
-    except FileNotFoundError:
-        existing = None
+    except (FileNotFoundError, NotADirectoryError):
+        existing = None  # a path through a file: the write says so
     except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from error
+        raise unwritable(path, error) from None
     if existing == data:
         return "unchanged"
     if existing is not None and not force and _OURS not in existing[:4096]:
@@ -286,11 +286,5 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> str:
             f"{path} exists and was not written by lc",
             hint="Give --force to overwrite it, or --out another folder.",
         )
-    try:
-        write_bytes_atomic(path, data, force=existing is not None)
-    except OSError as error:
-        raise UsageError(
-            f"cannot write {path}: {error.strerror or error}",
-            hint="Give --out a folder you can write to.",
-        ) from error
+    write_bytes_atomic(path, data, force=existing is not None)
     return "created" if existing is None else "updated"
