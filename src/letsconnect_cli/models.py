@@ -70,6 +70,21 @@ class CalendarInfo(_Strict):
 
     uid: OptionalText = None
 
+    @field_validator("uid")
+    @classmethod
+    def _uid(cls, value: str | None) -> str | None:
+        from letsconnect_cli.calendar import uid_problem  # what lc invite would refuse
+
+        problem = uid_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+def derived_uid(clinic_id: str) -> str:
+    """The calendar UID of a clinic whose file sets none: derived from its id, so stable too."""
+    return f"{uuid.uuid5(uuid.NAMESPACE_URL, 'https://letsconnect/clinic/' + clinic_id)}@lc"
+
 
 def _reject_non_datetime(value: Any) -> Any:
     """TOML gives dates, times and numbers their own types; only a date-time is a start/end."""
@@ -89,6 +104,12 @@ def _reject_non_datetime(value: Any) -> Any:
 StartEnd = Annotated[datetime | None, BeforeValidator(_reject_non_datetime)]
 
 
+#: The years a clinic may start and end in: wide, but leaving room to compute local times and
+#: spans around a date without leaving the calendar Python knows (years 1 to 9999).
+MIN_YEAR = 1900
+MAX_YEAR = 9998
+
+
 def _aware_utc(value: datetime, field: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         shown = value.replace(microsecond=0).isoformat()
@@ -96,7 +117,16 @@ def _aware_utc(value: datetime, field: str) -> datetime:
             f"{field} {shown} has no time zone; add Z for UTC ({shown}Z) or the offset of "
             f"the place the time is meant for ({shown}+08:00)"
         )
-    return value.astimezone(UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:
+        raise ValueError(
+            f"{field} {value.isoformat()} is out of range: lc takes dates from the year "
+            f"{MIN_YEAR} to {MAX_YEAR}"
+        )
+    return utc
 
 
 class Clinic(_Strict):
@@ -118,7 +148,7 @@ class Clinic(_Strict):
     registration_url: OptionalUrl = Field(default=None, validate_default=True)
     description: OptionalText = None
     contact: OptionalText = None
-    capacity: int | None = Field(default=None, gt=0)
+    capacity: int | None = Field(default=None, gt=0, strict=True)  # not true, not "100"
     links: Links = Field(default_factory=lambda: Links())
     calendar: CalendarInfo = Field(default_factory=lambda: CalendarInfo())
 
@@ -170,7 +200,7 @@ class Clinic(_Strict):
         if value is None:
             if start is None:
                 return None
-            return start + (duration or DEFAULT_DURATION)
+            return _later(start, duration or DEFAULT_DURATION)
         end = _aware_utc(value, "end")
         if "duration" in info.data and duration is not None:
             raise ValueError("give either end or duration, not both")
@@ -230,7 +260,7 @@ class Clinic(_Strict):
         """The calendar UID: the one in the file, else one derived from the id (stable too)."""
         if self.calendar.uid:
             return self.calendar.uid
-        return f"{uuid.uuid5(uuid.NAMESPACE_URL, 'https://letsconnect/clinic/' + self.id)}@lc"
+        return derived_uid(self.id)
 
     @property
     def is_dated(self) -> bool:
@@ -241,6 +271,16 @@ class Clinic(_Strict):
         if self.start is None:
             return (1, datetime.max.replace(tzinfo=UTC), self.id)
         return (0, self.start, self.id)
+
+
+def _later(start: datetime, duration: timedelta) -> datetime:
+    """start + duration; a ValueError (not an OverflowError) past the last date Python knows."""
+    try:
+        return start + duration
+    except OverflowError:
+        raise ValueError(
+            f"start + duration is out of range: lc takes dates up to the year {MAX_YEAR}"
+        ) from None
 
 
 def _check_duration(value: timedelta, what: str) -> None:

@@ -163,7 +163,7 @@ def invite(
     with hold(context.clinics_dir):  # one run at a time reads and writes the ledger
         files = read_clinics(context.clinics_dir)
         ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
-        clinics, warnings = invites.select(
+        clinics, warnings, broken = invites.select(
             context.clinics_dir,
             files,
             clinic_ids or [],
@@ -182,6 +182,8 @@ def invite(
             )
             if json_output:
                 print_json([])
+            if broken is not None:
+                raise broken
             return
         settings = invites.Settings(
             organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
@@ -206,7 +208,12 @@ def invite(
         if not dry_run:
             for item in plan.invites:
                 outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
-            outcomes[plan.feed_path] = invites.write_file(plan.feed_path, plan.feed, force=force)
+            if broken is None:
+                outcomes[plan.feed_path] = invites.write_file(
+                    plan.feed_path, plan.feed, force=force
+                )
+            else:  # without a broken file's clinic, the feed would delete its event in calendars
+                outcomes[plan.feed_path] = "left as it was, while a clinic file has problems"
             ledger_written = ledger.save()
 
     if json_output:
@@ -228,6 +235,8 @@ def invite(
         message(err, "dry run: no file was written")
     elif ledger_written:
         message(err, f"recorded in {shown(ledger.path)}: commit it with the clinics")
+    if broken is not None:
+        raise broken
 
 
 def shown(path: Path) -> str:
