@@ -337,7 +337,7 @@ _EXPECTED = {
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    text = ("true" if value else "false") if isinstance(value, bool) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -205,6 +205,9 @@ def invite(
         warnings += plan.warnings
         outcomes: dict[Path, str] = {}
         ledger_written = False
+        if broken is not None:  # without a broken file's clinic, the feed would delete its event
+            kept = "left as it was, while a clinic file has problems"
+            outcomes[plan.feed_path] = ("would be " if dry_run else "") + kept
         if not dry_run:
             for item in plan.invites:
                 outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
@@ -212,8 +215,6 @@ def invite(
                 outcomes[plan.feed_path] = invites.write_file(
                     plan.feed_path, plan.feed, force=force
                 )
-            else:  # without a broken file's clinic, the feed would delete its event in calendars
-                outcomes[plan.feed_path] = "left as it was, while a clinic file has problems"
             ledger_written = ledger.save()
 
     if json_output:
