@@ -171,7 +171,7 @@ class SendLog:
             try:
                 data = json.loads(line)
                 entry = self._entry(data)
-            except (ValueError, KeyError, TypeError) as error:
+            except (ValueError, KeyError, TypeError, RecursionError) as error:
                 if number == last + 1 and not text.endswith("\n"):
                     self.torn += 1  # the last line, cut short by a crash while it was written
                     self._valid_size = len(
