@@ -78,14 +78,14 @@ def unwritable(path: Path, error: OSError) -> OutputUnwritable:
     """The error for a file that cannot be written, saying why in words."""
     why = _WHY.get(error.errno or 0) or error.strerror or str(error)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        hint = "Free some space, or write somewhere else; nothing was written."
+        hint = "Free some space or write elsewhere, then run again; the file was left as it was."
     elif error.errno in (errno.ENOTDIR, errno.EEXIST):
         why = "a part of the path is a file, not a folder"
         hint = "Give a path inside a folder."
     elif error.errno == errno.EISDIR:
         hint = "Give a file name, not a folder."
     else:
-        hint = "Write to a folder you can write to; nothing was written."
+        hint = "Write to a folder you can write to; the file was left as it was."
     return OutputUnwritable(f"cannot write {path}: {why}", hint=hint)
 
 
