@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from letsconnect_cli.durations import parse_duration
+from letsconnect_cli.timezones import MAX_YEAR, year_problem
 from letsconnect_cli.values import (
     EMAIL,
     LanguageTag,
@@ -104,12 +105,6 @@ def _reject_non_datetime(value: Any) -> Any:
 StartEnd = Annotated[datetime | None, BeforeValidator(_reject_non_datetime)]
 
 
-#: The years a clinic may start and end in: wide, but leaving room to compute local times and
-#: spans around a date without leaving the calendar Python knows (years 1 to 9999).
-MIN_YEAR = 1900
-MAX_YEAR = 9998
-
-
 def _aware_utc(value: datetime, field: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         shown = value.replace(microsecond=0).isoformat()
@@ -121,11 +116,10 @@ def _aware_utc(value: datetime, field: str) -> datetime:
         utc = value.astimezone(UTC)
     except OverflowError:
         utc = None
-    if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:
-        raise ValueError(
-            f"{field} {value.isoformat()} is out of range: lc takes dates from the year "
-            f"{MIN_YEAR} to {MAX_YEAR}"
-        )
+    problem = year_problem(utc.year) if utc is not None else year_problem(0)
+    if problem:
+        raise ValueError(f"{field} {value.isoformat()} is {problem}")
+    assert utc is not None
     return utc
 
 

@@ -229,6 +229,11 @@ def _as_of(value: str | None) -> Any:
         raise UsageError(
             f"--as-of {value!r} is not a date or date-time, e.g. 2023-03-20 or 2023-03-20T06:00Z"
         ) from None
+    from letsconnect_cli.timezones import year_problem
+
+    problem = year_problem(moment.year)
+    if problem:
+        raise UsageError(f"--as-of {value!r} is {problem}")
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
