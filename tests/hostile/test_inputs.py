@@ -496,8 +496,6 @@ def _patched(name: str | None, project: Path) -> Iterator[None]:
     if name is None:
         yield
         return
-    import letsconnect_cli.files as files
-
     if name == "unreadable-clinics":
         real_scandir = os.scandir
 
@@ -527,7 +525,7 @@ def _patched(name: str | None, project: Path) -> Iterator[None]:
             real_mkdir(self, *args, **kwargs)
 
         with (
-            mock.patch.object(files.tempfile, "mkstemp", mkstemp),
+            mock.patch.object(tempfile, "mkstemp", mkstemp),
             mock.patch.object(Path, "mkdir", mkdir),
         ):
             yield
@@ -542,7 +540,7 @@ def _patched(name: str | None, project: Path) -> Iterator[None]:
                 raise OSError(errno.ENOSPC, "No space left on device")
             real_fsync(descriptor)
 
-        with mock.patch.object(files.os, "fsync", fsync):
+        with mock.patch.object(os, "fsync", fsync):
             yield
         return
     raise AssertionError(name)

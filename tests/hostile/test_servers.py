@@ -9,11 +9,13 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from letsconnect_cli.errors import RemoteError
 from letsconnect_cli.mail.smtp import Connection, Server
-from letsconnect_cli.masking import secret_forms
+from letsconnect_cli.masking import Masker, secret_forms
 from tests.conftest import invoke
 from tests.hostile.fake_wiki import LOGIN_TOKEN, EchoSmtp, FakeWiki
 
@@ -181,3 +183,44 @@ def test_an_smtp_echo_is_masked_through_the_command(
     assert result.exit_code == 5, result.stderr
     assert "refused the login" in result.stderr
     assert not leaked(result.stdout + result.stderr, password, SMTP_USER), result.stderr
+
+
+# --- masking, for any password -------------------------------------------------------------
+
+passwords = st.text(min_size=8, max_size=40)  # any text but lone surrogates
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    password=passwords,
+    user=st.emails(),
+    prefix=st.binary(max_size=5),
+    suffix=st.binary(max_size=5),
+)
+def test_every_encoding_of_any_password_is_masked(
+    password: str, user: str, prefix: bytes, suffix: bytes
+) -> None:
+    masker = Masker()
+    masker.add(password, username=user)
+    raw = password.encode()
+    plain = b"\0" + user.encode() + b"\0" + raw
+    replies = [
+        password,
+        quote(password, safe=""),
+        quote(password, safe="").lower(),
+        quote_plus(password),
+        base64.b64encode(raw).decode(),
+        base64.b64encode(plain).decode(),
+        base64.b64encode(prefix + raw + suffix).decode(),  # inside a longer base64 text
+        base64.urlsafe_b64encode(prefix + raw + suffix).decode(),
+    ]
+    for reply in replies:
+        masked = masker.mask(f"535 5.7.8 failed: {reply} (x)")
+        assert password not in masked
+        for word in masked.split():
+            for decode in (base64.b64decode, base64.urlsafe_b64decode):
+                try:
+                    data = decode(word + "=" * (-len(word) % 4))
+                except ValueError:
+                    continue
+                assert raw not in data, (reply, masked)
