@@ -205,3 +205,22 @@ def test_an_existing_out_folder_of_messages_gets_a_gitignore(
     assert ignore.startswith(existing) and ignore.count("*.eml") == 1
     again = invoke(runner, *args)  # run again: the line is not added twice
     assert again.exit_code == 0 and (out / ".gitignore").read_text(encoding="utf-8") == ignore
+
+
+def test_two_publish_runs_keep_both_records(tmp_path: Path) -> None:
+    """Two runs that read the publish records before either wrote: both records survive."""
+    from letsconnect_cli.publish import PublishState, Record
+
+    path = tmp_path / "clinics" / ".lc-published.toml"
+    path.parent.mkdir()
+    first, second = PublishState(path), PublishState(path)  # both read an empty file
+
+    def record(title: str) -> Record:
+        return Record("https://w/api.php", title, "x", "en", 1, "t", "0" * 40, "page")
+
+    first.put(record("A"))
+    second.put(record("B"))
+    assert set(PublishState(path).records) == {
+        ("https://w/api.php", "A"),
+        ("https://w/api.php", "B"),
+    }
