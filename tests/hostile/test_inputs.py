@@ -642,3 +642,20 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def test_validate_refuses_the_uids_invite_would_refuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A UID calendars read differently (a space, a comma) fails lc validate as it fails lc invite."""
+    project = make_project(tmp_path)
+    monkeypatch.chdir(project)
+    case = Case(
+        "uid-unsafe",
+        ("validate", "--no-cache"),
+        3,
+        (f"{HOSTILE}.toml", "calendar.uid", "spaces"),
+        _clinic(BASE + 'start = 2031-04-02T06:00:00Z\n[calendar]\nuid = "a b,c@lc"\n'),
+    )
+    code, out, err = run_in_process(case, project)
+    assert judge(case, project, code, out, err) == "clean", out + err
