@@ -78,6 +78,7 @@ class Announcement:
     text: str
     template: str  # the template's file, or "package:announce/<format>.j2"
     subject: str | None = None
+    fallbacks: tuple[str, ...] = ()  # the clinic's fields with no translation in this language
 
     @property
     def review_status(self) -> str | None:
@@ -131,14 +132,18 @@ def clinic_context(
     city_pattern = gettext("%(time)s %(city)s")
     city_items = [city_pattern % {"time": c["time"], "city": c["city"]} for c in cities]
     time_line = " · ".join([utc_range, *city_items])
+    from letsconnect_cli.translations import texts
+
+    own = texts(clinic, language.tag)
     sharers = []
-    for sharer in clinic.sharers:
-        parts = [_one_line(p) for p in (sharer.name, sharer.role, sharer.affiliation) if p]
+    for sharer, translated in zip(clinic.sharers, own.sharers, strict=True):
+        role, affiliation = translated.role, translated.affiliation
+        parts = [_one_line(p) for p in (sharer.name, role, affiliation) if p]
         sharers.append(
             {
                 "name": _one_line(sharer.name),
-                "role": sharer.role and _one_line(sharer.role),
-                "affiliation": sharer.affiliation and _one_line(sharer.affiliation),
+                "role": role and _one_line(role),
+                "affiliation": affiliation and _one_line(affiliation),
                 "username": sharer.username,
                 "line": ", ".join(parts),
             }
@@ -150,8 +155,9 @@ def clinic_context(
     return {
         "clinic": {
             "id": clinic.id,
-            "title": _one_line(clinic.title),
-            "description": clinic.description,
+            "title": _one_line(own.title),
+            "description": own.description,
+            "untranslated": list(own.fallbacks),
             "category": gettext(CATEGORY_MSGIDS[clinic.category]) if clinic.category else None,
             "status": clinic.status.value,
             "cancelled": clinic.status is Status.CANCELLED,
@@ -374,8 +380,9 @@ def announce(
     )
     body = render(template, context).rstrip() + "\n"
     origin = template_origin(template)
+    fallbacks = tuple(context["clinic"]["untranslated"])
     if output_format != "email":
-        return Announcement(clinic.id, output_format, language, body, origin)
+        return Announcement(clinic.id, output_format, language, body, origin, fallbacks=fallbacks)
 
     from datetime import UTC
 
@@ -391,4 +398,4 @@ def announce(
         identity=f"{clinic.uid}|{language.tag}",
         now=now or datetime.now(UTC),
     )
-    return Announcement(clinic.id, output_format, language, message, origin, subject)
+    return Announcement(clinic.id, output_format, language, message, origin, subject, fallbacks)

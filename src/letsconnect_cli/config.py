@@ -144,8 +144,19 @@ class ReportSettings(_Section):
     columns: dict[str, str] = Field(default_factory=_no_entries)  # header -> field, like --map
     # Other name of a clinic -> its id.
     clinic_names: dict[str, str] = Field(default_factory=_no_entries)
+    # A spelling of a country -> its ISO code; kept folded (case, accents, punctuation away).
+    countries: dict[str, str] = Field(default_factory=_no_entries)
     max_download_mb: int = Field(default=100, gt=0)
     timeout: float = Field(default=30.0, gt=0)
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            return value
+        from letsconnect_cli.ingest.countries import check_mapping
+
+        return check_mapping(value, "[report.countries]")
 
 
 class SlotSettings(_Section):

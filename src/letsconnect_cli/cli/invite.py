@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from letsconnect_cli.cli.context import app_context
-from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
+from letsconnect_cli.cli.options import (
+    ForceOption,
+    JsonOption,
+    MapCountryOption,
+    RegionsOption,
+)
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
@@ -98,6 +103,15 @@ def invite(
             help="With --registrations: show recipients' addresses [default: masked].",
         ),
     ] = False,
+    skip_unknown_country: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unknown-country",
+            help="With --registrations: leave out registrants whose country is blank or unknown "
+            "[default: they are invited, as registrants of the clinic, and counted].",
+        ),
+    ] = False,
+    map_country: MapCountryOption = None,
     include_private: Annotated[
         bool,
         typer.Option(
@@ -120,17 +134,25 @@ def invite(
 
     With --registrations: one email per registrant of the clinic living in the --region
     (METHOD:REQUEST, the clinic's UID and SEQUENCE; an update after a change, METHOD:CANCEL once
-    cancelled), as .eml files in --out [default: invites/CLINIC_ID/mail/], or sent with --send.
+    cancelled); registrants whose country is unknown are invited too (--skip-unknown-country
+    leaves them out), and everyone left out is listed with the reason; as .eml files in --out [default: invites/CLINIC_ID/mail/], or sent with --send.
     Exit 5 when a message was not sent; run again to send only what is missing.
     """
-    if registrations or send or show_addresses or include_private:
+    if (
+        registrations
+        or send
+        or show_addresses
+        or include_private
+        or skip_unknown_country
+        or (map_country)
+    ):
         from letsconnect_cli.cli import invite_mail
         from letsconnect_cli.errors import UsageError
 
         if not registrations:
             raise UsageError(
-                "--send, --show-addresses and --include-private go with --registrations "
-                "(the registrants to invite)"
+                "--send, --show-addresses, --include-private, --skip-unknown-country and "
+                "--map-country go with --registrations (the registrants to invite)"
             )
         from letsconnect_cli.timezones import resolve_zone
 
@@ -149,6 +171,8 @@ def invite(
                 show_addresses=show_addresses,
                 force=force,
                 json_output=json_output,
+                skip_unknown_country=skip_unknown_country,
+                map_country=tuple(map_country or ()),
                 include_private=include_private,
             ),
         )

@@ -33,6 +33,7 @@ FLAG_OF_FIELD = {
     "description": "--description",
     "contact": "--contact",
     "capacity": "--capacity",
+    "translations": "--translate",
     "file name": "--id",
 }
 
@@ -140,6 +141,15 @@ def new_clinic(
             help="The clinic id (file name) [default: <date>-<slug of the title>].",
         ),
     ] = None,
+    translate: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--translate",
+            metavar="LANG",
+            help="Also hold the title, description and roles in this language (asked for on a "
+            "terminal, else written as commented fields to fill); repeatable.",
+        ),
+    ] = None,
     force: ForceOption = False,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never ask; fail naming the missing flag.")
@@ -204,6 +214,10 @@ def new_clinic(
         "contact": contact,
         "capacity": capacity,
     }
+    if translate:
+        from letsconnect_cli.cli.translate_prompts import add_translations
+
+        add_translations(fields, translate, interactive)
     new_id = clinic_id or clinics_lib.clinic_id_for(title, start_utc)
     target = context.clinics_dir / f"{new_id}{clinics_lib.SUFFIX}"
     uid = _existing_uid(target) if force else None
