@@ -174,7 +174,7 @@ def invite(
     from letsconnect_cli import calendar, invites
     from letsconnect_cli.cli.output import message, print_json, warning
     from letsconnect_cli.clinics import read_clinics
-    from letsconnect_cli.ledger import LEDGER_NAME, Ledger
+    from letsconnect_cli.ledger import LEDGER_NAME, Ledger, hold
     from letsconnect_cli.regions import normalise_region_code
     from letsconnect_cli.timezones import resolve_zone
 
@@ -186,53 +186,62 @@ def invite(
         all_zones=all_zones,
     )
     dtstamp = calendar.dtstamp_from(os.environ)
-    files = read_clinics(context.clinics_dir)
-    ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
-    clinics, warnings = invites.select(
-        context.clinics_dir,
-        files,
-        clinic_ids or [],
-        every=every,
-        now=datetime.now(UTC),
-        ledger=ledger,
-    )
-    err = context.err()
-    if not clinics:
-        for text in warnings:
-            warning(err, text)
-        message(
-            err,
-            "no clinics to invite: none is scheduled or confirmed and still to come; "
-            "give clinic ids, or --all for every clinic with a date",
+    with hold(context.clinics_dir):  # one run at a time reads and writes the ledger
+        files = read_clinics(context.clinics_dir)
+        ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
+        clinics, warnings, broken = invites.select(
+            context.clinics_dir,
+            files,
+            clinic_ids or [],
+            every=every,
+            now=datetime.now(UTC),
+            ledger=ledger,
         )
-        if json_output:
-            print_json([])
-        return
-    settings = invites.Settings(
-        organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
-        reminder=config.calendar.reminder,
-        default_location=config.calendar.location,
-        default_region=config.default_region,
-        main_cities=config.main_cities(),
-    )
-    out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
-    plan = invites.plan(
-        clinics,
-        view,
-        settings=settings,
-        ledger=ledger,
-        dtstamp=dtstamp,
-        out_dir=out_dir,
-        taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
-    )
-    warnings += plan.warnings
-    outcomes: dict[Path, str] = {}
-    ledger_written = False
-    if not dry_run:
-        for item in plan.invites:
-            outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
-        outcomes[plan.feed_path] = invites.write_file(plan.feed_path, plan.feed, force=force)
-        ledger_written = ledger.save()
+        err = context.err()
+        if not clinics:
+            for text in warnings:
+                warning(err, text)
+            message(
+                err,
+                "no clinics to invite: none is scheduled or confirmed and still to come; "
+                "give clinic ids, or --all for every clinic with a date",
+            )
+            if json_output:
+                print_json([])
+            if broken is not None:
+                raise broken
+            return
+        settings = invites.Settings(
+            organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
+            reminder=config.calendar.reminder,
+            default_location=config.calendar.location,
+            default_region=config.default_region,
+            main_cities=config.main_cities(),
+        )
+        out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
+        plan = invites.plan(
+            clinics,
+            view,
+            settings=settings,
+            ledger=ledger,
+            dtstamp=dtstamp,
+            out_dir=out_dir,
+            taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
+        )
+        warnings += plan.warnings
+        outcomes: dict[Path, str] = {}
+        ledger_written = False
+        if broken is not None:  # without a broken file's clinic, the feed would delete its event
+            kept = "left as it was, while a clinic file has problems"
+            outcomes[plan.feed_path] = ("would be " if dry_run else "") + kept
+        if not dry_run:
+            for item in plan.invites:
+                outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
+            if broken is None:
+                outcomes[plan.feed_path] = invites.write_file(
+                    plan.feed_path, plan.feed, force=force
+                )
+            ledger_written = ledger.save()
 
     if json_output:
         window = context.config.slots.window()
@@ -254,6 +263,8 @@ def invite(
         message(err, "dry run: no file was written")
     elif ledger_written:
         message(err, f"recorded in {shown(ledger.path)}: commit it with the clinics")
+    if broken is not None:
+        raise broken
 
 
 def shown(path: Path) -> str:
