@@ -26,6 +26,8 @@ from unittest import mock
 
 import pytest
 
+from tests.conftest import copy_seed_clinics
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 SEED = "2023-04-02-travel-scholarships"
@@ -354,6 +356,12 @@ def _nothing_left(folder: str, file: str) -> Callable[[Path, str, str], None]:
     return after
 
 
+def _made_for(command: str, folder: str, target: str) -> Callable[[Path], None]:
+    """`folder`; and for new-clinic its clinics folder `target` too (without one, new-clinic
+    stops with a usage error pointing to lc init before it writes anything)."""
+    return _made(folder, target) if command == "new-clinic" else _made(folder)
+
+
 def _made(*folders: str) -> Callable[[Path], None]:
     def setup(project: Path) -> None:
         for name in folders:
@@ -386,7 +394,7 @@ OUTPUTS = (
                 args,
                 4,
                 ("cannot write", "ro/out", "read-only"),
-                _made("ro"),
+                _made_for(command, "ro", "ro/out"),
                 patch="read-only",
                 after=_nothing_left("ro", file),
             )
@@ -398,7 +406,7 @@ OUTPUTS = (
             args,
             4,
             ("cannot write", "full/out", "disk is full"),
-            _made("full"),
+            _made_for(command, "full", "full/out"),
             patch="full-disk",
             after=_nothing_left("full", file),
         )
@@ -419,8 +427,10 @@ OUTPUTS = (
         Case(
             f"path-through-a-file/{command}",
             args,
-            4,
-            ("cannot write", "a-file/x", "not a folder"),
+            2 if command == "new-clinic" else 4,
+            ("no clinics folder", "a-file/x")
+            if command == "new-clinic"
+            else ("cannot write", "a-file/x", "not a folder"),
             _made(),
             after=_nothing_left(".", file),
         )
@@ -547,7 +557,7 @@ def _patched(name: str | None, project: Path) -> Iterator[None]:
 
 
 def make_project(folder: Path) -> Path:
-    shutil.copytree(ROOT / "clinics", folder / "clinics")
+    copy_seed_clinics(folder / "clinics")  # the tracked example clinics; no ledger
     shutil.copy(ROOT / "lc.toml", folder / "lc.toml")
     return folder
 
