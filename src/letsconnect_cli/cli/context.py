@@ -36,16 +36,16 @@ class AppContext:
     @staticmethod
     def out() -> Console:
         """stdout: the command's data."""
-        from rich.console import Console
+        from letsconnect_cli.cli.output import console
 
-        return Console(highlight=False, soft_wrap=False)
+        return console(soft_wrap=False)
 
     @staticmethod
     def err() -> Console:
         """stderr: messages, warnings, progress."""
-        from rich.console import Console
+        from letsconnect_cli.cli.output import console
 
-        return Console(stderr=True, highlight=False)
+        return console(stderr=True)
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.errors import Problem
     from letsconnect_cli.models import Clinic
 
 #: Which flag sets which field, so problems name what the user typed.
@@ -307,10 +308,51 @@ def _existing_uid(path: Any) -> str | None:
     return existing.clinic.calendar.uid if existing.clinic else None
 
 
+#: The fields that may hold several lines (tab and newline allowed); the others are one line.
+MULTILINE_FIELDS = frozenset({"description"})
+_SHARER_PARTS = ("name", "affiliation", "role", "username")
+
+
+def control_problems(fields: dict[str, Any]) -> list["Problem"]:
+    """A problem for each text field holding a control character (ESC, BEL, CR, ...): tab and
+    newline only in a field of several lines. A control character would reach the terminals,
+    wikis and calendars the clinic is shown in."""
+    from letsconnect_cli.errors import Problem
+    from letsconnect_cli.escaping import control_character
+
+    found = []
+    for key, value in fields.items():
+        texts: list[tuple[str, str]] = []
+        if isinstance(value, str):
+            texts.append((FLAG_OF_FIELD.get(key, key), value))
+        elif key == "sharers":
+            for sharer in value:
+                texts += [(f"--sharer ({part})", sharer[part] or "") for part in _SHARER_PARTS]
+        for flag, text in texts:
+            multiline = key in MULTILINE_FIELDS
+            hit = control_character(text, multiline=multiline)
+            if hit is None:
+                continue
+            position, character = hit
+            allowed = "tab and newline are allowed" if multiline else "it must be one line"
+            found.append(
+                Problem(
+                    flag,
+                    None,
+                    f"holds a control character (U+{ord(character):04X}) at character "
+                    f"{position + 1}; type the text without it ({allowed})",
+                )
+            )
+    return found
+
+
 def _build(clinic_id: str, fields: dict[str, Any]) -> "Clinic":
     from letsconnect_cli.clinics import clinic_from_mapping
     from letsconnect_cli.errors import Problem, ValidationFailed
 
+    refused = control_problems(fields)
+    if refused:
+        raise ValidationFailed("the new clinic is not valid; nothing was written", refused)
     raw = {key: value for key, value in fields.items() if value is not None}
     clinic, problems = clinic_from_mapping(clinic_id, raw)
     if clinic is None:
