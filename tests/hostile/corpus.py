@@ -336,12 +336,15 @@ def markdown_blocks(text: str) -> list[tuple[str, str]]:
     from markdown_it import MarkdownIt
 
     blocks = []
-    opened = "paragraph"
+    opened: list[str] = []
     for token in MarkdownIt("commonmark").enable("table").parse(text):
         if token.type.endswith("_open"):
-            opened = token.type[: -len("_open")]
+            opened.append(token.type[: -len("_open")])
+        elif token.type.endswith("_close") and opened:
+            opened.pop()
         elif token.type == "inline":
-            blocks.append((opened, _inline_text(token)))
+            kind = "list_item" if "list_item" in opened else (opened or ["paragraph"])[-1]
+            blocks.append((kind, _inline_text(token)))
     return blocks
 
 

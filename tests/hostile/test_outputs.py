@@ -7,6 +7,7 @@ parser, to the cells lc meant to write. The corpus and the parsers are in `corpu
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from dataclasses import dataclass
@@ -141,9 +142,9 @@ def test_announce(project: Project, name: str, fmt: str) -> None:
         assert links == []
         assert f"== {PREFIX}" in out
         heading = next(line for line in out.splitlines() if line.startswith("== "))
-        assert corpus.html.unescape(heading.strip("= ")) == title
+        assert html.unescape(heading.strip("= ")) == title
         platform = next(line for line in out.splitlines() if "Platform:" in line)
-        assert corpus.html.unescape(platform).endswith(one_line("Zoom " + text))
+        assert html.unescape(platform).endswith(one_line("Zoom " + text))
     elif fmt == "email":
         import email
         from email.policy import default
