@@ -61,6 +61,15 @@ def escape_terminal(text: str, *, bidi: bool = True) -> str:
     return (_TERMINAL if bidi else _TERMINAL_NO_BIDI).sub(_visible, text)
 
 
+_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_name(text: str) -> str:
+    """A file name or TOML key inside a line of a message: line breaks and tabs written visibly
+    too (`\\x0a`), so that a name can never start a line of its own ("ok   fake.toml")."""
+    return _NAME.sub(_visible, text)
+
+
 # --- wikitext ------------------------------------------------------------------------------------
 
 _WIKI_ALWAYS = {

@@ -57,7 +57,13 @@ CELL_BREAKERS: dict[str, str] = {
 
 #: A TOML key that sets the terminal title, and file names with escapes (issue 15).
 #: (A key holding "[" is one of the 27 inputs that end in exit 1 of issue 15, handled apart.)
-HOSTILE_KEYS = ["\x1b]0;PWNED\x07", "\x9b31mred", "speakers\u202e0", "bell\x07\x1bc"]
+HOSTILE_KEYS = [
+    "\x1b]0;PWNED\x07",
+    "\x9b31mred",
+    "speakers\u202e0",
+    "bell\x07\x1bc",
+    "a\nok   fake.toml\u2028",  # a line of its own would look like a valid file
+]
 HOSTILE_FILE_NAMES = ["2030-01-01-\x1b[31mred.toml", "\x1b]0;PWNED\x07.toml", "x\ry.toml"]
 
 #: What must never reach a terminal raw: C0 controls but tab and LF (and the CR of a CRLF),

@@ -8,6 +8,7 @@ parser, to the cells lc meant to write. The corpus and the parsers are in `corpu
 from __future__ import annotations
 
 import html
+import io
 import json
 import shutil
 from dataclasses import dataclass
@@ -293,6 +294,8 @@ def test_a_hostile_key_is_shown_visibly(
     result = run("validate")
     assert result.exit_code == 3
     assert "unknown" in result.stdout + result.stderr
+    lines = (result.stdout + result.stderr).splitlines()
+    assert not any(line.startswith("ok   fake") for line in lines)
     for args in (("list",), ("validate", "--json"), ("invite", "--all", "--dry-run")):
         run(*args)
 
@@ -392,3 +395,102 @@ def test_index_table_cells_stay_in_their_cells(tmp_path: Path, field: str) -> No
     column = 2 if field == "title" else 3
     shown = sorted(row[column] for row in body)
     assert shown == sorted(one_line(text) for text in texts.values())
+
+
+# --- files lc writes -----------------------------------------------------------------------------
+
+
+def test_written_files_hold_no_raw_control_character(
+    built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calendars, emailed invitations, announcements and reports written with -o/--out."""
+    import icalendar
+
+    shutil.copytree(built.root, tmp_path / "p")
+    monkeypatch.chdir(tmp_path / "p")
+    out = tmp_path / "out"
+    assert run("invite", "--all", "--out", str(out / "ics")).exit_code == 0
+    for clinic in list(built.ids)[:3]:
+        args = ("invite", clinic, "--region", "ESEAP", "--registrations", "exports")
+        result = run(*args, "--out", str(out / "mail" / clinic), markers=built.markers)
+        assert result.exit_code == 0, result.stderr
+    name = built.id_of("c1-csi")
+    for fmt in ("wikitext", "markdown", "text", "html", "email"):
+        run("announce", name, "--format", fmt, "-o", str(out / f"announce.{fmt}"))
+    for fmt in ("table", "json", "csv", "markdown", "html"):
+        run("report", "exports", "--format", fmt, "-o", str(out / f"report.{fmt}"))
+    files = [path for path in out.rglob("*") if path.is_file() and path.name != ".gitignore"]
+    assert len(files) > 30
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert not raw_controls(text), path.name
+        if path.suffix == ".ics":
+            calendar = icalendar.Calendar.from_ical(text)
+            for event in calendar.walk("VEVENT"):
+                assert not raw_controls(str(event["SUMMARY"]))
+                assert "\n" not in str(event["SUMMARY"])
+
+
+# --- hostile arguments, and a colour terminal ----------------------------------------------------
+
+ESCAPES = "\x1b]0;PWNED\x07\x9b2J\u202e"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (ESCAPES,),
+        ("list", "--status", ESCAPES),
+        ("list", "--region", ESCAPES),
+        ("announce", ESCAPES),
+        ("announce", "2031-03-10-hostile-0", "--format", ESCAPES),
+        ("validate", f"x{ESCAPES}.toml"),
+        ("report", f"x{ESCAPES}.csv"),
+        ("invite", ESCAPES),
+        ("slots", "--region", ESCAPES),
+        ("regions", ESCAPES),
+        ("new-clinic", "--no-input", "--title", "T", "--start", ESCAPES),
+    ],
+    ids=lambda args: args[0] if args[0] != ESCAPES else "command",
+)
+def test_hostile_arguments_are_shown_visibly(project: Project, args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.exit_code in (2, 3, 4), result.stderr
+    assert "PWNED" in result.stdout + result.stderr
+
+
+def test_a_colour_terminal_keeps_lc_colours_and_shows_escapes_visibly() -> None:
+    from rich.text import Text
+
+    from letsconnect_cli.cli.output import console
+
+    buffer = io.StringIO()
+    out = console(file=buffer, force_terminal=True, color_system="standard", width=80)
+    out.print(Text("\x1b]0;PWNED\x07 [red]title[/red]", style="bold"))
+    out.print("\x1b[2J plain \x9b1m")
+    shown = buffer.getvalue()
+    assert "\x1b[1m" in shown  # Rich's own bold
+    # (Rich's Text drops BEL, BS, VT, FF and CR itself; ESC and C1 are lc's to show.)
+    assert "\\x1b]0;PWNED [red]title[/red]" in shown
+    assert "\\x1b[2J plain \\x9b1m" in shown
+    assert not raw_controls(shown.replace("\x1b[1m", "").replace("\x1b[0m", ""))
+
+
+def test_stdout_on_a_terminal_shows_bidi_controls_visibly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from letsconnect_cli.cli.output import terminal_safe_streams
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, redirected = Terminal(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    monkeypatch.setattr(sys, "stderr", redirected)
+    with terminal_safe_streams():
+        sys.stdout.write("a\u202eb\x1b[31m\r\n")
+        sys.stderr.write("c\u2066d\x07\r")
+    assert terminal.getvalue() == "a\\u202eb\\x1b[31m\r\n"
+    assert redirected.getvalue() == "c\\u2066d\\x07\\x0d"
+    assert (sys.stdout, sys.stderr) == (terminal, redirected)
