@@ -85,11 +85,11 @@ def validate(
     else:
         for result in results:
             mark = "ok" if result.ok else "FAIL"
-            path = escape_name(str(result.path))  # a name's line break never starts a line
-            line(f"{mark:4} {path}", fg=None if result.ok else "red", bold=True)
+            shown = escape_name(str(result.path))  # a name's line break never starts a line
+            line(f"{mark:4} {shown}", fg=None if result.ok else "red", bold=True)
             for kind, problems in (("error", result.errors), ("warning", result.warnings)):
                 for problem in problems:
-                    where = f"{path}:{problem.line}" if problem.line else path
+                    where = f"{shown}:{problem.line}" if problem.line else shown
                     field = f" {escape_name(problem.field)}:" if problem.field else ""
                     colour = "red" if kind == "error" else "yellow"
                     line(f"     {where}:{field} {kind}: {problem.message}", fg=colour)
