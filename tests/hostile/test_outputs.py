@@ -110,9 +110,12 @@ def test_list_json_keeps_every_title(project: Project) -> None:
 
 
 def test_list_table_shows_escapes_visibly(project: Project) -> None:
-    result = run("list")
+    result = run("list", "--region", "ESEAP")
     assert "\\x1b]0;PWNED\\x07" in result.stdout
     assert "[bold red]styled[/]" in result.stdout  # Rich markup is text
+    # A title's or a name's line break does not make a line of its own in the clinic's cell.
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert not any(line.startswith("second line") for line in lines)
 
 
 @pytest.mark.parametrize("fmt", ["wikitext", "markdown", "text", "html", "email"])

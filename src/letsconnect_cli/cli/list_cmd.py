@@ -77,14 +77,19 @@ def list_clinics(
         when = _when(clinic.start, None)
         if zone is not None and clinic.start is not None:
             when += "\n" + _when(clinic.start, zone)
-        lines = [clinic.id, clinic.title]
+        lines = [clinic.id, _one_line(clinic.title)]
         if clinic.sharers:
-            lines.append(", ".join(s.name for s in clinic.sharers))
+            lines.append(", ".join(_one_line(s.name) for s in clinic.sharers))
         table.add_row(when, clinic.status.value, "\n".join(lines))
     out = context.out()
     if clinics:
         out.print(table)
     context.err().print(f"{len(clinics)} clinic(s)", markup=False)
+
+
+def _one_line(text: str) -> str:
+    """A title or name on one line of its cell (its other control characters are shown)."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 def _when(start: "datetime | None", zone: Any) -> str:
