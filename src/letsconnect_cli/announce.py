@@ -140,7 +140,7 @@ def clinic_context(
                 "name": _one_line(sharer.name),
                 "role": sharer.role and _one_line(sharer.role),
                 "affiliation": sharer.affiliation and _one_line(sharer.affiliation),
-                "username": sharer.username,
+                "username": sharer.username and _one_line(sharer.username),
                 "line": ", ".join(parts),
             }
         )

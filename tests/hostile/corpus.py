@@ -119,6 +119,7 @@ def clinic_toml(
     sharer: str = "Imelda R. Brazal",
     platform: str = "Zoom",
     description: str = "A clinic.",
+    username: str | None = None,
     uid: str,
     extra: str = "",
 ) -> str:
@@ -136,7 +137,8 @@ def clinic_toml(
         f"{extra}"
         "\n[[sharers]]\n"
         f"name = {toml_string(sharer)}\n"
-        'role = "Sharer"\n'
+        + (f"username = {toml_string(username)}\n" if username else "")
+        + 'role = "Sharer"\n'
         "\n[calendar]\n"
         f'uid = "{uid}@letsconnect"\n'
     )
@@ -161,6 +163,7 @@ def write_clinics(folder: Path, texts: dict[str, str]) -> dict[str, str]:
                 sharer=f"Sharer {text}",
                 platform=f"Zoom {text}",
                 description=f"About {text}",
+                username=f"U {text[:60]}",
                 uid=f"hostile-{index}",
             ),
             encoding="utf-8",

@@ -143,7 +143,11 @@ def test_announce(project: Project, name: str, fmt: str) -> None:
     elif fmt == "wikitext":
         templates, links = corpus.wikitext_nodes(out)
         assert templates == []
-        assert links == []
+        assert len(links) == 1 and links[0].startswith("User:")  # the sharer's user page
+        sharer = [line for line in out.splitlines() if "Sharer:" in line]
+        assert len(sharer) == 1 and html.unescape(sharer[0]).endswith(
+            "|" + one_line("Sharer " + text) + "]], Sharer"
+        )
         assert f"== {PREFIX}" in out
         heading = next(line for line in out.splitlines() if line.startswith("== "))
         assert html.unescape(heading.strip("= ")) == title
