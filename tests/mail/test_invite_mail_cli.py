@@ -79,6 +79,7 @@ def test_dry_run_json(runner: CliRunner, mail_project: Path) -> None:
         "outside_region": 5,  # GH RO EG TZ IN
         "no_country": 1,
         "without_address": 1,
+        "without_address_meta_wiki": 0,
         "bad_address": 1,
         "never_invited": 0,
     }

@@ -112,6 +112,7 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "region_corrected",
         "unknown_country",
         "unattributed",
+        "hidden_users",
         "skipped_total",
         "skipped",
     }

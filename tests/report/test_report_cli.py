@@ -167,7 +167,7 @@ def test_negative_min_count_is_refused(exports: Path, runner: CliRunner) -> None
 def test_unattributed_rows_are_reported(exports: Path, runner: CliRunner) -> None:
     result = run(runner, "exports/campaignevents-participants.json")
     assert result.exit_code == 0
-    assert "5 row(s) could not be given a clinic" in " ".join(result.stderr.split())
+    assert "6 row(s) could not be given a clinic" in " ".join(result.stderr.split())
     assert "No registrations, attendance or feedback in the sources." in result.stdout
     assert "skipped exports/campaignevents-participants.json:1: no clinic" in " ".join(
         result.stdout.split()

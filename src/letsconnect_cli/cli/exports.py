@@ -4,8 +4,10 @@ into the readers' options (used by `lc report`, `lc slots` and `lc invite --regi
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.config import Config
     from letsconnect_cli.ingest import ReadOptions
+    from letsconnect_cli.ingest.remote import WikiLogin
     from letsconnect_cli.vocab import Scheme
 
 
@@ -17,9 +19,11 @@ def read_options(
     encoding: str | None = None,
     maps: list[str] | None = None,
     progress: Any = None,
+    login: "WikiLogin | None" = None,
 ) -> "ReadOptions":
     """The readers' options: `[report]` of lc.toml (column map, clinic names, download limits),
-    then the command's flags (--scheme, --clinic, --encoding, --map) over them."""
+    then the command's flags (--scheme, --clinic, --encoding, --map) over them; with `login`
+    (--include-private), CampaignEvents links ask for private participants, logged in."""
     from letsconnect_cli.ingest import FetchOptions, ReadOptions
     from letsconnect_cli.ingest.fields import check_column_map, parse_maps
     from letsconnect_cli.ingest.textio import check_encoding
@@ -37,5 +41,26 @@ def read_options(
             timeout=settings.timeout,
             max_bytes=settings.max_download_mb * 1024 * 1024,
             progress=progress,
+            include_private=login is not None,
+            login=login,
         ),
     )
+
+
+def organiser_login(context: "AppContext", command: str) -> "WikiLogin":
+    """--include-private: the organiser's bot password (as `lc publish` logs in), required."""
+    from letsconnect_cli.cli.publish_cmd import _credentials
+    from letsconnect_cli.ingest.remote import WikiLogin
+
+    credentials = _credentials(
+        context,
+        required=True,
+        needed_by=f"{command} --include-private",
+        grants="of an account that organises the event",
+    )
+    assert credentials is not None
+    config = context.config
+    login = WikiLogin(credentials, max_retries=config.wiki.max_retries)
+    if config.organiser.email:
+        login.contact = config.organiser.email
+    return login

@@ -98,6 +98,15 @@ def invite(
             help="With --registrations: show recipients' addresses [default: masked].",
         ),
     ] = False,
+    include_private: Annotated[
+        bool,
+        typer.Option(
+            "--include-private",
+            help="With --registrations: Meta-Wiki event registration links list the "
+            "participants who registered privately too, logged in as an organiser of the event "
+            "with the bot password of lc publish (LC_WIKI_USERNAME, LC_WIKI_PASSWORD).",
+        ),
+    ] = False,
     force: ForceOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -114,13 +123,14 @@ def invite(
     cancelled), as .eml files in --out [default: invites/CLINIC_ID/mail/], or sent with --send.
     Exit 5 when a message was not sent; run again to send only what is missing.
     """
-    if registrations or send or show_addresses:
+    if registrations or send or show_addresses or include_private:
         from letsconnect_cli.cli import invite_mail
         from letsconnect_cli.errors import UsageError
 
         if not registrations:
             raise UsageError(
-                "--send and --show-addresses go with --registrations (the registrants to invite)"
+                "--send, --show-addresses and --include-private go with --registrations "
+                "(the registrants to invite)"
             )
         from letsconnect_cli.timezones import resolve_zone
 
@@ -139,6 +149,7 @@ def invite(
                 show_addresses=show_addresses,
                 force=force,
                 json_output=json_output,
+                include_private=include_private,
             ),
         )
         return

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from letsconnect_cli.mail.invitations import Prepared
     from letsconnect_cli.mail.plan import Delivery
 
+#: Meta-Wiki's event registration gives usernames, no addresses: the wiki itself can write to them.
+META_WIKI_NOTE = (
+    "{n} of those without an email address registered on Meta-Wiki (event registration gives "
+    'usernames only): reach them with the "Email participants" feature of the event\'s '
+    "Special:EventDetails page on Meta-Wiki."
+)
+
 KIND_LABELS = {
     "new": "invitation",
     "update": "update",
@@ -111,6 +118,7 @@ def _as_json(prepared: Prepared, mode: str, rows: list[dict[str, Any]]) -> dict[
             "outside_region": plan.outside_region,
             "no_country": plan.no_country,
             "without_address": people.without_address,
+            "without_address_meta_wiki": people.meta_wiki,
             "bad_address": people.bad_address,
             "never_invited": plan.never_invited,
         },

@@ -227,8 +227,15 @@ def _as_of(value: str | None) -> Any:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _credentials(context: "AppContext", *, required: bool) -> "Credentials | None":
-    """The bot password from LC_WIKI_PASSWORD or [wiki] password_file; never from a flag."""
+def _credentials(
+    context: "AppContext",
+    *,
+    required: bool,
+    needed_by: str = "lc publish",
+    grants: str = "grants: Edit existing pages; Create, edit, and move pages",
+) -> "Credentials | None":
+    """The bot password from LC_WIKI_PASSWORD or [wiki] password_file; never from a flag.
+    (Also the organiser's login of `lc report --include-private`: `needed_by`, `grants`.)"""
     from letsconnect_cli.cli.output import message
     from letsconnect_cli.errors import UsageError
     from letsconnect_cli.passwords import read_secret
@@ -246,10 +253,9 @@ def _credentials(context: "AppContext", *, required: bool) -> "Credentials | Non
         return None
     missing = "LC_WIKI_USERNAME" if not username else "LC_WIKI_PASSWORD (or [wiki] password_file)"
     raise UsageError(
-        f"lc publish needs a bot password: {missing} is not set",
-        hint="Create one at Special:BotPasswords (grants: Edit existing pages; Create, edit, and "
-        "move pages), then export LC_WIKI_USERNAME=Name@App and LC_WIKI_PASSWORD, or name a file "
-        "holding "
+        f"{needed_by} needs a bot password: {missing} is not set",
+        hint=f"Create one at Special:BotPasswords ({grants}), then export "
+        "LC_WIKI_USERNAME=Name@App and LC_WIKI_PASSWORD, or name a file holding "
         "the password in [wiki] password_file. Passwords are never given as flags.",
     )
 

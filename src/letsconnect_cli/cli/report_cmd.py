@@ -108,6 +108,15 @@ def report(
             help="Read every source in this encoding instead of detecting it.",
         ),
     ] = None,
+    include_private: Annotated[
+        bool,
+        typer.Option(
+            "--include-private",
+            help="Meta-Wiki event registration links: count the participants who registered "
+            "privately too, logged in as an organiser of the event with the bot password of "
+            "lc publish (LC_WIKI_USERNAME, LC_WIKI_PASSWORD).",
+        ),
+    ] = False,
 ) -> None:
     """Figures from Google Forms, Zoom and Meta-Wiki event registration exports: registrations,
     participants, regions, countries, roles, interpretation, attendance and satisfaction.
@@ -115,7 +124,7 @@ def report(
     No name, email or username appears in the output; counts of fewer than --min-count people are
     hidden; countries of the Foundation's protection list are counted together.
     """
-    from letsconnect_cli.cli.exports import read_options
+    from letsconnect_cli.cli.exports import organiser_login, read_options
     from letsconnect_cli.clinics import load_clinics
     from letsconnect_cli.errors import UsageError
     from letsconnect_cli.ingest import IngestLog
@@ -134,8 +143,15 @@ def report(
     if not source_list:
         source_list = [_examples(config)]
     bar = _ProgressBar() if sys.stderr.isatty() else None
+    login = organiser_login(context, "lc report") if include_private else None
     options = read_options(
-        config, scheme=scheme, clinic=clinic, encoding=encoding, maps=maps, progress=bar
+        config,
+        scheme=scheme,
+        clinic=clinic,
+        encoding=encoding,
+        maps=maps,
+        progress=bar,
+        login=login,
     )
     if output is not None and output.exists() and not force:
         from letsconnect_cli.errors import FileExistsRefusal

@@ -86,6 +86,7 @@ class IngestLog:
     unattributed: int = 0
     unknown_country: int = 0  # rows with a country value that names no country
     other_clinics: int = 0  # rows of clinics left out by a clinic filter
+    hidden_users: int = 0  # CampaignEvents registrations of suppressed or missing accounts
     skips_total: int = 0
     skipped: list[Skip] = field(default_factory=list)
     skip_reasons: Counter[str] = field(default_factory=Counter)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from letsconnect_cli.ingest import Record, parse_timestamp
 
 _UNDATED = datetime.max.replace(tzinfo=UTC)
+META_WIKI_FORMAT = "campaignevents-participants"  # the format name of the CampaignEvents reader
 
 #: Addresses lc sends to: ASCII, `local@domain.tld`, local part of characters that stay the same
 #: in a `mailto:` URI (so that ATTENDEE names exactly the address the message goes to).
@@ -56,6 +57,9 @@ class Registrants:
     rows: int = 0  # registration rows of the clinic
     without_address: int = 0  # people with no email address (a username alone, say)
     bad_address: int = 0  # people whose email value lc cannot send to
+    #: Of those without an address, the people registered through Meta-Wiki's event registration
+    #: (CampaignEvents gives usernames only; its "Email participants" feature reaches them).
+    meta_wiki: int = 0
 
 
 class _Groups:
@@ -93,11 +97,13 @@ def registrants(records: Iterable[Record], clinic_id: str) -> Registrants:
         identities = record.identities
         if not identities:
             result.without_address += 1  # an anonymous row: nobody to write to
+            result.meta_wiki += record.format == META_WIKI_FORMAT
             continue
         groups.union(identities)
         rows.append(record)
     people: dict[str, Person] = {}
     unusable: set[str] = set()
+    on_meta_wiki = {groups.find(r.identities[0]) for r in rows if r.format == META_WIKI_FORMAT}
     for record in sorted(rows, key=_registered_at):  # stable: undated rows keep their order
         root = groups.find(record.identities[0])
         person = people.get(root)
@@ -123,6 +129,7 @@ def registrants(records: Iterable[Record], clinic_id: str) -> Registrants:
             result.bad_address += 1
         else:
             result.without_address += 1
+            result.meta_wiki += root in on_meta_wiki
     return result
 
 

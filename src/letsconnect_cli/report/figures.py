@@ -96,6 +96,7 @@ def build_report(
         "region_corrected": counts.region_corrected,
         "unknown_country": log.unknown_country,
         "unattributed": log.unattributed,
+        "hidden_users": log.hidden_users,
         "skipped_total": log.skips_total,
         "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in log.skipped],
     }

@@ -243,6 +243,11 @@ def quality_lines(report: dict[str, Any], listed: int = 10) -> list[str]:
         f"{quality['unknown_country']:,} unrecognised countries; "
         f"{quality['unattributed']:,} rows without a clinic."
     ]
+    if quality["hidden_users"]:
+        lines[0] += (
+            f" {quality['hidden_users']:,} registrations of hidden or deleted Meta-Wiki accounts, "
+            "counted as people who match no other export."
+        )
     for skip in quality["skipped"][:listed]:
         where = f"{skip['file']}:{skip['line']}" if skip["line"] else skip["file"]
         lines.append(f"skipped {where}: {skip['reason']}")
