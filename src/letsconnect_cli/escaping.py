@@ -1,8 +1,10 @@
-"""Escaping text for the formats announcements are written in, so no value can change the markup.
+"""Escaping text for every output lc writes, one place per kind, so no value can change the markup.
 
 Every `{{ value }}` of an announcement template passes through the format's escape (HTML through
 Jinja's autoescape; wikitext, Markdown and plain text through `escape_for`); links go through
 `url_for`. A value marked safe (`|safe`, a Markup) is left alone: that is the template's choice.
+The report's CSV cells go through `escape_csv_cell`, its Markdown through `escape_markdown`; text
+for a terminal through `escape_terminal` (applied by `cli/output.py` to everything lc prints).
 """
 
 from __future__ import annotations
