@@ -501,3 +501,35 @@ def test_stdout_on_a_terminal_shows_bidi_controls_visibly(monkeypatch: pytest.Mo
     assert terminal.getvalue() == "a\\u202eb\\x1b[31m\r\n"
     assert redirected.getvalue() == "c\\u2066d\\x07\\x0d"
     assert (sys.stdout, sys.stderr) == (terminal, redirected)
+
+
+def test_new_clinic_asks_again_for_an_answer_with_a_control_character(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal each answer is checked where it is typed: a title with ESC is asked again."""
+    from letsconnect_cli.cli import prompts
+
+    monkeypatch.setattr(prompts, "stdin_is_interactive", lambda: True)
+    corpus.make_project(tmp_path, {})
+    monkeypatch.chdir(tmp_path)
+    answers = ["Bad \x1b]0;PWNED\x07 title", "Good title", "", *[""] * 8]
+    result = CliRunner().invoke(app, ["new-clinic"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert "holds a control character (U+001B) at character 5" in result.stderr
+    assert not raw_controls(result.stdout + result.stderr, bidi=True)
+    assert [p.name for p in (tmp_path / "clinics").iterdir()] == ["proposed-good-title.toml"]
+
+
+def test_a_flag_with_a_control_character_fails_before_any_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from letsconnect_cli.cli import prompts
+
+    monkeypatch.setattr(prompts, "stdin_is_interactive", lambda: True)
+    corpus.make_project(tmp_path, {})
+    monkeypatch.chdir(tmp_path)
+    result = run("new-clinic", "--platform", "Zoom\r\nBcc: x", "--sharer", "A\x07nn")
+    assert result.exit_code == 3
+    assert "--platform: holds a control character (U+000D)" in result.stderr
+    assert "--sharer: name holds a control character (U+0007)" in result.stderr
+    assert "Title" not in result.stderr
