@@ -219,7 +219,9 @@ def registration_rows(clinic_ids: Iterable[str]) -> tuple[list[list[str]], list[
     texts = [text.replace("\x00", "") for text in HOSTILE_TEXTS.values()]
     n = 0
     for cid in clinic_ids:
-        for country in ("Philippines", "Fiji", f"Atlantis {marker(n)}"):
+        # (An unknown country's spelling is listed in the report's data quality, by design: it
+        # carries no marker; its row's name, username and affiliation do.)
+        for country in ("Philippines", "Fiji", "Atlantis"):
             text = texts[n % len(texts)][:200]
             m = marker(n)
             markers.append(m)
