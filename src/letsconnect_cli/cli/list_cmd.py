@@ -106,9 +106,9 @@ def _table(context: Any, clinics: "list[Clinic]", zone: Any, lang: str | None) -
         when = _when(clinic.start, None)
         if zone is not None and clinic.start is not None:
             when += "\n" + _when(clinic.start, zone)
-        lines = [_title(clinic, lang)]
+        lines = [_one_line(_title(clinic, lang))]
         if clinic.sharers:
-            lines.append(", ".join(s.name for s in clinic.sharers))
+            lines.append(", ".join(_one_line(s.name) for s in clinic.sharers))
         cell = Group(Text(clinic.id, no_wrap=True, overflow="ignore"), Text("\n".join(lines)))
         table.add_row(when, clinic.status.value, cell)
     out = context.out()
@@ -136,6 +136,11 @@ def _title(clinic: "Clinic", lang: str | None) -> str:
         return clinic.title
     translated = _translated(clinic, lang)
     return translated if translated is not None else f"{clinic.title} *"
+
+
+def _one_line(text: str) -> str:
+    """A title or name on one line of its cell (its other control characters are shown)."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 def _when(start: "datetime | None", zone: Any) -> str:

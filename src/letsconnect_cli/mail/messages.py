@@ -76,15 +76,19 @@ def letter(
     return Letter(language.tag, subject, body, template_origin(body_template))
 
 
-def address(text: str, what: str, display_name: str | None = None) -> Address:
-    """An Address header value; UsageError when `text` is not one address."""
+def address(
+    text: str, what: str, display_name: str | None = None, *, private: bool = False
+) -> Address:
+    """An Address header value; UsageError when `text` is not one address (quoted in the message
+    unless `private`: a registrant's address is never shown)."""
     try:
         local, domain = text.strip().rsplit("@", 1)
         if not local or not domain or any(c.isspace() or c in '<>,;"()[]\\' for c in text.strip()):
             raise ValueError(text)
         return Address(display_name=display_name or "", username=local, domain=domain)
     except (ValueError, IndexError):
-        raise UsageError(f"{what} {text!r} is not an email address") from None
+        shown = "" if private else f" {text!r}"
+        raise UsageError(f"{what}{shown} is not an email address") from None
 
 
 class Composer:
@@ -106,7 +110,7 @@ class Composer:
         """The whole message to one recipient, CRLF line ends, for SMTP or an .eml file."""
         message = EmailMessage(policy=POLICY)
         message["From"] = self.sender
-        message["To"] = address(recipient, "recipient")
+        message["To"] = address(recipient, "a recipient", private=True)
         message["Subject"] = self.subject
         message["Date"] = format_datetime(date.astimezone(UTC))
         message["Message-ID"] = message_id
