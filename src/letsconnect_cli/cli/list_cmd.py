@@ -95,6 +95,7 @@ def _table(context: Any, clinics: "list[Clinic]", zone: Any, lang: str | None) -
     from rich.text import Text
 
     from letsconnect_cli.cli.output import new_table, print_block
+    from letsconnect_cli.escaping import escape_name, escape_terminal
 
     table = new_table()
     table.add_column("start (UTC)" if zone is None else f"start (UTC, {zone.key})", no_wrap=True)
@@ -109,7 +110,12 @@ def _table(context: Any, clinics: "list[Clinic]", zone: Any, lang: str | None) -
         lines = [_one_line(_title(clinic, lang))]
         if clinic.sharers:
             lines.append(", ".join(_one_line(s.name) for s in clinic.sharers))
-        cell = Group(Text(clinic.id, no_wrap=True, overflow="ignore"), Text("\n".join(lines)))
+        # Text objects are built here, not by the console (Rich drops BEL and other controls
+        # from a Text it is given): control characters are written visibly first.
+        cell = Group(
+            Text(escape_name(clinic.id), no_wrap=True, overflow="ignore"),
+            Text(escape_terminal("\n".join(lines))),
+        )
         table.add_row(when, clinic.status.value, cell)
     out = context.out()
     if clinics:
