@@ -35,7 +35,10 @@ def _write(folder: Path, rows: list[str], feedback: list[str] | None = None) -> 
 
 def protected_line_by_subtraction(folder: Path) -> list[str]:
     """1. The hidden protected line (3 from Iran) = MENA 13 - Morocco 10."""
-    _write(folder, _people("ng", 20, "Nigeria") + _people("ma", 10, "Morocco") + _people("ir", 3, "Iran"))
+    _write(
+        folder,
+        _people("ng", 20, "Nigeria") + _people("ma", 10, "Morocco") + _people("ir", 3, "Iran"),
+    )
     return [str(folder)]
 
 
@@ -48,7 +51,9 @@ def protected_people_per_region(folder: Path) -> list[str]:
 
 def language_from_share(folder: Path) -> list[str]:
     """3. fr 20 at share 0.9091: 22 asked for interpretation, so the hidden sw = 2."""
-    rows = _people("fr", 20, "Nigeria", language="French") + _people("sw", 2, "Nigeria", language="Swahili")
+    rows = _people("fr", 20, "Nigeria", language="French") + _people(
+        "sw", 2, "Nigeria", language="Swahili"
+    )
     _write(folder, rows + _people("ng", 10, "Nigeria"))
     return [str(folder)]
 

@@ -6,11 +6,13 @@ and knows what the figures mean (a region's countries sum to it, shares are of t
 a mean is a sum over a count, ...), nothing of how lc chose what to hide. The bounds are exact
 integer bounds: each is a mixed-integer program (scipy's `milp`, HiGHS), not its LP relaxation.
 
-The criterion (the README's): a hidden count of fewer than K people must keep every value from 1
-to K-1 possible (the report tells no more about it than "<K"); a count never shown on its own (the
-protected-country people of one region, the people in one clinic only) must, when the published
-figures prove it is at least 1, still allow every value from 1 to K-1. A count known to be at least
-K, or possibly zero, tells nothing about a small group.
+The criterion (the README's): a count the report does not show (hidden, or never shown on its
+own: the protected-country people of one region, the people in one clinic only) is protected when
+everything published leaves at least K values possible for it, or proves it is at least K, or allows
+it to be zero. Reports made before issue 16 marked small hidden counts "<K" (`"secondary": false`)
+and the others "hidden" (`true`): for those the auditor takes the marks as known, and a "<K" count
+is protected only when every value from 1 to K-1 stays possible (the figures tell no more than its
+mark).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ class Cell:
     name: str
     lo: float = 0
     hi: float = INF
-    audit: str = ""  # "" not audited, "primary" marked <K, "secondary" marked, "implicit" unshown
+    # "" not audited; "hidden"; "implicit" never shown on its own; before issue 16 "primary" (marked
+    # <K) and "secondary" (marked as hidden to protect a smaller count, so at least K)
+    audit: str = ""
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Finding:
 class System:
     k: int
     rounding: int | None
+    marks: bool = False  # the contract before issue 16: "<K" and "hidden" told apart
     cells: dict[str, Cell] = field(default_factory=dict)
     rows: list[tuple[dict[str, float], float, float]] = field(default_factory=list)
 
@@ -62,6 +67,8 @@ class System:
     def count(self, name: str, value: int | None, hidden: bool, secondary: bool = False) -> str:
         """A published figure: its value (an interval under --round), or a hidden count."""
         if hidden:
+            if not self.marks:
+                return self.cell(name, 1, INF, "hidden")  # zero is never hidden
             if secondary:
                 return self.cell(name, self.k, INF, "secondary")
             return self.cell(name, 1, max(self.k - 1, 1), "primary")
@@ -118,7 +125,7 @@ class System:
             bounds=Bounds(lower, upper),
             constraints=constraints,
         )
-        if found.status == 3:  # unbounded above
+        if found.status == 3 or "unbounded" in found.message:  # feasible (above), so unbounded
             return lo, INF
         assert found.status == 0, found.message
         return lo, round(found.x[index[name]])
@@ -126,7 +133,7 @@ class System:
     def findings(self) -> list[Finding]:
         found = []
         for cell in self.cells.values():
-            if cell.audit not in ("primary", "implicit"):
+            if cell.audit not in ("primary", "hidden", "implicit"):
                 continue
             lo, hi = self.bounds(cell.name)
             if not protected(lo, hi, self.k, cell.audit):
@@ -137,10 +144,9 @@ class System:
 def protected(lo: float, hi: float, k: int, kind: str) -> bool:
     if k <= 1:
         return True
-    if kind == "primary":
+    if kind == "primary":  # marked <K (before issue 16): nothing more may be known
         return lo <= 1 and hi >= k - 1
-    # Never shown on its own: safe if it may be zero, or is known to be at least K, or keeps 1..K-1.
-    return lo <= 0 or lo >= k or (lo <= 1 and hi >= k - 1)
+    return lo <= 0 or lo >= k or hi - lo + 1 >= k
 
 
 def _entry_hidden(entry: dict[str, Any]) -> tuple[bool, bool]:
@@ -151,7 +157,7 @@ def build(report: dict[str, Any]) -> System:
     """The system of one report (either the current JSON contract or the one before issue 16)."""
     k = int(report["min_count"])
     privacy = report.get("privacy") or {}
-    system = System(k, privacy.get("round"))
+    system = System(k, privacy.get("round"), marks="privacy" not in report)
     hidden_top = set(report["suppressed"])
     secondary_top = set(report.get("secondary", []))
 
@@ -206,9 +212,7 @@ def build(report: dict[str, Any]) -> System:
             in_region[region].append(name)
             system.share(name, region_cells[region], entry.get("share_of_region"))
     line = report["protected_countries"]
-    protected_line = system.count(
-        "protected_countries", line["participants"], *_entry_hidden(line)
-    )
+    protected_line = system.count("protected_countries", line["participants"], *_entry_hidden(line))
     system.share(protected_line, with_country, line.get("share"))
     protected_parts = []
     for region, members in in_region.items():
@@ -290,9 +294,7 @@ def build(report: dict[str, Any]) -> System:
         hidden = set(clinic["suppressed"])
         secondary = set(clinic.get("secondary", []))
         for key, cells in (("registrations", reg_cells), ("attended", att_cells)):
-            name = system.count(
-                f"clinic.{cid}.{key}", clinic[key], key in hidden, key in secondary
-            )
+            name = system.count(f"clinic.{cid}.{key}", clinic[key], key in hidden, key in secondary)
             cells.append(name)
             system.add({name: 1.0, participants: -1.0}, hi=0)
         if clinic["registrations"] is not None or "registrations" in hidden:

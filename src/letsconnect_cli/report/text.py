@@ -1,4 +1,4 @@
-"""Formatting shared by the renderers: counts ("<5" when hidden), percentages, bars, section rows.
+"""Formatting shared by the renderers: counts ("hidden" when hidden), percentages, bars, section rows.
 
 Every renderer shows the same sections with the same columns; `sections()` defines them once.
 """
@@ -16,10 +16,11 @@ NUMERIC_COLUMNS = frozenset(
 )
 
 
-def count(value: int | None, suppressed: bool, k: int, secondary: bool = False) -> str:
-    """A count as text: "<K" when hidden as small, "hidden" when hidden to protect a small one."""
+def count(value: int | None, suppressed: bool) -> str:
+    """A count as text; "hidden" for every hidden one (a small count and one hidden to protect it
+    look the same, or the difference would tell which is small)."""
     if suppressed:
-        return "hidden" if secondary else f"<{k}"
+        return "hidden"
     return "" if value is None else f"{value:,}"
 
 
@@ -53,7 +54,7 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     hidden = set(report["suppressed"])
 
     def people(key: str) -> str:
-        return count(report[key], key in hidden, k)
+        return count(report[key], key in hidden)
 
     rows = [
         ("Learning clinics", f"{report['clinics']:,}"),
@@ -130,7 +131,6 @@ def sections(report: dict[str, Any]) -> list[Section]:
 
 
 def _entries(report: dict[str, Any], key: str, title: str, code: str, note: str) -> Section | None:
-    k = report["min_count"]
     items = report[key]
     if not items:
         return None
@@ -138,7 +138,7 @@ def _entries(report: dict[str, Any], key: str, title: str, code: str, note: str)
         (
             str(e[code] or ""),
             e["name"],
-            count(e["participants"], e["suppressed"], k, e["secondary"]),
+            count(e["participants"], e["suppressed"]),
             percent(e["share"]),
         )
         for e in items
@@ -158,7 +158,7 @@ def _countries(report: dict[str, Any], k: int) -> Section | None:
             e["country"],
             e["name"] + (" (protected)" if e["protected"] else ""),
             e["region"] or "",
-            count(e["participants"], e["suppressed"], k, e["secondary"]),
+            count(e["participants"], e["suppressed"]),
             percent(e["share"]),
             percent(e["share_of_region"]),
         )
@@ -166,7 +166,7 @@ def _countries(report: dict[str, Any], k: int) -> Section | None:
     ]
     shares = [e["share"] for e in countries]
     if has_protected:
-        participants = count(protected["participants"], protected["suppressed"], k)
+        participants = count(protected["participants"], protected["suppressed"])
         rows.append(("", protected["name"], "", participants, percent(protected["share"]), ""))
         shares.append(protected["share"])
     note = "share of participants with a known country"
@@ -187,9 +187,8 @@ def _satisfaction(satisfaction: dict[str, Any], k: int) -> Section | None:
     shares = []
     for score, n in satisfaction["distribution"].items():
         hidden = f"distribution.{score}" in hidden_fields or "distribution" in hidden_fields
-        secondary = f"distribution.{score}" in satisfaction["secondary"]
         share = n / responses if n is not None and responses else None
-        rows.append((score, count(n, hidden, k, secondary), percent(share)))
+        rows.append((score, count(n, hidden), percent(share)))
         shares.append(share)
     mean = satisfaction["mean"]
     if responses is not None and mean is not None:
@@ -210,20 +209,14 @@ def _clinics(per_clinic: list[dict[str, Any]], k: int) -> Section | None:
     rows = []
     for clinic in per_clinic:
         hidden = set(clinic["suppressed"])
-        secondary = set(clinic["secondary"])
         mean = clinic["satisfaction_mean"]
         satisfaction = "" if mean is None else f"{mean:.2f}"
         rows.append(
             (
                 clinic["date"] or "",
                 clinic["title"],
-                count(
-                    clinic["registrations"],
-                    "registrations" in hidden,
-                    k,
-                    "registrations" in secondary,
-                ),
-                count(clinic["attended"], "attended" in hidden, k, "attended" in secondary),
+                count(clinic["registrations"], "registrations" in hidden),
+                count(clinic["attended"], "attended" in hidden),
                 "hidden" if "satisfaction_mean" in hidden else satisfaction,
             )
         )
