@@ -325,7 +325,7 @@ def build(report: dict[str, Any]) -> System:
         system.equal(responses, n_cells)
         system.equal(score_sum, sum_cells)
     average = report.get("average_registrations_per_clinic")
-    if average is not None and registration_clinics:
+    if average is not None and registration_clinics and not system.rounding:
         system.add({registrations: 1.0}, lo=(average - _AVERAGE) * registration_clinics)
         system.add({registrations: 1.0}, hi=(average + _AVERAGE) * registration_clinics)
 

@@ -192,6 +192,11 @@ def _model(
     visits = model.free("person_clinics", 0)
     model.row({visits: 1.0, participants: -1.0, returning: -1.0}, lo=0.0)
     model.row({visits: 1.0, participants: -1.0, returning: -float(max(n - 1, 0))}, hi=0.0)
+    # The same with P - R = S, so that propagation sees it whichever two of P, R, S it knows.
+    model.row({visits: 1.0, single: 1.0, participants: -2.0}, lo=0.0)
+    model.row({visits: 1.0, single: float(max(n - 1, 0)), participants: -float(n)}, hi=0.0)
+    model.row({visits: 1.0, single: -1.0, returning: -2.0}, lo=0.0)
+    model.row({visits: 1.0, single: -1.0, returning: -float(n)}, hi=0.0)
     model.row({visits: 1.0, registrations: -1.0}, lo=0.0)
     model.row({visits: 1.0, attended: -1.0}, lo=0.0)
     model.row({visits: 1.0, registrations: -1.0, attended: -1.0}, hi=0.0)

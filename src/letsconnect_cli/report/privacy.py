@@ -19,6 +19,7 @@ programming, on the attacks of issue 16, the examples and generated data.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 INF = math.inf
@@ -82,6 +83,7 @@ class Disclosure:
         return len(self.cells) - 1
 
     def row(self, terms: dict[int, float], lo: float = -INF, hi: float = INF) -> None:
+        terms = {i: a for i, a in terms.items() if a}
         number = len(self.rows)
         self.rows.append((terms, lo, hi))
         for i in terms:
@@ -108,7 +110,7 @@ class Disclosure:
 
     # Suppression.
     def suppress(self) -> None:
-        """Primary suppression, then secondary until no hidden small count can be narrowed."""
+        """Primary suppression, then secondary until no hidden count can be narrowed down."""
         if self.k <= 1:
             return
         for cell in self.cells:
@@ -142,70 +144,78 @@ class Disclosure:
             return 1, INF  # every hidden count looks the same: small or not, it is not zero
         return 0, INF
 
-    def _propagate(self) -> tuple[list[float], list[float], list[int], list[int]]:
-        """Bounds of every cell the relations allow, and for each the row that last narrowed it."""
+    def _propagate(
+        self, fixed: tuple[int, float, float] | None = None
+    ) -> tuple[list[float], list[float], list[int], list[int]] | None:
+        """Bounds of every cell the relations allow, and for each the row that last narrowed it;
+        None when the relations cannot hold (with `fixed`: a cell held within given bounds)."""
         lo, hi = [], []
         for cell in self.cells:
             a, b = self._bounds(cell)
             lo.append(a)
             hi.append(b)
+        variable = [c.state != VISIBLE for c in self.cells]
+        if fixed is not None:
+            i, a, b = fixed
+            lo[i], hi[i] = max(lo[i], a), min(hi[i], b)
         why_lo = [-1] * len(self.cells)
         why_hi = [-1] * len(self.cells)
-        variable = [c.state != VISIBLE for c in self.cells]
-        queue = [r for r, (terms, _, _) in enumerate(self.rows) if any(variable[i] for i in terms)]
+        queue = deque(
+            r for r, (terms, _, _) in enumerate(self.rows) if any(variable[i] for i in terms)
+        )
         queued = set(queue)
         steps = 0
-        limit = 200 * (len(queue) + 1)
+        limit = 100 * (len(queue) + 1)
         while queue and steps < limit:
             steps += 1
-            r = queue.pop(0)
+            r = queue.popleft()
             queued.discard(r)
             terms, row_lo, row_hi = self.rows[r]
-            # The least and most each side of the row can be, and how many infinite parts.
+            # The least and most the row's sum can be, and how many of its parts are unbounded.
             low_sum = high_sum = 0.0
             low_inf = high_inf = 0
             for i, a in terms.items():
-                x, y = (lo[i], hi[i]) if a > 0 else (hi[i], lo[i])
-                if math.isinf(x):
+                x, y = (a * lo[i], a * hi[i]) if a > 0 else (a * hi[i], a * lo[i])
+                if x == -INF:
                     low_inf += 1
                 else:
-                    low_sum += a * x
-                if math.isinf(y):
+                    low_sum += x
+                if y == INF:
                     high_inf += 1
                 else:
-                    high_sum += a * y
+                    high_sum += y
+            if (not low_inf and low_sum > row_hi + _EPS) or (
+                not high_inf and high_sum < row_lo - _EPS
+            ):
+                return None
             for i, a in terms.items():
                 if not variable[i]:
                     continue
-                x, y = (lo[i], hi[i]) if a > 0 else (hi[i], lo[i])
-                # The rest of the row: its least and most, without this cell.
-                rest_low = (
-                    -INF
-                    if low_inf - (1 if math.isinf(x) else 0)
-                    else low_sum - (0 if math.isinf(x) else a * x)
-                )
-                rest_high = (
-                    INF
-                    if high_inf - (1 if math.isinf(y) else 0)
-                    else high_sum - (0 if math.isinf(y) else a * y)
-                )
-                # a * cell within [row_lo - rest_high, row_hi - rest_low]
-                lower_a = row_lo - rest_high
-                upper_a = row_hi - rest_low
-                if a > 0:
-                    new_lo, new_hi = lower_a / a, upper_a / a
+                x, y = (a * lo[i], a * hi[i]) if a > 0 else (a * hi[i], a * lo[i])
+                # The rest of the row without this cell: its least and most.
+                if x == -INF:
+                    rest_low = low_sum if low_inf == 1 else -INF
                 else:
-                    new_lo, new_hi = upper_a / a, lower_a / a
+                    rest_low = low_sum - x if not low_inf else -INF
+                if y == INF:
+                    rest_high = high_sum if high_inf == 1 else INF
+                else:
+                    rest_high = high_sum - y if not high_inf else INF
+                # a * cell lies within [row_lo - rest_high, row_hi - rest_low]
+                least, most = row_lo - rest_high, row_hi - rest_low
+                new_lo, new_hi = (least / a, most / a) if a > 0 else (most / a, least / a)
                 changed = False
-                if not math.isinf(new_lo):
-                    new_lo = math.ceil(new_lo - _EPS)
-                    if new_lo > lo[i]:
-                        lo[i], why_lo[i], changed = new_lo, r, True
-                if not math.isinf(new_hi):
-                    new_hi = math.floor(new_hi + _EPS)
-                    if new_hi < hi[i]:
-                        hi[i], why_hi[i], changed = new_hi, r, True
+                if new_lo > lo[i] and new_lo != INF:
+                    rounded = math.ceil(new_lo - _EPS)
+                    if rounded > lo[i]:
+                        lo[i], why_lo[i], changed = rounded, r, True
+                if new_hi < hi[i] and new_hi != -INF:
+                    rounded = math.floor(new_hi + _EPS)
+                    if rounded < hi[i]:
+                        hi[i], why_hi[i], changed = rounded, r, True
                 if changed:
+                    if lo[i] > hi[i]:
+                        return None
                     for other in self.rows_of[i]:
                         if other != r and other not in queued:
                             queued.add(other)
@@ -213,11 +223,32 @@ class Disclosure:
         return lo, hi, why_lo, why_hi
 
     def _failing(self) -> tuple[int, list[int], list[int]] | None:
-        """The first hidden small count the relations narrow down, with why, or None."""
-        lo, hi, why_lo, why_hi = self._propagate()
-        for i, cell in enumerate(self.cells):
-            if cell.state in (PRIMARY, SECONDARY, IMPLICIT) and not protected(lo[i], hi[i], self.k):
+        """The first unshown count the relations narrow down, with the rows that did, or None.
+
+        Interval propagation first; then, for each count it leaves protected, probing: the count
+        held at its least value, then at K-1 above it, each propagated again (a contradiction
+        rules the value out). Probing finds what adding relations together finds (P + R = 4
+        with R <= P gives P >= 2), which propagation alone misses.
+        """
+        bounds = self._propagate()
+        assert bounds is not None, "the true counts satisfy every relation"
+        lo, hi, why_lo, why_hi = bounds
+        unshown = [
+            i for i, c in enumerate(self.cells) if c.state in (PRIMARY, SECONDARY, IMPLICIT)
+        ]
+        for i in unshown:
+            if not protected(lo[i], hi[i], self.k):
                 return i, why_lo, why_hi
+        none = [-1] * len(self.cells)
+        for i in unshown:
+            least = lo[i]
+            while least < self.k and least <= hi[i] and self._propagate((i, least, least)) is None:
+                least += 1
+            if least <= 0 or least >= self.k:
+                continue
+            top = least + self.k - 1
+            if top > hi[i] or self._propagate((i, top, hi[i])) is None:
+                return i, none, none
         return None
 
     def _candidate(self, start: int, why_lo: list[int], why_hi: list[int]) -> int | None:
@@ -249,11 +280,21 @@ class Disclosure:
                         found.append((cell.priority, distance, cell.value, j))
             level = following
             distance += 1
-        if not found:  # narrowed by its marks alone: any published neighbour
-            found = [
-                (self.cells[j].priority, 0, self.cells[j].value, j)
-                for r in self.rows_of[start]
-                for j in self.rows[r][0]
-                if self.cells[j].state == VISIBLE and self.cells[j].hideable and self.cells[j].value
-            ]
+        if not found:  # found by probing: the nearest published cells, over every relation
+            seen_cells = {start}
+            level, distance = [start], 0
+            while level and not found:
+                following = []
+                for i in level:
+                    for r in self.rows_of[i]:
+                        for j in self.rows[r][0]:
+                            cell = self.cells[j]
+                            if j in seen_cells:
+                                continue
+                            seen_cells.add(j)
+                            if cell.state != VISIBLE:
+                                following.append(j)
+                            elif cell.hideable and cell.value:
+                                found.append((cell.priority, distance, cell.value, j))
+                level, distance = following, distance + 1
         return min(found)[3] if found else None
