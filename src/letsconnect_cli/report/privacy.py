@@ -118,7 +118,7 @@ class Disclosure:
                 cell.state = PRIMARY
         added: list[int] = []
         for _ in range(len(self.cells) + 1):
-            failing = self._failing()
+            failing = self._settle()
             if failing is None:
                 break
             choice = self._candidate(*failing)
@@ -134,7 +134,7 @@ class Disclosure:
             if cell.state != SECONDARY:
                 continue
             cell.state = VISIBLE
-            if self._failing() is not None:
+            if self._settle() is not None:
                 cell.state = SECONDARY
 
     def _bounds(self, cell: Cell) -> tuple[float, float]:
@@ -145,24 +145,35 @@ class Disclosure:
         return 0, INF
 
     def _propagate(
-        self, fixed: tuple[int, float, float] | None = None
+        self,
+        fixed: tuple[int, float, float] | None = None,
+        start: tuple[list[float], list[float]] | None = None,
     ) -> tuple[list[float], list[float], list[int], list[int]] | None:
         """Bounds of every cell the relations allow, and for each the row that last narrowed it;
-        None when the relations cannot hold (with `fixed`: a cell held within given bounds)."""
-        lo, hi = [], []
-        for cell in self.cells:
-            a, b = self._bounds(cell)
-            lo.append(a)
-            hi.append(b)
+        None when the relations cannot hold. `fixed`: a cell held within given bounds, the
+        propagation going on from `start` (bounds already propagated) along its rows only."""
         variable = [c.state != VISIBLE for c in self.cells]
+        if start is not None:
+            lo, hi = list(start[0]), list(start[1])
+        else:
+            lo, hi = [], []
+            for cell in self.cells:
+                a, b = self._bounds(cell)
+                lo.append(a)
+                hi.append(b)
         if fixed is not None:
             i, a, b = fixed
             lo[i], hi[i] = max(lo[i], a), min(hi[i], b)
+            if lo[i] > hi[i]:
+                return None
         why_lo = [-1] * len(self.cells)
         why_hi = [-1] * len(self.cells)
-        queue = deque(
-            r for r, (terms, _, _) in enumerate(self.rows) if any(variable[i] for i in terms)
-        )
+        if start is not None and fixed is not None:
+            queue = deque(self.rows_of[fixed[0]])
+        else:
+            queue = deque(
+                r for r, (terms, _, _) in enumerate(self.rows) if any(variable[i] for i in terms)
+            )
         queued = set(queue)
         steps = 0
         limit = 100 * (len(queue) + 1)
@@ -222,10 +233,10 @@ class Disclosure:
                             queue.append(other)
         return lo, hi, why_lo, why_hi
 
-    def _failing(self) -> tuple[int, list[int], list[int]] | None:
+    def _failing(self, probe: bool = True) -> tuple[int, list[int], list[int]] | None:
         """The first unshown count the relations narrow down, with the rows that did, or None.
 
-        Interval propagation first; then, for each count it leaves protected, probing: the count
+        Interval propagation first; then (`probe`), for each count it leaves protected: the count
         held at its least value, then at K-1 above it, each propagated again (a contradiction
         rules the value out). Probing finds what adding relations together finds (P + R = 4
         with R <= P gives P >= 2), which propagation alone misses.
@@ -239,17 +250,26 @@ class Disclosure:
         for i in unshown:
             if not protected(lo[i], hi[i], self.k):
                 return i, why_lo, why_hi
+        if not probe:
+            return None
         none = [-1] * len(self.cells)
+        start = (lo, hi)
         for i in unshown:
+            if lo[i] >= self.k:
+                continue  # probing only narrows: still at least K
             least = lo[i]
-            while least < self.k and least <= hi[i] and self._propagate((i, least, least)) is None:
+            while least < self.k and self._propagate((i, least, least), start) is None:
                 least += 1
             if least <= 0 or least >= self.k:
                 continue
             top = least + self.k - 1
-            if top > hi[i] or self._propagate((i, top, hi[i])) is None:
+            if top > hi[i] or self._propagate((i, top, hi[i]), start) is None:
                 return i, none, none
         return None
+
+    def _settle(self) -> tuple[int, list[int], list[int]] | None:
+        """`_failing`, the cheap way first."""
+        return self._failing(probe=False) or self._failing()
 
     def _candidate(self, start: int, why_lo: list[int], why_hi: list[int]) -> int | None:
         """A published cell to hide, among those of the rows that narrowed `start`, of the rows
