@@ -287,7 +287,10 @@ def build(report: dict[str, Any]) -> System:
                 system.add({**side, responses: -1.0}, hi=0)
 
     clinic_count = int(report["clinics"])
-    reg_cells, att_cells, n_cells, sum_cells = [], [], [], []
+    reg_cells: list[str] = []
+    att_cells: list[str] = []
+    n_cells: list[str] = []
+    sum_cells: list[str] = []
     registration_clinics = 0
     for clinic in report["per_clinic"]:
         cid = clinic["clinic"]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from letsconnect_cli.cli import app
 from tests.conftest import DATA
 from tests.privacy.attacks import ATTACKS, JAN, across_reports
 from tests.privacy.auditor import audit, build
@@ -97,3 +98,20 @@ def test_across_reports_only_rounding_protects(
         assert other == (2, 2)  # the attack
     else:
         assert other[0] <= 1 and other[1] >= 4  # anything from none to four
+
+
+def test_round_rounds_every_published_count(project: Path, runner: CliRunner) -> None:
+    args = across_reports(project / "across")
+    exact = run_json(runner, *args, "--min-count", "0")
+    rounded = run_json(runner, *args, "--min-count", "0", "--round", "5")
+    assert rounded["privacy"] == {"min_count": 0, "round": 5, "protected_countries": "grouped"}
+    # 52 people, 32 from the Philippines, 20 from Nigeria; registrations 52; each on its own.
+    assert (exact["participants"], rounded["participants"]) == (52, 50)
+    assert {c["country"]: c["participants"] for c in rounded["countries"]} == {"PH": 30, "NG": 20}
+    assert rounded["with_country"] == 50 and rounded["countries"][0]["share"] == 0.6
+    assert all(c["registrations"] % 5 == 0 for c in rounded["per_clinic"])
+    assert run_json(runner, *args, "--round", "1")["privacy"]["round"] is None
+    result = runner.invoke(app, ["report", *args, "--round", "0"])
+    assert result.exit_code == 2
+    markdown = runner.invoke(app, ["report", *args, "--round", "5", "--format", "markdown"])
+    assert "rounded to multiples of 5" in markdown.stdout

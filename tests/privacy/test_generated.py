@@ -131,9 +131,7 @@ def test_every_hidden_count_of_a_generated_report_is_protected(
     assert findings == [], [str(f) for f in findings]
 
 
-def test_the_generator_makes_what_it_means(
-    tmp_path: Path, clinics: list[Clinic]
-) -> None:
+def test_the_generator_makes_what_it_means(tmp_path: Path, clinics: list[Clinic]) -> None:
     """The exports are read as meant: people, regions without a country, attendance, scores."""
     people = [
         {

@@ -244,9 +244,7 @@ class Disclosure:
         bounds = self._propagate()
         assert bounds is not None, "the true counts satisfy every relation"
         lo, hi, why_lo, why_hi = bounds
-        unshown = [
-            i for i, c in enumerate(self.cells) if c.state in (PRIMARY, SECONDARY, IMPLICIT)
-        ]
+        unshown = [i for i, c in enumerate(self.cells) if c.state in (PRIMARY, SECONDARY, IMPLICIT)]
         for i in unshown:
             if not protected(lo[i], hi[i], self.k):
                 return i, why_lo, why_hi

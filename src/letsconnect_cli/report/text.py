@@ -107,7 +107,7 @@ def sections(report: dict[str, Any]) -> list[Section]:
             "regions",
             f"Regions ({_scheme_name(report['scheme'])})",
             "region",
-            "share of participants with a known region",
+            _of(report, "with_region", "participants with a known region"),
         ),
         _countries(report, k),
         _entries(
@@ -115,19 +115,27 @@ def sections(report: dict[str, Any]) -> list[Section]:
             "roles",
             "Roles in the movement",
             "role",
-            "share of participants who gave a role",
+            _of(report, "with_role", "participants who gave a role"),
         ),
         _entries(
             report,
             "languages",
             "Interpretation wanted",
             "language",
-            "share of participants who asked for interpretation",
+            _of(report, "with_languages", "participants who asked for interpretation"),
         ),
         _satisfaction(report["satisfaction"], k),
         _clinics(report["per_clinic"], k),
     ]
     return [section for section in found if section is not None]
+
+
+def _of(report: dict[str, Any], key: str, who: str) -> str:
+    """The note under a table: what its shares are of, with the (published) denominator."""
+    total = report[key]
+    if total is None:
+        return f"share of the {who} (their number hidden, so no share is shown)"
+    return f"share of the {total:,} {who}"
 
 
 def _entries(report: dict[str, Any], key: str, title: str, code: str, note: str) -> Section | None:
@@ -169,7 +177,7 @@ def _countries(report: dict[str, Any], k: int) -> Section | None:
         participants = count(protected["participants"], protected["suppressed"])
         rows.append(("", protected["name"], "", participants, percent(protected["share"]), ""))
         shares.append(protected["share"])
-    note = "share of participants with a known country"
+    note = _of(report, "with_country", "participants with a known country")
     if not report["show_protected"]:
         note += (
             "; countries on the Foundation's protection list are counted together, never one by one"
