@@ -28,6 +28,7 @@ INF = math.inf
 _SHARE = 0.5 * 10**-4 + 1e-9  # shares have 4 decimals
 _MEAN = 0.005 + 1e-9  # satisfaction means have 2
 _AVERAGE = 0.05 + 1e-9  # averages per clinic have 1
+_CAP = 10**6  # more people than any report counts
 
 
 @dataclass
@@ -99,7 +100,9 @@ class System:
         names = list(self.cells)
         index = {n: i for i, n in enumerate(names)}
         lower = np.array([self.cells[n].lo for n in names], dtype=float)
-        upper = np.array([self.cells[n].hi for n in names], dtype=float)
+        # A finite cap for "no upper bound": HiGHS does not always prove a MIP unbounded (it
+        # once answered 2 for a count nothing bounded); a bound at the cap means none.
+        upper = np.array([min(self.cells[n].hi, _CAP) for n in names], dtype=float)
         constraints = []
         if self.rows:
             matrix = np.zeros((len(self.rows), len(names)))
@@ -125,10 +128,9 @@ class System:
             bounds=Bounds(lower, upper),
             constraints=constraints,
         )
-        if found.status == 3 or "unbounded" in found.message:  # feasible (above), so unbounded
-            return lo, INF
         assert found.status == 0, found.message
-        return lo, round(found.x[index[name]])
+        hi = round(found.x[index[name]])
+        return lo, INF if hi >= _CAP else hi
 
     def findings(self) -> list[Finding]:
         found = []
