@@ -84,13 +84,16 @@ def build_report(
     average_reg = _average(registrations, len(counts.registration_clinics))
     average_att = _average(attended, len(counts.attendance_clinics))
     rate = None
-    missed = counts.registrations_where_attendance - counts.attended_registrants
-    # The rate is a share of two counts (registrations that came, and that did not): both >= K.
+    # The rate is a share of registrations that came: it tells how many came and how many did not,
+    # and (with the attendances) how many came without registering. Each must be 0 or >= K.
+    came = counts.attended_registrants
+    missed = counts.registrations_where_attendance - came
+    unregistered = counts.attended - came
     if (
         has_attendance
         and attended is not None
         and registrations is not None
-        and not (small(counts.attended_registrants, k) or small(missed, k))
+        and not any(small(n, k) for n in (came, missed, unregistered))
     ):
         rate = _share(counts.attended_registrants, counts.registrations_where_attendance)
     if "registrations" in hidden:

@@ -205,7 +205,7 @@ def _satisfaction(satisfaction: dict[str, Any], k: int) -> Section | None:
             f"5 = completely); mean {mean:.2f}, median {satisfaction['median']:g}"
         )
     else:
-        note = f"fewer than {k} responses: hidden"
+        note = "the number of responses is hidden, and with it the mean and the median"
     columns = ("score", "responses", "share")
     title = "Satisfaction, 1 to 5"
     return Section("satisfaction", title, columns, tuple(rows), tuple(shares), note)
