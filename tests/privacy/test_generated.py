@@ -1,7 +1,8 @@
 """The auditor on generated exports and on the bundled examples: every hidden count must pass.
 
 Hypothesis makes registration, attendance and feedback exports of random people: countries
-(protected ones among them, and some with a region given but no country), regions, roles,
+(protected ones among them, and some with a region given but no country; now and then shown one
+by one, `--show-protected`), regions, roles,
 interpretation languages, one to three clinics each, scores. `lc report`'s figures (the library,
 as the CLI prints them) go through the auditor of auditor.py. LC_AUDIT_EXAMPLES raises the number
 of cases (600 for the run quoted in the notes of issue 16).
@@ -112,6 +113,7 @@ def _hidden_cells(report: dict[str, Any]) -> int:
     rounding=st.sampled_from((None, None, None, 5)),
     attendance=st.booleans(),
     scheme=st.sampled_from(tuple(Scheme)),
+    show_protected=st.sampled_from((False, False, False, True)),
 )
 def test_every_hidden_count_of_a_generated_report_is_protected(
     tmp_path_factory: pytest.TempPathFactory,
@@ -121,11 +123,17 @@ def test_every_hidden_count_of_a_generated_report_is_protected(
     rounding: int | None,
     attendance: bool,
     scheme: Scheme,
+    show_protected: bool,
 ) -> None:
     folder = tmp_path_factory.mktemp("exports")
     _write(folder, people, attendance)
     report = make_report(
-        [str(folder)], clinics, ReadOptions(scheme=scheme), min_count=k, round_to=rounding
+        [str(folder)],
+        clinics,
+        ReadOptions(scheme=scheme),
+        min_count=k,
+        round_to=rounding,
+        show_protected=show_protected,
     )
     findings = audit(report)
     assert findings == [], [str(f) for f in findings]
