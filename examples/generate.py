@@ -18,6 +18,15 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "exports"
 RANDOM = random.Random(20230402)
+#: Affiliates named in the Meta-Wiki event registration's affiliate question (invented answers).
+EXAMPLE_AFFILIATES = ["Wikimedia Indonesia", "Wikimedia Community of Tonga", "Wikimedians of Fiji"]
+#: The confidence question's answers, as the extension's English messages give them.
+CONFIDENCE = [
+    "No response",
+    "I have never contributed to a Wikimedia project before",
+    "I have some experience, but don't feel confident",
+    "I have some experience, and feel confident contributing, but would like to learn more",
+]
 
 FIRST = [
     "Amina",
@@ -298,23 +307,38 @@ def main() -> None:
         )
         writer.writerows(feedback_rows)
     travel = registrations[CLINICS[2][0]]
-    participants = [
-        {
-            "participant_id": 100 + i,
-            "user_id": 5000 + i,
-            "user_name": p["username"].replace("_", " "),
-            "user_page": {
-                "path": "/wiki/User:" + p["username"].replace(" ", "_"),
-                "title": "User:" + p["username"].replace("_", " "),
-                "classes": "",
-            },
-            "user_registered_at": (CLINICS[2][2] - timedelta(days=10, minutes=i)).strftime(
-                "%Y%m%d%H%M%S"
-            ),
-            "private": i % 9 == 0,
-        }
-        for i, p in enumerate(travel[:40])
-    ]
+    # As an organiser downloads it on the eve of the clinic (include_private=true): the layout of
+    # CampaignEvents' ListParticipantsHandler, with the answers to the non-personal questions
+    # (4: confidence, 5: affiliate). Nothing here draws on RANDOM: the other files stay the same.
+    participants = []
+    for i, p in enumerate(travel[:40]):
+        registered = CLINICS[2][2] - timedelta(days=10, minutes=i)
+        name = p["username"].replace("_", " ")
+        affiliate = {"message": "No response", "questionID": 5}
+        if i % 4 == 1:
+            affiliate["message"] = "Yes:&#32;" + EXAMPLE_AFFILIATES[i % len(EXAMPLE_AFFILIATES)]
+        elif i % 4 == 2:
+            affiliate["message"] = "No"
+        confidence = CONFIDENCE[i % len(CONFIDENCE)]
+        participants.append(
+            {
+                "participant_id": 100 + i,
+                "user_id": 5000 + i,
+                "user_registered_at": registered.strftime("%Y%m%d%H%M%S"),
+                "user_registered_at_formatted": (
+                    f"{registered:%H:%M}, {registered.day} {registered:%B %Y}"
+                ),
+                "private": i % 9 == 0,
+                "user_name": name,
+                "user_page": {
+                    "path": "/wiki/User:" + name.replace(" ", "_"),
+                    "title": "User:" + name,
+                    "classes": "mw-userlink",
+                },
+                "user_is_valid_recipient": i % 7 != 3,
+                "non_pii_answers": [{"message": confidence, "questionID": 4}, affiliate],
+            }
+        )
     (OUT / "2023-04-02-travel-scholarships-meta-wiki-participants.json").write_text(
         json.dumps(participants, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,7 +156,32 @@ def clinic_file_from_bytes(path: Path, data: bytes) -> ClinicFile:
     if clinic is not None and not problems:
         result.clinic = clinic
         result.warnings.extend(_name_warnings(path, clinic))
+        result.warnings.extend(_translation_warnings(clinic, text))
     return result
+
+
+def _translation_warnings(clinic: Clinic, text: str) -> list[Problem]:
+    """A confirmed clinic interpreted into a language its title has no translation in."""
+    from letsconnect_cli.translations import untranslated_titles
+    from letsconnect_cli.vocab import Status
+
+    if clinic.status is not Status.CONFIRMED or not clinic.interpretation:
+        return []
+    missing = untranslated_titles(clinic)
+    if not missing:
+        return []
+    line = tomltext.key_lines(text).get(("interpretation",))
+    tables = ", ".join(f"[translations.{tag}]" for tag in missing)
+    return [
+        Problem(
+            "translations",
+            line,
+            f"the clinic is interpreted into {', '.join(missing)} but has no title in "
+            f"{'it' if len(missing) == 1 else 'them'}: announcements and invitations in "
+            f"{'that language' if len(missing) == 1 else 'those languages'} show the English "
+            f'title; add title = "..." under {tables}',
+        )
+    ]
 
 
 def clinic_from_mapping(
@@ -356,37 +381,91 @@ def valid_clinics(files: list[ClinicFile]) -> list[Clinic]:
 
 
 def find_clinic(directory: Path, clinic_id: str) -> Clinic:
-    """One clinic by id (its file stem), or a UsageError naming close ids."""
-    from letsconnect_cli.errors import UsageError
-
-    path = directory / f"{clinic_id.removesuffix(SUFFIX)}{SUFFIX}"
-    if not path.is_file():
-        ids = [p.stem for p in clinic_paths(directory)]
-        close = difflib.get_close_matches(clinic_id, ids, n=3, cutoff=0.4)
-        hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
-        raise UsageError(
-            f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids."
-        )
+    """One clinic by id (its file stem), a unique prefix of one, or a unique word (or words) of
+    one's slug; a UsageError naming the matches when several match, or close ids when none."""
+    wanted = resolve_clinic_id(directory, clinic_id)
+    path = directory / f"{wanted}{SUFFIX}"
     result = read_clinic_file(path)
     if result.clinic is None or result.errors:
         raise ValidationFailed(f"{path} has problems", result.errors, source=str(path))
     return result.clinic
 
 
-# --- writing ----------------------------------------------------------------------------------
+def resolve_clinic_id(directory: Path, clinic_id: str) -> str:
+    """The id of the one clinic of `directory` that `clinic_id` names: the id itself, a unique
+    prefix (`2027-03-13`), or a unique word or run of words of the id (`lexemes`,
+    `wikimedia-commons`). A UsageError lists the matches when several match."""
+    from letsconnect_cli.errors import UsageError
+
+    wanted = clinic_id.removesuffix(SUFFIX)
+    if (directory / f"{wanted}{SUFFIX}").is_file():
+        return wanted
+    ids = [p.stem for p in clinic_paths(directory)]
+    matches = matching_ids(ids, wanted)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = matches[:10]
+        more = f" and {len(matches) - len(shown)} more" if len(matches) > len(shown) else ""
+        raise UsageError(
+            f"{clinic_id!r} matches {len(matches)} clinics: " + ", ".join(shown) + more,
+            hint="Give more of the id, or a word only one of them has.",
+        )
+    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.4)
+    hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
+    raise UsageError(
+        f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids."
+    )
+
+
+def matching_ids(ids: list[str], wanted: str) -> list[str]:
+    """The ids that `wanted` names, in the first way that names any: the ids it starts; those
+    holding its words in a row (`lexemes`, `wikimedia-commons`); those with words in a row
+    that start with its words (`lexeme`, `wiki-comm`)."""
+    wanted = wanted.strip().lower()
+    if not wanted:
+        return []
+    prefixed = [i for i in ids if i.startswith(wanted)]
+    if prefixed:
+        return prefixed
+    words = [w for w in wanted.split("-") if w]
+    if not words:
+        return []
+
+    def holds(clinic_id: str, same: Callable[[str, str], bool]) -> bool:
+        parts = clinic_id.split("-")
+        return any(
+            all(same(part, word) for part, word in zip(parts[start:], words, strict=False))
+            for start in range(len(parts) - len(words) + 1)
+        )
+
+    exact = [i for i in ids if holds(i, str.__eq__)]
+    return exact or [i for i in ids if holds(i, str.startswith)]
+
+
+#: Words a slug never ends on: cut after them, an id reads as unfinished ("...-lexemes-and").
+SLUG_DANGLING = frozenset(
+    {"a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "per", "the"}
+    | {"to", "via", "vs", "with", "without", "about"}
+)
 
 
 def slugify(title: str, max_length: int = 48) -> str:
-    """A file-name slug from a title: ASCII letters and digits joined by '-'."""
+    """A file-name slug from a title: ASCII letters and digits joined by '-', cut at a word
+    boundary within `max_length` characters, and never ending on a word such as and, with,
+    the or of (SLUG_DANGLING)."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
+    words: list[str] = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    kept: list[str] = []
     for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
+        if len("-".join([*kept, word])) > max_length:
             break
-        slug = candidate
-    return slug or "clinic"
+        kept.append(word)
+    if not kept and words:
+        return words[0][:max_length]  # one word longer than a slug: its start
+    while len(kept) > 1 and kept[-1] in SLUG_DANGLING:
+        kept.pop()
+    return "-".join(kept) or "clinic"
 
 
 def clinic_id_for(title: str, start: datetime | None) -> str:
@@ -411,6 +490,9 @@ def render_clinic(clinic: Clinic) -> str:
     )
     environment.filters["toml"] = tomltext.value
     environment.filters["toml_text"] = tomltext.multiline_string
+    environment.filters["toml_key"] = lambda key: (
+        key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else tomltext.value(key)
+    )
     template = environment.get_template("clinic.toml.j2")
     text = template.render(
         clinic=clinic,

@@ -121,6 +121,11 @@ class MediaWiki:
     def close(self) -> None:
         self._client.close()
 
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """A copy of the session's cookies (after `login`: the logged-in session)."""
+        return httpx.Cookies(self._client.cookies)
+
     # --- transport ------------------------------------------------------------------------------
 
     def _call(self, method: str, params: list[tuple[str, str]]) -> dict[str, Any]:

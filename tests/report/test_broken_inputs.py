@@ -175,7 +175,7 @@ def test_json_object_with_participants_list_is_read(tmp_path: Path, clinics: lis
     path = tmp_path / f"{TRAVEL}.json"
     path.write_text(json.dumps({"participants": items}))
     records, _ = _records(path, clinics)
-    assert len(records) == 5
+    assert len(records) == 6
 
 
 def test_missing_path(exports: Path, runner: CliRunner) -> None:

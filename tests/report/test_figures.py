@@ -102,14 +102,22 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
         (TRAVEL, 5, 4, 4.33),
     ]
     quality = report["data_quality"]
-    assert {k: v for k, v in quality.items() if k != "skipped"} == {
+    listed = ("skipped", "unknown_countries")
+    assert {k: v for k, v in quality.items() if k not in listed} == {
         "rows_read": 24,  # 11 + 2 + 5 + 6
         "duplicates": 2,  # a's second JAN registration, f's second feedback
         "region_corrected": 0,
         "unknown_country": 1,  # Mars
+        "country_guessed_rows": 0,
+        "country_guessed": [],
+        "unknown_languages": [],
         "unattributed": 1,  # "A clinic that never was"
+        "hidden_users": 0,
         "skipped_total": 2,
     }
+    assert [
+        (e["value"], e["rows"], Path(e["first"]).name) for e in quality["unknown_countries"]
+    ] == [("Mars", 1, "registrations.csv:10")]
     assert [(Path(s["file"]).name, s["line"]) for s in quality["skipped"]] == [
         ("feedback.csv", 6),
         ("registrations.csv", 11),
@@ -166,7 +174,9 @@ def test_clinic_option_gives_a_clinic_to_rows_without_one(exports: Path, runner:
     report = run_json(
         runner, "exports/campaignevents-participants.json", "--min-count", "0", "--clinic", TRAVEL
     )
-    assert report["registrations"] == 5 and report["data_quality"]["unattributed"] == 0
+    # Five users and one hidden account: a registration all the same, of nobody else.
+    assert report["registrations"] == 6 and report["data_quality"]["unattributed"] == 0
+    assert report["participants"] == 6 and report["data_quality"]["hidden_users"] == 1
 
 
 def test_same_person_in_two_exports_of_one_clinic_is_no_duplicate(
@@ -212,6 +222,7 @@ def test_every_format_sample_together(exports: Path, runner: CliRunner) -> None:
     report = run_json(runner, "exports", "--min-count", "0", "--clinic", TRAVEL)
     # The 2025 Zoom report is of another clinic (the Wiktionary one), left out by --clinic.
     assert report["clinics"] == 1
-    assert report["registrations"] == 10 + 12 + 5  # forms, Zoom 2020 registrants, CampaignEvents
+    # forms, Zoom 2020 registrants, CampaignEvents (5 users and a hidden account)
+    assert report["registrations"] == 10 + 12 + 6
     assert report["attended"] == 11  # 10 registrants came (rejoins once) + the phone user
     assert report["satisfaction"]["responses"] == 8 and report["satisfaction"]["mean"] == 4.38

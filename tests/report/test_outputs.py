@@ -113,7 +113,12 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "duplicates",
         "region_corrected",
         "unknown_country",
+        "country_guessed_rows",
+        "country_guessed",
+        "unknown_countries",
+        "unknown_languages",
         "unattributed",
+        "hidden_users",
         "skipped_total",
         "skipped",
     }

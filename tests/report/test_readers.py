@@ -102,16 +102,22 @@ def test_campaignevents_participants(clinics: list[Clinic]) -> None:
         "Tevita Fifita",
         "Lani Mwangi",
         "Chinedu Chen",
+        None,  # "hidden": true, no user_name: a registration of an account lc cannot name
     ]
     assert all(r.email is None and r.country is None and r.registered for r in records)
     assert records[0].timestamp == "20230321011530"
+    assert log.hidden_users == 1
+    # The sample's answers name no affiliate: question 2 is no non-PII question, "No response";
+    # the aggregated form (a message string) is ignored without error.
+    assert all(r.affiliation is None for r in records)
 
 
 def test_campaignevents_without_clinic_is_unattributed_not_dropped(clinics: list[Clinic]) -> None:
     records, log = read(SAMPLES / "campaignevents-participants.json", clinics)
     assert records == []
-    assert log.unattributed == 5 and log.rows_read == 5
-    assert {s.line for s in log.skipped} == {1, 2, 3, 4, 5}
+    assert log.unattributed == 6 and log.rows_read == 6
+    assert {s.line for s in log.skipped} == {1, 2, 3, 4, 5, 6}
+    assert log.hidden_users == 0  # counted among the figures' registrations only
     assert "give --clinic" in log.skipped[0].reason
 
 
@@ -148,14 +154,14 @@ def test_file_in_a_folder_named_after_a_clinic(exports: Path, clinics: list[Clin
         (SAMPLES / "campaignevents-participants.json").read_bytes()
     )
     records, _ = read(exports / "by-clinic", clinics)
-    assert len(records) == 5 and {r.clinic for r in records} == {TRAVEL}
+    assert len(records) == 6 and {r.clinic for r in records} == {TRAVEL}
 
 
 def test_clinic_prefix_on_a_source(exports: Path, clinics: list[Clinic]) -> None:
     source = f"{TRAVEL}=exports/campaignevents-participants.json"
     log = IngestLog()
     records = list(read_records([source], clinics, ReadOptions(), log))
-    assert len(records) == 5 and {r.clinic for r in records} == {TRAVEL}
+    assert len(records) == 6 and {r.clinic for r in records} == {TRAVEL}
 
 
 def test_column_map_from_the_user(exports: Path, clinics: list[Clinic]) -> None:

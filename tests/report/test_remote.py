@@ -97,10 +97,10 @@ def test_campaignevents_endpoint_is_paged(exports: Path, runner: CliRunner, serv
     report = run_json(runner, url, "--min-count", "0")
     assert report["registrations"] == 45 and report["participants"] == 45
     assert _Handler.requests == [
-        EVENT_PATH,
-        f"{EVENT_PATH}?last_participant_id=119",
-        f"{EVENT_PATH}?last_participant_id=139",
-        f"{EVENT_PATH}?last_participant_id=144",
+        f"{EVENT_PATH}?include_private=false",  # required by the endpoint: lc adds it
+        f"{EVENT_PATH}?include_private=false&last_participant_id=119",
+        f"{EVENT_PATH}?include_private=false&last_participant_id=139",
+        f"{EVENT_PATH}?include_private=false&last_participant_id=144",
     ]
 
 

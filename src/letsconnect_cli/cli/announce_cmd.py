@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
 
@@ -31,7 +32,13 @@ class Format(StrEnum):
 def announce(
     ctx: typer.Context,
     clinic_id: Annotated[
-        str, typer.Argument(help="The clinic's id (its file name without .toml).")
+        str,
+        typer.Argument(
+            metavar="CLINIC_ID",
+            help="The clinic's id (its file name without .toml), a unique prefix of it "
+            "(2027-03-13) or a word only its id has (lexemes).",
+            autocompletion=completion.clinic_ids,
+        ),
     ],
     output_format: Annotated[
         Format,
@@ -44,7 +51,9 @@ def announce(
         typer.Option(
             "--lang",
             "-l",
+            metavar="LANG",
             help="Language, a BCP 47 tag (ja, zh-Hant, fil) [default: the clinic's].",
+            autocompletion=completion.language_tags,
         ),
     ] = None,
     all_langs: Annotated[
@@ -52,24 +61,33 @@ def announce(
         typer.Option(
             "--all-langs",
             help="One file per language: the clinic's, then each interpretation language "
-            "(zh as zh-Hans and zh-Hant), into the -o folder [default: announcements/].",
+            "(zh as zh-Hans, and zh-Hant too when the regions include TW, HK or MO), into the "
+            "-o folder [default: announcements/].",
         ),
     ] = False,
     region: RegionsOption = None,
     template: Annotated[
         Path | None,
         typer.Option(
-            "--template", help="Render this Jinja2 template file instead of the format's own."
+            "--template",
+            metavar="FILE",
+            help="Render this Jinja2 template file instead of the format's own.",
         ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file (a folder with --all-langs)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write to this file (a folder with --all-langs).",
+        ),
     ] = None,
     to: Annotated[
         list[str] | None,
         typer.Option(
             "--to",
+            metavar="ADDRESS",
             help="Email: a To address, e.g. a mailing list; repeatable [default: [announce] to].",
         ),
     ] = None,
@@ -98,8 +116,8 @@ def announce(
     if to and output_format is not Format.EMAIL:
         raise UsageError("--to is for --format email")
     clinic = find_clinic(context.clinics_dir, clinic_id)
-    languages = _languages(clinic, lang, all_langs)
     regions = regions_for(clinic, region, config, context)
+    languages = _languages(clinic, lang, all_langs, [r.code for r in regions])
     render_options: dict[str, Any] = {
         "regions": regions,
         "organiser": organiser_of(config),
@@ -113,6 +131,14 @@ def announce(
         for language in languages
     ]
     err = context.err()
+    if output_format is Format.EMAIL and not render_options["to"]:
+        message(
+            err,
+            "warning: the email has no To address: mail programs may refuse it. Give --to "
+            'ADDRESS (e.g. a mailing list), or set to = ["ADDRESS"] under [announce] in lc.toml '
+            "(or LC_ANNOUNCE_TO).",
+            style="yellow",
+        )
     for item in results:
         _note_language(context, item)
 
@@ -159,7 +185,21 @@ def announce(
         )
 
 
-def _languages(clinic: "Clinic", lang: str | None, all_langs: bool) -> "list[Language]":
+def _forms_for_regions(forms: list[str], codes: list[str] | None) -> list[str]:
+    """Chinese in Traditional characters only when the regions include Taiwan, Hong Kong or
+    Macao (or when no region is given): zh-Hans alone elsewhere."""
+    if "zh-Hant" not in forms or not codes:
+        return forms
+    from letsconnect_cli.ingest.language_names import TRADITIONAL_PLACES
+    from letsconnect_cli.regions import region
+
+    places = {country.code for code in codes for country in region(code).countries}
+    return forms if places & TRADITIONAL_PLACES else [f for f in forms if f != "zh-Hant"]
+
+
+def _languages(
+    clinic: "Clinic", lang: str | None, all_langs: bool, codes: list[str] | None = None
+) -> "list[Language]":
     from letsconnect_cli.i18n import resolve_language, written_forms
 
     if not all_langs:
@@ -167,7 +207,7 @@ def _languages(clinic: "Clinic", lang: str | None, all_langs: bool) -> "list[Lan
     tags = [clinic.language, *clinic.interpretation]
     languages: dict[str, Language] = {}
     for tag in tags:
-        for form in written_forms(tag):
+        for form in _forms_for_regions(written_forms(tag), codes):
             language = resolve_language(form)
             languages.setdefault(language.tag, language)
     return list(languages.values())
@@ -228,6 +268,17 @@ def _note_language(context: "AppContext", item: "Announcement") -> None:
         )
     elif item.review_status not in (None, "reviewed"):
         message(context.err(), f"note: the {language.tag} labels are {item.review_status}")
+    if item.fallbacks:
+        where = [f"[translations.{language.tag}]"]
+        if any(f.startswith("sharers") for f in item.fallbacks):
+            where.append(f"translations.{language.tag}.role in [[sharers]]")
+        message(
+            context.err(),
+            f"note: {item.clinic_id} has no {language.tag} translation of "
+            f"{', '.join(item.fallbacks)}: left in English (add it under "
+            f"{' and '.join(where)} in its file)",
+            style="yellow",
+        )
 
 
 def _as_json(item: "Announcement", path: Path | None, *, text: bool = True) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from letsconnect_cli.config import Config
+
+
+def now() -> datetime:
+    """The current time in UTC, for every command that asks "has it passed?" (tests pin it by
+    replacing this function)."""
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -29,23 +36,38 @@ class AppContext:
             self._config = load_config({"clinics_dir": self.clinics_dir_flag})
         return self._config
 
+    @staticmethod
+    def now() -> datetime:
+        """Now, in UTC (see the module's `now`)."""
+        return now()
+
+    def reset_config(self) -> None:
+        """Forget the loaded configuration (a flag changed it)."""
+        self._config = None
+
     @property
     def clinics_dir(self) -> Path:
         return self.config.clinics_dir
 
     @staticmethod
     def out() -> Console:
-        """stdout: the command's data."""
+        """stdout: the command's data; not wrapped at all when piped (see output.piped_width)."""
         from rich.console import Console
 
-        return Console(highlight=False, soft_wrap=False)
+        from letsconnect_cli.cli.output import piped_width
+
+        return Console(highlight=False, soft_wrap=False, width=piped_width())
 
     @staticmethod
     def err() -> Console:
-        """stderr: messages, warnings, progress."""
+        """stderr: messages, warnings, progress; not wrapped at all when piped."""
+        import sys
+
         from rich.console import Console
 
-        return Console(stderr=True, highlight=False)
+        from letsconnect_cli.cli.output import piped_width
+
+        return Console(stderr=True, highlight=False, width=piped_width(sys.stderr))
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -1,14 +1,25 @@
 """Meta-Wiki event registration (CampaignEvents extension): the participants list as JSON.
 
 `GET /campaignevents/v0/event_registration/{id}/participants` gives a list of participants with
-`participant_id`, `user_name`, `user_registered_at` (MediaWiki's `YYYYMMDDHHMMSS`), `private`, and
-`non_pii_answers`. No emails, no countries: people are matched to other exports by username.
-Private participants are visible to organisers only; they count like the others, by username.
+`participant_id`, `user_name`, `user_registered_at` (MediaWiki's `YYYYMMDDHHMMSS`), `private`, and,
+for the event's organisers before the event ends, `non_pii_answers`. No emails, no countries: people
+are matched to other exports by username. Private participants are visible to organisers only; they
+count like the others, by username.
+
+As the extension's `ListParticipantsHandler` writes it: a suppressed or missing account comes as
+`"hidden": true` or `"not_found": true` without `user_name`; it is a registration all the same,
+counted as an anonymous person who matches no other export (`IngestLog.hidden_users`).
+`non_pii_answers` is a list of `{"message", "questionID"}` holding the answer as localised text
+(question 4: confidence; 5: affiliate, "Yes: <the affiliate's name>"), or one message string once the
+answers have been aggregated after the event (ignored). `user_is_valid_recipient` says whether the
+organiser may email the person through the wiki; it is no address.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +29,12 @@ from letsconnect_cli.ingest.records import Record
 
 FORMAT = "campaignevents-participants"
 _EXPECTED = "lc reads the answer of GET .../campaignevents/v0/event_registration/{id}/participants."
+#: The registration question ids of the extension's EventQuestionsRegistry that are not PII.
+CONFIDENCE_QUESTION = 4
+AFFILIATE_QUESTION = 5
+#: The answer's option label, MediaWiki's colon-separator (':&#32;' in English, ' :' in French,
+#: a full-width colon in Chinese and Japanese...), then the free text the person typed.
+_SEPARATOR = re.compile(r"\s*[:\uff1a\ua789]\s*")
 
 
 def read_participants(text: str, ctx: ReadContext) -> Iterator[Record]:
@@ -46,14 +63,49 @@ def read_participants(text: str, ctx: ReadContext) -> Iterator[Record]:
     return _records(data, ctx)
 
 
+def affiliate_name(answers: Any) -> str | None:
+    """The affiliate a person named in the registration's affiliate question, if any.
+
+    Only the list form carries answers; the aggregated form (a message string) and anything else
+    give None. "Yes" without a name, "No" and "No response" give None too.
+    """
+    if not isinstance(answers, list):
+        return None
+    for answer in answers:
+        if not isinstance(answer, dict) or _question(answer) != AFFILIATE_QUESTION:
+            continue
+        message = answer.get("message")
+        if not isinstance(message, str):
+            return None
+        parts = _SEPARATOR.split(html.unescape(message), maxsplit=1)
+        name = parts[1].strip() if len(parts) == 2 else ""
+        return name or None
+    return None
+
+
+def _question(answer: dict[str, Any]) -> int | None:
+    value = answer.get("questionID")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
 def _records(data: list[dict[str, Any]], ctx: ReadContext) -> Iterator[Record]:
     for number, item in enumerate(data, start=1):
         user = item.get("user_name")
         record = Record(ctx.name, number, FORMAT, registered=True)
         record.username = user if isinstance(user, str) and user.strip() else None
+        hidden = record.username is None  # "hidden"/"not_found", or no name at all
         stamp = item.get("user_registered_at")
         record.timestamp = stamp if isinstance(stamp, str) else None
+        record.affiliation = affiliate_name(item.get("non_pii_answers"))
         ctx.rows += 1
         record.clinic = ctx.clinic_of(None, number)
         if record.clinic is not None and ctx.cleaner.clean(record):
+            if hidden:  # a registration of someone lc cannot match to any other export
+                ctx.log.hidden_users += 1
             yield record

@@ -113,6 +113,7 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
         "region_corrected",
         "unknown_country",
         "unattributed",
+        "hidden_users",
         "skipped_total",
     ):
         rows.append(("data_quality", "", "", metric, quality[metric], False))

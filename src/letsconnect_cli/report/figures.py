@@ -139,7 +139,10 @@ def build_report(
         "duplicates": counts.duplicates,
         "region_corrected": counts.region_corrected,
         "unknown_country": log.unknown_country,
+        "country_guessed_rows": log.country_guessed,
+        **log.value_lists(_protected_codes(show_protected)),
         "unattributed": log.unattributed,
+        "hidden_users": log.hidden_users,
         "skipped_total": log.skips_total,
         "skipped": [{"file": s.file, "line": s.line, "reason": s.reason} for s in log.skipped],
     }
@@ -304,6 +307,13 @@ def _model(
     return model, places
 
 
+def _protected_codes(show_protected: bool) -> frozenset[str]:
+    """The countries whose near-miss spellings data_quality does not list (a spelling names one)."""
+    if show_protected:
+        return frozenset()
+    return frozenset(code for code, c in countries().items() if c.protected)
+
+
 def _entries(
     shown: _Published,
     kind: str,
@@ -360,7 +370,10 @@ def _languages(shown: _Published, counts: Counts, total: int | None) -> list[dic
         code: "Other languages" if code == "und" else _QUALIFIER.sub("", language_name(code))
         for code in counts.languages
     }
-    return _entries(shown, "language", counts.languages, names, total)
+    entries = _entries(shown, "language", counts.languages, names, total)
+    from letsconnect_cli.report.language_scripts import add_scripts
+
+    return add_scripts(entries, counts.language_scripts, shown.model.k)
 
 
 def _satisfaction(shown: _Published, counts: Counts) -> dict[str, Any]:
