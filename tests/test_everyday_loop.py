@@ -168,6 +168,21 @@ def test_completion_reads_the_clinics_dir_flag_and_fails_quietly(
     assert complete(runner, "lc --clinics-dir elsewhere announce 2023-04") == [
         "2023-04-02-travel-scholarships"
     ]
+    assert complete(runner, "lc announce --clinics-dir elsewhere 2023-04") == [
+        "2023-04-02-travel-scholarships"
+    ]
+
+
+def test_completion_of_the_values_new_clinic_init_and_list_take(
+    runner: CliRunner, project: Path
+) -> None:
+    assert complete(runner, "lc new-clinic --tz Asia/Man") == ["Asia/Manila"]
+    assert complete(runner, "lc new-clinic -i zh") == ["zh-Hans", "zh-Hant"]
+    assert complete(runner, "lc new-clinic --language ja") == ["ja"]
+    assert complete(runner, "lc new-clinic --translate zh-Hant") == ["zh-Hant"]
+    assert complete(runner, "lc init --region ES") == ["ESEAP"]
+    assert complete(runner, "lc init --tz Asia/Man") == ["Asia/Manila"]
+    assert complete(runner, "lc list --lang zh") == ["zh-Hans", "zh-Hant"]
 
 
 # --- slugs ------------------------------------------------------------------------------------
