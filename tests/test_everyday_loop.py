@@ -372,6 +372,28 @@ def test_report_refuses_a_format_that_disagrees_with_the_extension(
     assert not (project / name).exists()
 
 
+@pytest.mark.parametrize("name", ["report.pdf", "report.xlsx", "report.docx"])
+def test_report_refuses_an_extension_it_cannot_write(
+    runner: CliRunner, project: Path, name: str
+) -> None:
+    args = report_args(project)
+    result = invoke(runner, *args, "-o", name)
+    assert result.exit_code == 2
+    assert f"-o {name!r}: lc writes no {name.rsplit('.', 1)[1]} file" in result.stderr
+    assert ".html, .json, .csv, .md or .txt" in result.stderr
+    assert not (project / name).exists()
+    # Said outright, the text table goes where the user asks.
+    forced = invoke(runner, *args, "--format", "table", "-o", name)
+    assert forced.exit_code == 0, forced.output
+    assert (project / name).read_text(encoding="utf-8").strip()
+
+
+def test_report_without_extension_writes_the_table(runner: CliRunner, project: Path) -> None:
+    result = invoke(runner, *report_args(project), "-o", "report")
+    assert result.exit_code == 0, result.output
+    assert not (project / "report").read_text(encoding="utf-8").startswith(("<", "{"))
+
+
 def test_report_with_a_matching_format_and_extension(runner: CliRunner, project: Path) -> None:
     args = report_args(project)
     result = invoke(runner, *args, "--format", "html", "-o", "x.html")
