@@ -77,6 +77,16 @@ def test_other_locales_codes_case_accents_punctuation(value: str) -> None:
     assert resolve(value).code in {"PH", "NZ", "VN"}
 
 
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("Lao PDR", "LA"), ("Fiji Islands", "FJ"), ("Solomon Is.", "SB"), ("Lao P.D.R.", "LA")],
+)
+def test_names_the_region_writes_that_cldr_lacks(value: str, code: str) -> None:
+    from letsconnect_cli.ingest.countries import EXACT, resolve
+
+    assert resolve(value).code == code and resolve(value).how == EXACT
+
+
 @pytest.mark.parametrize(("value", "code"), sorted(GUESSED.items()))
 def test_near_misses_are_guessed(value: str, code: str) -> None:
     from letsconnect_cli.ingest.countries import GUESSED as HOW
@@ -222,6 +232,11 @@ def test_building_the_index_leaves_babel_formatting_whole() -> None:
         ("简体中文", ("zh-Hans",)),
         ("Hokkien, 中文", ("und", "zh")),
         ("no interpretation", ()),
+        ("Te reo Māori", ("mi",)),
+        ("te reo", ("mi",)),
+        ("ພາສາລາວ", ("lo",)),
+        ("ភាសាខ្មែរ", ("km",)),
+        ("Монгол хэл", ("mn",)),
     ],
 )
 def test_languages_by_endonym_and_exonym(value: str, codes: tuple[str, ...]) -> None:
