@@ -87,6 +87,17 @@ def test_names_the_region_writes_that_cldr_lacks(value: str, code: str) -> None:
     assert resolve(value).code == code and resolve(value).how == EXACT
 
 
+@pytest.mark.parametrize(
+    ("value", "code"), [("🇯🇵", "JP"), (" 🇳🇿 ", "NZ"), ("🇹🇼", "TW"), ("🇵🇭🇯🇵", None), ("🇽🇽", None)]
+)
+def test_a_flag_alone_names_its_country(value: str, code: str | None) -> None:
+    from letsconnect_cli.ingest.countries import EXACT, UNKNOWN, resolve
+
+    assert resolve(value).code == code
+    # Never "blank": the cell says something.
+    assert resolve(value).how == (EXACT if code else UNKNOWN)
+
+
 @pytest.mark.parametrize(("value", "code"), sorted(GUESSED.items()))
 def test_near_misses_are_guessed(value: str, code: str) -> None:
     from letsconnect_cli.ingest.countries import GUESSED as HOW

@@ -227,11 +227,28 @@ def guess(key: str) -> str | None:
     return code
 
 
+#: A flag emoji: two regional indicator symbols, 🇯🇵 = J P.
+_FLAG = re.compile("([\U0001f1e6-\U0001f1ff])([\U0001f1e6-\U0001f1ff])")
+
+
+def _flag(text: str) -> Place | None:
+    """A cell of flags alone ("🇯🇵"): their country, or unknown (never blank: it says something)."""
+    pairs = _FLAG.findall(text)
+    if not pairs or _FLAG.sub("", text).strip():
+        return None
+    codes = {"".join(chr(ord(c) - 0x1F1E6 + ord("A")) for c in pair) for pair in pairs}
+    code = codes.pop() if len(codes) == 1 else None
+    return Place(code, EXACT) if code in _known() else Place(None, UNKNOWN)
+
+
 @cache
 def _resolve(value: str) -> Place:
     text = value.strip()
     if text.isupper() and text in _known():  # NA is Namibia and NO Norway, never "none"
         return Place(text, EXACT)
+    flag = _flag(text)
+    if flag is not None:
+        return flag
     key = fold_name(text)
     if key in BLANK or not key:
         return Place(None, BLANK_VALUE)
