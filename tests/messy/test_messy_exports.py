@@ -178,6 +178,23 @@ def test_map_country_flag_and_lc_toml(runner: CliRunner, messy: Path, project: P
     assert "Mindanao" not in values and "Austrlia" in values
 
 
+def test_a_listed_value_maps_as_listed_even_when_cut_or_cleaned(
+    runner: CliRunner, messy: Path
+) -> None:
+    """What the report lists (escapes removed, cut at 40 with …) is what the organiser copies."""
+    listed = report_json(runner)["data_quality"]["unknown_countries"]
+    long = next(e["value"] for e in listed if e["value"].endswith("\u2026"))
+    data = report_json(runner, "--map-country", f"{long}=AU")
+    assert long not in {e["value"] for e in data["data_quality"]["unknown_countries"]}
+    from letsconnect_cli.ingest.countries import MAPPED, resolve
+    from letsconnect_cli.ingest.folding import fold_name
+
+    assert resolve("\x1b[2J\x1b]0;pwn\x07Evil", {fold_name("Evil"): "AU"}) == resolve(
+        "Evil", {fold_name("Evil"): "AU"}
+    )
+    assert resolve("\x1b[31mEvil", {fold_name("Evil"): "AU"}).how == MAPPED
+
+
 def test_a_bad_mapping_is_refused(runner: CliRunner, messy: Path, project: Path) -> None:
     result = invoke(runner, "report", "messy", "--map-country", "Mindanao=Atlantis")
     assert result.exit_code == 2 and "is no country" in result.stderr

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from letsconnect_cli.ingest.folding import fold_name
+from letsconnect_cli.ingest.folding import fold_name, shown_value
 
 #: A near miss is accepted from this `difflib.SequenceMatcher.ratio` up (1.0 is the same text):
 #: "Phillipines" is 0.91 from "Philippines", "Indonisia" 0.89, "Malysia" 0.93.
@@ -274,7 +274,9 @@ def _resolve(value: str) -> Place:
 def resolve(value: str, mapping: Mapping[str, str] | None = None) -> Place:
     """What a country cell names. `mapping`: folded spelling -> code (see `check_mapping`)."""
     if mapping:
-        code = mapping.get(fold_name(value))
+        # The cell as written, else as a report lists it (escapes removed, cut at 40 with "…"):
+        # the organiser maps what they read there.
+        code = mapping.get(fold_name(value)) or mapping.get(fold_name(shown_value(value)))
         if code is not None:
             return Place(code, MAPPED)
     return _resolve(value)
