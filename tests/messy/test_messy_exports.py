@@ -421,3 +421,15 @@ def test_chinese_email_by_place(runner: CliRunner, invite_project: Path) -> None
     assert languages["budi.santoso507@example.id"] == "id"  # Bahasa Indonesia
     # the same email in two cases is one person, invited once
     assert sum(a == "maria.santos501@example.org" for a in languages) == 1
+
+
+def test_invite_warning_counts_only_what_there_is(runner: CliRunner, invite_project: Path) -> None:
+    args = ["invite", SEED, "--region", "ESEAP", "--registrations", "exports", "--dry-run"]
+    maps = ["Mindanao=PH", "Austrlia=AU", "Planet Earth, somewhere far away from a\u2026=AU"]
+    flags = [arg for spelling in maps for arg in ("--map-country", spelling)]
+    result = invoke(runner, *args, *flags)
+    assert result.exit_code == 0, result.output
+    assert "0 row(s)" not in result.stderr
+    assert "3 row(s) name a country by a near miss lc accepted" in result.stderr
+    both = invoke(runner, *args)
+    assert "3 row(s) name a country lc does not know; 3 row(s) name" in both.stderr
