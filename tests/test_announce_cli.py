@@ -225,7 +225,8 @@ def test_a_language_without_catalog_warns_and_uses_english_labels(runner, projec
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--lang", "xx"], 2, "'xx' is not an ISO 639 language code"),
+        (["--lang", "xx"], 2, "lc: error: --lang: 'xx' is not an ISO 639 language code"),
+        (["--lang", "xx-TW"], 2, "--lang: 'xx-TW': 'xx' is not an ISO 639"),
         (["--lang", "ja", "--all-langs"], 2, "exclude each other"),
         (["--to", "a@example.org"], 2, "--to is for --format email"),
         (["--region", "XYZ"], 2, "unknown region 'XYZ'"),

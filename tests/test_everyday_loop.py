@@ -168,6 +168,21 @@ def test_completion_reads_the_clinics_dir_flag_and_fails_quietly(
     assert complete(runner, "lc --clinics-dir elsewhere announce 2023-04") == [
         "2023-04-02-travel-scholarships"
     ]
+    assert complete(runner, "lc announce --clinics-dir elsewhere 2023-04") == [
+        "2023-04-02-travel-scholarships"
+    ]
+
+
+def test_completion_of_the_values_new_clinic_init_and_list_take(
+    runner: CliRunner, project: Path
+) -> None:
+    assert complete(runner, "lc new-clinic --tz Asia/Man") == ["Asia/Manila"]
+    assert complete(runner, "lc new-clinic -i zh") == ["zh-Hans", "zh-Hant"]
+    assert complete(runner, "lc new-clinic --language ja") == ["ja"]
+    assert complete(runner, "lc new-clinic --translate zh-Hant") == ["zh-Hant"]
+    assert complete(runner, "lc init --region ES") == ["ESEAP"]
+    assert complete(runner, "lc init --tz Asia/Man") == ["Asia/Manila"]
+    assert complete(runner, "lc list --lang zh") == ["zh-Hans", "zh-Hant"]
 
 
 # --- slugs ------------------------------------------------------------------------------------
@@ -355,6 +370,28 @@ def test_report_refuses_a_format_that_disagrees_with_the_extension(
     assert result.exit_code == 2
     assert f"-o '{name}' names a" in result.stderr
     assert not (project / name).exists()
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "report.xlsx", "report.docx"])
+def test_report_refuses_an_extension_it_cannot_write(
+    runner: CliRunner, project: Path, name: str
+) -> None:
+    args = report_args(project)
+    result = invoke(runner, *args, "-o", name)
+    assert result.exit_code == 2
+    assert f"-o {name!r}: lc writes no {name.rsplit('.', 1)[1]} file" in result.stderr
+    assert ".html, .json, .csv, .md or .txt" in result.stderr
+    assert not (project / name).exists()
+    # Said outright, the text table goes where the user asks.
+    forced = invoke(runner, *args, "--format", "table", "-o", name)
+    assert forced.exit_code == 0, forced.output
+    assert (project / name).read_text(encoding="utf-8").strip()
+
+
+def test_report_without_extension_writes_the_table(runner: CliRunner, project: Path) -> None:
+    result = invoke(runner, *report_args(project), "-o", "report")
+    assert result.exit_code == 0, result.output
+    assert not (project / "report").read_text(encoding="utf-8").startswith(("<", "{"))
 
 
 def test_report_with_a_matching_format_and_extension(runner: CliRunner, project: Path) -> None:

@@ -44,6 +44,12 @@ def test_invalid_tags(tag: str, phrase: str) -> None:
     assert phrase in str(caught.value)
 
 
+def test_a_bad_one_part_tag_is_named_once() -> None:
+    with pytest.raises(LanguageTagError) as caught:
+        normalise_language_tag("xx")
+    assert str(caught.value).startswith("'xx' is not an ISO 639")
+
+
 def test_the_file_tier_vouches_only_for_real_codes() -> None:
     """The codes read from Babel's data file names: scripts and territories are all ones CLDR
     names; languages are 2-3 letter codes (CLDR has locales for a few it does not yet name)."""

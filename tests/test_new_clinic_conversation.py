@@ -331,6 +331,7 @@ def test_input_ending_before_the_last_question_writes_nothing(
     result = answer(runner, lines=[TITLE, "2027-04-04T00:00Z"])
     assert result.exit_code == 2
     assert "the input ended before an answer to 'Status'; nothing was written" in result.stderr
+    assert "\nlc: error: the input ended" in result.stderr  # not on the question's line
     assert written() == []
 
 

@@ -116,8 +116,9 @@ def normalise_language_tag(value: str) -> str:
         )
     language = match["language"].lower()
     if not _is_language(language):
+        where = "" if language == value.strip().lower() else f"{value!r}: "
         raise LanguageTagError(
-            f"{value!r}: {language!r} is not an ISO 639 language code{_name_hint(language)}"
+            f"{where}{language!r} is not an ISO 639 language code{_name_hint(language)}"
         )
     parts = [language]
     if match["script"]:

@@ -77,6 +77,27 @@ def test_other_locales_codes_case_accents_punctuation(value: str) -> None:
     assert resolve(value).code in {"PH", "NZ", "VN"}
 
 
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("Lao PDR", "LA"), ("Fiji Islands", "FJ"), ("Solomon Is.", "SB"), ("Lao P.D.R.", "LA")],
+)
+def test_names_the_region_writes_that_cldr_lacks(value: str, code: str) -> None:
+    from letsconnect_cli.ingest.countries import EXACT, resolve
+
+    assert resolve(value).code == code and resolve(value).how == EXACT
+
+
+@pytest.mark.parametrize(
+    ("value", "code"), [("🇯🇵", "JP"), (" 🇳🇿 ", "NZ"), ("🇹🇼", "TW"), ("🇵🇭🇯🇵", None), ("🇽🇽", None)]
+)
+def test_a_flag_alone_names_its_country(value: str, code: str | None) -> None:
+    from letsconnect_cli.ingest.countries import EXACT, UNKNOWN, resolve
+
+    assert resolve(value).code == code
+    # Never "blank": the cell says something.
+    assert resolve(value).how == (EXACT if code else UNKNOWN)
+
+
 @pytest.mark.parametrize(("value", "code"), sorted(GUESSED.items()))
 def test_near_misses_are_guessed(value: str, code: str) -> None:
     from letsconnect_cli.ingest.countries import GUESSED as HOW
@@ -157,6 +178,23 @@ def test_map_country_flag_and_lc_toml(runner: CliRunner, messy: Path, project: P
     assert "Mindanao" not in values and "Austrlia" in values
 
 
+def test_a_listed_value_maps_as_listed_even_when_cut_or_cleaned(
+    runner: CliRunner, messy: Path
+) -> None:
+    """What the report lists (escapes removed, cut at 40 with …) is what the organiser copies."""
+    listed = report_json(runner)["data_quality"]["unknown_countries"]
+    long = next(e["value"] for e in listed if e["value"].endswith("\u2026"))
+    data = report_json(runner, "--map-country", f"{long}=AU")
+    assert long not in {e["value"] for e in data["data_quality"]["unknown_countries"]}
+    from letsconnect_cli.ingest.countries import MAPPED, resolve
+    from letsconnect_cli.ingest.folding import fold_name
+
+    assert resolve("\x1b[2J\x1b]0;pwn\x07Evil", {fold_name("Evil"): "AU"}) == resolve(
+        "Evil", {fold_name("Evil"): "AU"}
+    )
+    assert resolve("\x1b[31mEvil", {fold_name("Evil"): "AU"}).how == MAPPED
+
+
 def test_a_bad_mapping_is_refused(runner: CliRunner, messy: Path, project: Path) -> None:
     result = invoke(runner, "report", "messy", "--map-country", "Mindanao=Atlantis")
     assert result.exit_code == 2 and "is no country" in result.stderr
@@ -222,6 +260,11 @@ def test_building_the_index_leaves_babel_formatting_whole() -> None:
         ("简体中文", ("zh-Hans",)),
         ("Hokkien, 中文", ("und", "zh")),
         ("no interpretation", ()),
+        ("Te reo Māori", ("mi",)),
+        ("te reo", ("mi",)),
+        ("ພາສາລາວ", ("lo",)),
+        ("ភាសាខ្មែរ", ("km",)),
+        ("Монгол хэл", ("mn",)),
     ],
 )
 def test_languages_by_endonym_and_exonym(value: str, codes: tuple[str, ...]) -> None:
@@ -378,3 +421,15 @@ def test_chinese_email_by_place(runner: CliRunner, invite_project: Path) -> None
     assert languages["budi.santoso507@example.id"] == "id"  # Bahasa Indonesia
     # the same email in two cases is one person, invited once
     assert sum(a == "maria.santos501@example.org" for a in languages) == 1
+
+
+def test_invite_warning_counts_only_what_there_is(runner: CliRunner, invite_project: Path) -> None:
+    args = ["invite", SEED, "--region", "ESEAP", "--registrations", "exports", "--dry-run"]
+    maps = ["Mindanao=PH", "Austrlia=AU", "Planet Earth, somewhere far away from a\u2026=AU"]
+    flags = [arg for spelling in maps for arg in ("--map-country", spelling)]
+    result = invoke(runner, *args, *flags)
+    assert result.exit_code == 0, result.output
+    assert "0 row(s)" not in result.stderr
+    assert "3 row(s) name a country by a near miss lc accepted" in result.stderr
+    both = invoke(runner, *args)
+    assert "3 row(s) name a country lc does not know; 3 row(s) name" in both.stderr

@@ -200,10 +200,16 @@ def _forms_for_regions(forms: list[str], codes: list[str] | None) -> list[str]:
 def _languages(
     clinic: "Clinic", lang: str | None, all_langs: bool, codes: list[str] | None = None
 ) -> "list[Language]":
+    from letsconnect_cli.errors import UsageError
     from letsconnect_cli.i18n import resolve_language, written_forms
 
     if not all_langs:
-        return [resolve_language(lang or clinic.language)]
+        if lang is None:
+            return [resolve_language(clinic.language)]
+        try:
+            return [resolve_language(lang)]
+        except UsageError as error:  # say which option: the clinic's language is checked too
+            raise UsageError(f"--lang: {error.message}", hint=error.hint) from None
     tags = [clinic.language, *clinic.interpretation]
     languages: dict[str, Language] = {}
     for tag in tags:

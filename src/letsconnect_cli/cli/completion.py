@@ -18,7 +18,10 @@ def clinic_ids(ctx: Any, incomplete: str) -> list[str]:
         from letsconnect_cli.config import load_config
 
         root = ctx.find_root() if ctx is not None else None
-        flag = root.params.get("clinics_dir") if root is not None else None
+        # --clinics-dir after the command wins over the one before it, as when the command runs
+        # (its callback keeps it in the context object rather than in the parameters).
+        flag = getattr(ctx.obj, "clinics_dir_flag", None) if ctx is not None else None
+        flag = flag or (root.params.get("clinics_dir") if root is not None else None)
         folder = load_config({"clinics_dir": Path(flag) if flag else None}).clinics_dir
         ids = [p.stem for p in clinic_paths(folder)]
     except Exception:  # completion never fails loudly: it shows nothing

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.options import ForceOption, JsonOption
 
 if TYPE_CHECKING:
@@ -33,7 +34,11 @@ def init(
     region: Annotated[
         str | None,
         typer.Option(
-            "--region", "-r", metavar="CODE", help="default_region: ESEAP, SSA, ... (or none)."
+            "--region",
+            "-r",
+            metavar="CODE",
+            help="default_region: ESEAP, SSA, ... (or none).",
+            autocompletion=completion.region_codes,
         ),
     ] = None,
     tz: Annotated[
@@ -42,6 +47,7 @@ def init(
             "--tz",
             metavar="ZONE",
             help="[ui] timezone: the zone you think in [default: asked; this computer's].",
+            autocompletion=completion.time_zones,
         ),
     ] = None,
     force: ForceOption = False,

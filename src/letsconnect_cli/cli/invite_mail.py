@@ -234,12 +234,16 @@ def _records(
         warning(err, text)
     if log.skips_total:
         warning(err, f"{log.skips_total} row(s) of the exports were left out (unreadable rows)")
-    if log.unknown_country or log.country_guessed:
+    counts = []
+    if log.unknown_country:
+        counts.append(f"{log.unknown_country} row(s) name a country lc does not know")
+    if log.country_guessed:
+        counts.append(f"{log.country_guessed} row(s) name a country by a near miss lc accepted")
+    if counts:
         warning(
             err,
-            f"{log.unknown_country} row(s) name a country lc does not know and "
-            f"{log.country_guessed} one it guessed from a near miss; see `lc report` on the same "
-            "exports for each spelling, and map one with [report.countries] or --map-country",
+            "; ".join(counts) + "; see `lc report` on the same exports for each spelling, and "
+            "map one with [report.countries] or --map-country",
         )
     return records
 

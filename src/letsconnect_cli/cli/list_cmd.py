@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import JsonOption, RegionsOption, TzOption
 from letsconnect_cli.vocab import Status
@@ -39,6 +40,7 @@ def list_clinics(
             metavar="LANG",
             help="Show the titles in this language (BCP 47) where the clinic file translates "
             "them; the others in English, marked *.",
+            autocompletion=completion.language_tags,
         ),
     ] = None,
     json_output: JsonOption = False,

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
 from letsconnect_cli.errors import UsageError
@@ -59,6 +60,7 @@ def new_clinic(
             "--tz",
             metavar="ZONE",
             help="Read a --start without offset as local time in this IANA zone.",
+            autocompletion=completion.time_zones,
         ),
     ] = None,
     duration: Annotated[
@@ -96,6 +98,7 @@ def new_clinic(
             "-l",
             metavar="LANG",
             help="The session's language, a BCP 47 code [default: en].",
+            autocompletion=completion.language_tags,
         ),
     ] = None,
     interpretation: Annotated[
@@ -105,6 +108,7 @@ def new_clinic(
             "-i",
             metavar="LANG",
             help="An interpretation language (BCP 47); repeatable.",
+            autocompletion=completion.language_tags,
         ),
     ] = None,
     registration_url: Annotated[
@@ -148,6 +152,7 @@ def new_clinic(
             metavar="LANG",
             help="Also hold the title, description and roles in this language (asked for on a "
             "terminal, else written as commented fields to fill); repeatable.",
+            autocompletion=completion.language_tags,
         ),
     ] = None,
     force: ForceOption = False,

@@ -43,6 +43,7 @@ def _prompt(question: str, default: str | None) -> str:
             err=True,
         )
     except typer.Abort as error:
+        sys.stderr.write("\n")  # the terminal's cursor is still on the question's line
         if isinstance(error.__context__, EOFError):
             from letsconnect_cli.errors import UsageError
 
@@ -51,7 +52,6 @@ def _prompt(question: str, default: str | None) -> str:
                 f"the input ended before an answer to {topic!r}; nothing was written",
                 hint="Answer on a terminal, or give every value as a flag with --no-input.",
             ) from None
-        sys.stderr.write("\n")  # the terminal's cursor is still on the question's line
         raise KeyboardInterrupt from None
     return str(answer).strip()
 

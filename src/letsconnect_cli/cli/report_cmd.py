@@ -214,15 +214,26 @@ def report_format(
     given: ReportFormat | None, json_output: bool, output: Path | None
 ) -> ReportFormat:
     """The one format of a report: --json means --format json; without --format, -o's extension
-    chooses (a text table for other extensions); an extension that disagrees is refused."""
+    chooses (.txt or none: a text table; an extension lc does not write is refused); an extension
+    that disagrees is refused."""
     from letsconnect_cli.errors import UsageError
 
     if json_output:
         if given not in (None, ReportFormat.JSON):
             raise UsageError(f"--json and --format {given} exclude each other; give one")
         given = ReportFormat.JSON
-    implied = EXTENSION_FORMATS.get(output.suffix.lower()) if output is not None else None
+    suffix = output.suffix.lower() if output is not None else ""
+    implied = EXTENSION_FORMATS.get(suffix)
     if given is None:
+        if suffix and implied is None:
+            # `-o report.pdf` would get a text table under a name that promises something else.
+            assert output is not None
+            kind = suffix[1:] if suffix[1:].isascii() and suffix[1:].isalnum() else repr(suffix)
+            raise UsageError(
+                f"-o {output.name!r}: lc writes no {kind} file",
+                hint="Give -o a .html, .json, .csv, .md or .txt name, or --format table to "
+                "write the text table under this name.",
+            )
         return implied or ReportFormat.TABLE
     if implied is not None and implied is not given:
         assert output is not None

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from letsconnect_cli.ingest.folding import fold_name
+from letsconnect_cli.ingest.folding import fold_name, shown_value
 
 #: A near miss is accepted from this `difflib.SequenceMatcher.ratio` up (1.0 is the same text):
 #: "Phillipines" is 0.91 from "Philippines", "Indonisia" 0.89, "Malysia" 0.93.
@@ -100,6 +100,10 @@ ALIASES: dict[str, str] = {
     "north korea": "KP",
     "vietnam": "VN",
     "laos": "LA",
+    "lao pdr": "LA",
+    "lao p d r": "LA",
+    "fiji islands": "FJ",
+    "solomon is": "SB",
     "png": "PG",
     "timor leste": "TL",
     "the philippines": "PH",
@@ -223,11 +227,28 @@ def guess(key: str) -> str | None:
     return code
 
 
+#: A flag emoji: two regional indicator symbols, 🇯🇵 = J P.
+_FLAG = re.compile("([\U0001f1e6-\U0001f1ff])([\U0001f1e6-\U0001f1ff])")
+
+
+def _flag(text: str) -> Place | None:
+    """A cell of flags alone ("🇯🇵"): their country, or unknown (never blank: it says something)."""
+    pairs = _FLAG.findall(text)
+    if not pairs or _FLAG.sub("", text).strip():
+        return None
+    codes = {"".join(chr(ord(c) - 0x1F1E6 + ord("A")) for c in pair) for pair in pairs}
+    code = codes.pop() if len(codes) == 1 else None
+    return Place(code, EXACT) if code in _known() else Place(None, UNKNOWN)
+
+
 @cache
 def _resolve(value: str) -> Place:
     text = value.strip()
     if text.isupper() and text in _known():  # NA is Namibia and NO Norway, never "none"
         return Place(text, EXACT)
+    flag = _flag(text)
+    if flag is not None:
+        return flag
     key = fold_name(text)
     if key in BLANK or not key:
         return Place(None, BLANK_VALUE)
@@ -253,7 +274,9 @@ def _resolve(value: str) -> Place:
 def resolve(value: str, mapping: Mapping[str, str] | None = None) -> Place:
     """What a country cell names. `mapping`: folded spelling -> code (see `check_mapping`)."""
     if mapping:
-        code = mapping.get(fold_name(value))
+        # The cell as written, else as a report lists it (escapes removed, cut at 40 with "…"):
+        # the organiser maps what they read there.
+        code = mapping.get(fold_name(value)) or mapping.get(fold_name(shown_value(value)))
         if code is not None:
             return Place(code, MAPPED)
     return _resolve(value)

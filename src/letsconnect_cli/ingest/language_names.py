@@ -52,8 +52,20 @@ BLANK = frozenset(
 )
 
 #: Words for "language" written before or after a language's name (folded).
-_PREFIXES = ("bahasa ", "basa ", "tieng ", "wikang ", "lingua ", "langue ", "idioma ", "ภาษา")
-_SUFFIXES = (" language", " languages", " lang", "語", "语", "어")
+_PREFIXES = (
+    "bahasa ",
+    "basa ",
+    "tieng ",
+    "wikang ",
+    "lingua ",
+    "langue ",
+    "idioma ",
+    "te reo ",
+    "ภาษา",
+    "ພາສາ",  # Lao
+    "ភាសា",  # Khmer
+)
+_SUFFIXES = (" language", " languages", " lang", "語", "语", "어", " хэл")
 
 #: Everyday names CLDR does not give (folded keys).
 ALIASES: dict[str, str] = {
@@ -85,6 +97,7 @@ ALIASES: dict[str, str] = {
     "bahasa malaysia": "ms",
     "malaysian": "ms",
     "tetun": "tet",
+    "te reo": "mi",
     "english language": "en",
 }
 
