@@ -274,13 +274,32 @@ def when_utc(start: datetime, end: datetime) -> str:
 
 
 def description(content: EventContent, local_times: Sequence[LocalTime], view: str) -> str:
-    """DESCRIPTION: the clinic, its UTC time, and one line per zone group (or zone) of the view."""
+    """DESCRIPTION: the clinic, its UTC time, and one line per zone group (or zone) of the view.
+
+    A row whose clocks change during the session shows both offsets, and a note says so.
+    """
     lines = [content.about, "", f"Time: {when_utc(content.start, content.end)}."]
+    changes: list[str] = []
     if local_times:
         lines.append(f"Local times ({view}):" if view else "Local times:")
         for row in local_times:
-            offset = format_offset(row.start.utcoffset())
-            lines.append(f"- {span(row.start, row.end)} (UTC{offset}): {', '.join(row.cities)}")
+            before = format_offset(row.start.utcoffset())
+            after = format_offset(row.end.utcoffset())
+            if before == after:
+                shown = f"{span(row.start, row.end)} (UTC{before})"
+            else:
+                end_day = "" if row.end.date() == row.start.date() else f"{short_day(row.end)} "
+                shown = (
+                    f"{short_day(row.start)} {row.start:%H:%M} (UTC{before})-"
+                    f"{end_day}{row.end:%H:%M} (UTC{after})"
+                )
+                changes.append(f"{row.label} (UTC{before} to UTC{after})")
+            lines.append(f"- {shown}: {', '.join(row.cities)}")
+    if changes:
+        lines.append(
+            "Note: the clocks change during the session in " + _and(changes) + "; the end is "
+            "shown in the new time."
+        )
     return "\n".join(lines)
 
 
@@ -305,12 +324,18 @@ def calendar_bytes(
     reminder: timedelta | None = None,
     name: str | None = None,
     attendee: str | None = None,
+    sent_by: str | None = None,
 ) -> bytes:
     """One VCALENDAR with these events, as RFC 5545 bytes (see icsfix for what that takes).
 
     `name` titles a feed in calendar programs that subscribe to it (X-WR-CALNAME). `attendee`,
     for METHOD:REQUEST and an emailed CANCEL, is the one recipient's address: the only ATTENDEE,
-    asked to reply (RSVP=TRUE;PARTSTAT=NEEDS-ACTION) in a REQUEST.
+    asked to reply (RSVP=TRUE;PARTSTAT=NEEDS-ACTION) in a REQUEST. `sent_by`: the address that
+    sends an emailed invitation on the organizer's behalf (ORGANIZER;SENT-BY, RFC 5545 3.2.18),
+    when it is not the organizer's own.
+
+    A published (METHOD:PUBLISH) cancelled event keeps STATUS:CANCELLED and its summary starts
+    with "Cancelled: ", for the calendar programs that show STATUS:CANCELLED events as any other.
     """
     from ics import Calendar, DisplayAlarm, Event
     from ics.attendee import Attendee
@@ -342,8 +367,11 @@ def calendar_bytes(
             alarms.append(
                 DisplayAlarm(trigger=-reminder, display_text=f"Reminder: {content.summary}")
             )
+        summary = content.summary
+        if content.cancelled and method == PUBLISH:
+            summary = f"Cancelled: {summary}"
         event = Event(
-            name=content.summary,
+            name=summary,
             begin=content.start,
             end=content.end,
             uid=content.uid,
@@ -352,7 +380,11 @@ def calendar_bytes(
             url=content.url,
             categories=list(content.categories),
             status=content.status,
-            organizer=IcsOrganizer(uri(organizer.email), organizer.name),
+            organizer=IcsOrganizer(
+                uri(organizer.email),
+                organizer.name,
+                sent_by=f"mailto:{uri(sent_by)}" if sent_by else None,
+            ),
             created=dtstamp.astimezone(UTC).replace(microsecond=0),  # written as DTSTAMP: #200
             alarms=alarms,
             attendees=attendees,

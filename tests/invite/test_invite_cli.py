@@ -187,8 +187,11 @@ def test_default_selection_is_the_clinics_still_to_come(runner: CliRunner, proje
     result = _invite(runner, "--json")
     items = {item["id"]: item for item in json.loads(result.stdout)}
     assert sorted(items) == ["2099-03-01-confirmed", "2099-03-01-scheduled"]
-    assert (items["2099-03-01-scheduled"]["method"], items["2099-03-01-scheduled"]["sequence"]) == (
-        "CANCEL",
+    cancelled = items["2099-03-01-scheduled"]
+    # published files stay METHOD:PUBLISH; the event says STATUS:CANCELLED with a higher SEQUENCE
+    assert (cancelled["method"], cancelled["status"], cancelled["sequence"]) == (
+        "PUBLISH",
+        "cancelled",
         1,
     )
 

@@ -112,8 +112,10 @@ def invite(
 ) -> None:
     """Write calendar invites (.ics) for clinics and show their local times across a region.
 
-    One .ics per clinic (METHOD:PUBLISH; METHOD:CANCEL once cancelled) and feed.ics holding them
-    all. A clinic keeps its UID; when its time, title, links or status change, SEQUENCE rises,
+    One .ics per clinic (METHOD:PUBLISH; STATUS:CANCELLED once cancelled), and feed.ics, rewritten
+    whole on every run from the clinics folder (not from the ids given): every clinic ending within
+    [calendar] feed_past_days (90) days before today or later, and every cancelled clinic ever
+    issued. A clinic keeps its UID; when its time, title, links or status change, SEQUENCE rises,
     recorded in the clinics folder's .lc-issued.toml (commit it). DTSTAMP is now, or
     SOURCE_DATE_EPOCH for reproducible files. Region: --region, else the clinic's regions, else
     default_region of lc.toml.
@@ -171,6 +173,7 @@ def invite(
         all_zones=all_zones,
     )
     dtstamp = calendar.dtstamp_from(os.environ)
+    now = datetime.now(UTC)
     files = read_clinics(context.clinics_dir)
     ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
     clinics, warnings = invites.select(
@@ -178,11 +181,36 @@ def invite(
         files,
         clinic_ids or [],
         every=every,
-        now=datetime.now(UTC),
+        now=now,
         ledger=ledger,
     )
     err = context.err()
-    if not clinics:
+    settings = invites.Settings(
+        organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
+        reminder=config.calendar.reminder,
+        default_location=config.calendar.location,
+        default_region=config.default_region,
+        main_cities=config.main_cities(),
+    )
+    out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
+    feed_path = out_dir / invites.FEED_NAME
+    plan = invites.plan(
+        clinics,
+        view,
+        settings=settings,
+        ledger=ledger,
+        dtstamp=dtstamp,
+        out_dir=out_dir,
+        taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
+        feed=invites.FeedSource(
+            clinics=[f.clinic for f in files if f.ok and f.clinic is not None],
+            now=now,
+            past_days=config.calendar.feed_past_days,
+            previous=_previous_feed(feed_path),
+        ),
+    )
+    warnings += plan.warnings
+    if not clinics and not plan.feed:
         for text in warnings:
             warning(err, text)
         message(
@@ -193,30 +221,13 @@ def invite(
         if json_output:
             print_json([])
         return
-    settings = invites.Settings(
-        organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
-        reminder=config.calendar.reminder,
-        default_location=config.calendar.location,
-        default_region=config.default_region,
-        main_cities=config.main_cities(),
-    )
-    out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
-    plan = invites.plan(
-        clinics,
-        view,
-        settings=settings,
-        ledger=ledger,
-        dtstamp=dtstamp,
-        out_dir=out_dir,
-        taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
-    )
-    warnings += plan.warnings
     outcomes: dict[Path, str] = {}
     ledger_written = False
     if not dry_run:
         for item in plan.invites:
             outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
-        outcomes[plan.feed_path] = invites.write_file(plan.feed_path, plan.feed, force=force)
+        if plan.feed:
+            outcomes[plan.feed_path] = invites.write_file(plan.feed_path, plan.feed, force=force)
         ledger_written = ledger.save()
 
     if json_output:
@@ -232,12 +243,24 @@ def invite(
             f"{shown(item.path)}: {state} ({item.method}, SEQUENCE {item.sequence}; "
             f"clinic {item.revision.change})",
         )
-    state = outcomes.get(plan.feed_path, "would write")
-    message(err, f"{shown(plan.feed_path)}: {state} ({len(plan.invites)} event(s))")
+    if plan.feed:
+        state = outcomes.get(plan.feed_path, "would write")
+        message(err, f"{shown(plan.feed_path)}: {state} ({plan.feed_events} event(s))")
     if dry_run:
         message(err, "dry run: no file was written")
     elif ledger_written:
         message(err, f"recorded in {shown(ledger.path)}: commit it with the clinics")
+
+
+def _previous_feed(path: Path) -> bytes | None:
+    """The feed written before, if lc wrote it (its events are kept for clinics gone invalid)."""
+    from letsconnect_cli.calendar import PRODID
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if ("PRODID:" + PRODID).encode("utf-8") in data[:4096] else None
 
 
 def shown(path: Path) -> str:
