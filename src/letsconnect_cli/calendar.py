@@ -141,6 +141,7 @@ class EventContent:
     about: str  # DESCRIPTION's part about the clinic (the local times follow it)
     categories: tuple[str, ...]
     facts: str  # canonical JSON of the clinic's calendar-relevant facts
+    meeting: str | None = None  # the meeting link, once the clinic is confirmed
 
     @property
     def cancelled(self) -> bool:
@@ -237,6 +238,7 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
         about="\n".join(lines),
         categories=categories,
         facts=json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+        meeting=meeting,
     )
 
 

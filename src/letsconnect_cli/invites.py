@@ -107,6 +107,11 @@ class Plan:
     feed_events: int = 0
 
 
+def now() -> datetime:
+    """The current time, UTC (one place, so that tests can move the clock)."""
+    return datetime.now(UTC)
+
+
 # --- which clinics ---------------------------------------------------------------------------
 
 

@@ -156,7 +156,6 @@ def invite(
         )
         return
     import os
-    from datetime import UTC, datetime
 
     from letsconnect_cli import calendar, invites
     from letsconnect_cli.cli.output import message, print_json, warning
@@ -173,7 +172,7 @@ def invite(
         all_zones=all_zones,
     )
     dtstamp = calendar.dtstamp_from(os.environ)
-    now = datetime.now(UTC)
+    now = invites.now()
     files = read_clinics(context.clinics_dir)
     ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
     clinics, warnings = invites.select(

@@ -370,7 +370,10 @@ class Cleaner:
     def clean(self, record: Record) -> bool:
         """Normalise a record; False (and a skip in the log) when nothing usable is left."""
         if record.email is not None:
-            record.email = clean_email(record.email)
+            given = record.email.strip()
+            record.email = clean_email(given)
+            if record.email is not None:  # RFC 5321 2.4: the local part is case-sensitive
+                record.email_as_given = given[7:] if given[:7].lower() == "mailto:" else given
         if record.username is not None:
             record.username = clean_username(record.username)
         code = None
