@@ -110,22 +110,53 @@ def unstructured(name: str, text: str) -> str:
 def mailbox(name: str, address: str, display_name: str | None = None) -> str:
     """A header field of one mailbox (From, Sender, To): `Name <address>` or `address`.
 
-    The display name is written as atoms, a quoted-string, or encoded-words (RFC 2047 5(3)),
-    each on its own line when it does not fit; the address is ASCII, as lc checked it.
+    The display name is written as atoms, a quoted-string, or, where it is not ASCII, as words
+    of ASCII atoms and encoded-words (RFC 2047 5(3)): `=?utf-8?b?...?= Let's Connect`. A run of
+    non-ASCII words longer than one encoded-word holds is split into several; RFC 2047 decoders
+    join them (Python's address parser, up to 3.13 at least, shows a space at each such split).
+    The address is ASCII, as lc checked it.
     """
     head = f"{name}: "
     if not display_name:
         return head + address
-    angle = f"<{address}>"
-    if _plain(display_name) and _ATOMS.fullmatch(display_name) and display_name.strip():
-        phrase = [display_name]
-    elif _plain(display_name):
-        quoted = display_name.replace("\\", "\\\\").replace('"', '\\"')
-        phrase = [f'"{quoted}"']
-    else:
-        phrase = encoded_words(display_name, MAX_LINE - len(head))
-    if len(phrase) == 1 and len(head) + len(phrase[0]) + 1 + len(angle) <= MAX_LINE:
-        return f"{head}{phrase[0]} {angle}"
-    if len(phrase) == 1 and len(head) + len(phrase[0]) > MAX_LINE:
-        phrase = encoded_words(display_name, MAX_LINE - len(head))
-    return head + _FOLD.join([*phrase, angle])
+    return _fill(head, [*_phrase(display_name, MAX_LINE - len(head)), f"<{address}>"])
+
+
+def _phrase(text: str, first_room: int) -> list[str]:
+    """The display name as pieces to be separated by whitespace."""
+    if _plain(text) and _ATOMS.fullmatch(text) and text.strip():
+        return text.split()
+    if _plain(text):
+        quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if len(quoted) <= MAX_LINE - 1:
+            return [quoted]
+        return encoded_words(text, first_room)
+    pieces: list[str] = []
+    run: list[str] = []  # words to encode together (the spaces between them inside)
+    for word in text.split(" "):
+        if word and _plain(word) and _ATOMS.fullmatch(word):
+            if run:
+                pieces += encoded_words(" ".join(run), first_room if not pieces else MAX_WORD)
+                run = []
+            pieces.append(word)
+        else:
+            run.append(word)
+    if run:
+        pieces += encoded_words(" ".join(run), first_room if not pieces else MAX_WORD)
+    return pieces
+
+
+def _fill(head: str, pieces: list[str]) -> str:
+    """Pieces separated by one space, folded (CRLF SP) where a line would pass 78 octets;
+    adjacent encoded-words always on lines of their own."""
+    lines = [head]
+    previous = ""
+    for piece in pieces:
+        first = lines[-1] == head
+        both_encoded = previous.startswith(_PREFIX) and piece.startswith(_PREFIX)
+        if first or (len(lines[-1]) + 1 + len(piece) <= MAX_LINE and not both_encoded):
+            lines[-1] += piece if first else " " + piece
+        else:
+            lines.append(" " + piece)
+        previous = piece
+    return "\r\n".join(lines)
