@@ -8,6 +8,7 @@ UTC (`Z`), which every calendar program converts to its user's zone.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -65,6 +66,7 @@ _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _UNSAFE_UID = re.compile(r'[\s\x00-\x1f\x7f,;\\"]')
 #: Characters a URI may hold as they are; everything else is percent-encoded.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+_URI_SAFE_AFTER_HOST = "!#$%&'()*+,/:;=?@~"
 
 
 # --- clean values -----------------------------------------------------------------------------
@@ -82,8 +84,25 @@ def text_block(text: str) -> str:
 
 
 def uri(text: str) -> str:
-    """A URI as RFC 3986 allows it: spaces, controls and non-ASCII characters percent-encoded."""
-    return quote(text.strip(), safe=_URI_SAFE)
+    """A URI as RFC 3986 allows it: an internationalised host in punycode (IDNA), spaces,
+    controls and other non-ASCII characters percent-encoded (RFC 3987's mapping)."""
+    from urllib.parse import urlsplit
+
+    from letsconnect_cli.values import idna_url
+
+    text = text.strip()
+    if "://" not in text:
+        return quote(text, safe=_URI_SAFE)
+    if not text.isascii():
+        # the clinic model refuses a host that is no IDNA name; elsewhere it stays encoded
+        with contextlib.suppress(ValueError):
+            text = idna_url(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return quote(text, safe=_URI_SAFE)
+    start = len(parts.scheme) + 3 + len(parts.netloc)  # brackets belong to an IPv6 host only
+    return quote(text[:start], safe=_URI_SAFE) + quote(text[start:], safe=_URI_SAFE_AFTER_HOST)
 
 
 def uid_problem(uid: str) -> str | None:

@@ -206,8 +206,9 @@ def local_times(
     else:
         groups = regions_lib.zone_groups(chosen, clinic.start) if chosen else []
         rows = timezones.local_times_for_groups(clinic.start, clinic.end, groups)
-    shown = {row.zone for row in rows}
-    for zone in view.zones:
+    shown = {zone for row in rows for zone in (row.zones or (row.zone,))}
+    for name in view.zones:
+        zone = timezones.canonical_zone(name)  # an alias is the zone it names: no second row
         if zone not in shown:
             shown.add(zone)
             rows.append(

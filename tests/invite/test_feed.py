@@ -87,7 +87,7 @@ def _clinic(folder: Path, clinic_id: str, start: datetime, **extra: object) -> N
 def _lc(runner: CliRunner, *args: str) -> str:
     result = invoke(runner, "invite", *args)
     assert result.exit_code == 0, result.stderr
-    return result.stderr
+    return str(result.stderr)
 
 
 def _set(path: Path, old: str, new: str) -> None:

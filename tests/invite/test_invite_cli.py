@@ -122,7 +122,10 @@ def test_zone_aliases_are_accepted_and_unknown_zones_refused(
         runner, SEED_ID, "--zone", "Asia/Saigon", "--zone", "pacific/honolulu", "--json"
     )
     rows = {row["zone"]: row for row in json.loads(result.stdout)[0]["local_times"]}
-    assert rows["Asia/Saigon"]["start"] == "2023-04-02T13:00:00+07:00"
+    # Asia/Saigon is Asia/Ho_Chi_Minh, already in the region's rows: no second row for it
+    assert "Asia/Saigon" not in rows
+    (vietnam,) = [row for row in rows.values() if "Asia/Ho_Chi_Minh" in row["zones"]]
+    assert vietnam["start"] == "2023-04-02T13:00:00+07:00"
     assert rows["Pacific/Honolulu"]["start"] == "2023-04-01T20:00:00-10:00"
     assert rows["Pacific/Honolulu"]["countries"] == ["US"]
 

@@ -4,6 +4,7 @@ From, Sender and ORGANIZER;SENT-BY; recipients' addresses as they gave them."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -35,11 +36,11 @@ SCRIPTS = {
     "thai": "ภาษาไทยสวัสดีครับกขฃคฅฆงจฉชซฌญ\u0e31\u0e34\u0e35\u0e47\u0e48\u0e49\u0e4a\u0e4b",
     "arabic": "العربيةمرحباكيفحالك\u064b\u064e\u0651",
     "emoji": "😀👍🏽🎉\u200d👩👧🇹🇭🇻🇳\ufe0f",
-    "punctuation": " .,:;!?'()-=_/?=\"\\<>@–—…",
+    "punctuation": " .,:;!?'()-=_/?=\"\\<>@\u2013\u2014\u2026",
 }
 ALPHABET = "".join(SCRIPTS.values())
 ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
-MIXED = "Huỷ: Hội thảo 運営 — การประชุม (Chủ Nhật, 4 tháng 4, 2027)"  # noqa: RUF001
+MIXED = "Huỷ: Hội thảo 運営 \u2014 การประชุม (Chủ Nhật, 4 tháng 4, 2027)"
 
 
 def _compose(subject: str, name: str) -> bytes:
@@ -72,7 +73,7 @@ def _check_rfc2047(data: bytes, raw: str) -> None:
     words = list(ENCODED_WORD.finditer(raw))
     for word in words:
         assert len(word[0]) <= 75, word[0]
-    for before, after in zip(words, words[1:], strict=False):
+    for before, after in itertools.pairwise(words):
         between = raw[before.end() : after.start()]
         if between.strip(" \t\r\n") == "":  # adjacent: folding whitespace between them
             assert between == "\r\n ", "encoded-words not separated by folding whitespace"

@@ -134,14 +134,14 @@ def invite(
                 "--send, --show-addresses and --include-private go with --registrations "
                 "(the registrants to invite)"
             )
-        from letsconnect_cli.timezones import resolve_zone
+        from letsconnect_cli.timezones import canonical_zone, resolve_zone
 
         invite_mail.run(
             app_context(ctx),
             invite_mail.Request(
                 clinic_ids=clinic_ids or [],
                 regions=region or [],
-                zones=tuple(dict.fromkeys(resolve_zone(z).key for z in zone or [])),
+                zones=tuple(dict.fromkeys(canonical_zone(resolve_zone(z).key) for z in zone or [])),
                 all_zones=all_zones,
                 every=every,
                 registrations=registrations,
@@ -162,13 +162,13 @@ def invite(
     from letsconnect_cli.clinics import read_clinics
     from letsconnect_cli.ledger import LEDGER_NAME, Ledger
     from letsconnect_cli.regions import normalise_region_code
-    from letsconnect_cli.timezones import resolve_zone
+    from letsconnect_cli.timezones import canonical_zone, resolve_zone
 
     context = app_context(ctx)
     config = context.config
     view = invites.View(
         regions=tuple(dict.fromkeys(normalise_region_code(r) for r in region or [])),
-        zones=tuple(dict.fromkeys(resolve_zone(z).key for z in zone or [])),
+        zones=tuple(dict.fromkeys(canonical_zone(resolve_zone(z).key) for z in zone or [])),
         all_zones=all_zones,
     )
     dtstamp = calendar.dtstamp_from(os.environ)

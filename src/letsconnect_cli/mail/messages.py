@@ -100,8 +100,9 @@ def letter(
 
 
 def local_time_line(row: LocalTime, language: Language) -> str:
-    """'Sun, 5 Apr 2099 14:00–16:00 (UTC+08:00): Manila, Perth', as the language writes dates and
-    times; across a clock change both offsets: '02:00 (UTC+11:00) – 03:00 (UTC+10:00)'."""
+    """'Sunday, 5 April 2099, 14:00-16:00 (UTC+08:00): Manila and Perth', as the language writes
+    dates, times and lists; across a clock change both offsets: '02:00 (UTC+11:00) - 03:00
+    (UTC+10:00)' (with an en dash, as the locale's time ranges)."""
     from letsconnect_cli.i18n import (
         city_name,
         format_date,
@@ -119,7 +120,7 @@ def local_time_line(row: LocalTime, language: Language) -> str:
     else:
         other_day = row.end.date() != row.start.date()
         end = format_time(row.end, language, weekday=other_day)
-        times = f"{format_time(row.start, language)} (UTC{before}) – {end} (UTC{after})"
+        times = f"{format_time(row.start, language)} (UTC{before}) \u2013 {end} (UTC{after})"
     cities = format_list([city_name(zone, language) for zone in row.zones or (row.zone,)], language)
     return f"{join_date_time(format_date(row.start, language), times, language)}: {cities}"
 
