@@ -245,6 +245,13 @@ def invite(
     if plan.feed:
         state = outcomes.get(plan.feed_path, "would write")
         message(err, f"{shown(plan.feed_path)}: {state} ({plan.feed_events} event(s))")
+    else:
+        days = config.calendar.feed_past_days
+        message(
+            err,
+            f"{shown(plan.feed_path)}: not written: no clinic ends within the last {days} day(s) "
+            "or later, and none issued was cancelled ([calendar] feed_past_days)",
+        )
     if dry_run:
         message(err, "dry run: no file was written")
     elif ledger_written:
