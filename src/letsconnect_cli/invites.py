@@ -256,7 +256,16 @@ def plan(
         )
     data, count = b"", 0
     if feed is not None:
-        data, count = _feed(feed, settings, ledger, dtstamp, out_dir, taken, warnings)
+        data, count = _feed(
+            feed,
+            {i.clinic.id for i in invites},
+            settings,
+            ledger,
+            dtstamp,
+            out_dir,
+            taken,
+            warnings,
+        )
     return Plan(invites, out_dir / FEED_NAME, data, list(dict.fromkeys(warnings)), count)
 
 
@@ -329,6 +338,7 @@ def feed_clinics(source: FeedSource, ledger: Ledger, taken: set[str]) -> list[Cl
 
 def _feed(
     source: FeedSource,
+    chosen: set[str],
     settings: Settings,
     ledger: Ledger,
     dtstamp: datetime,
@@ -340,7 +350,9 @@ def _feed(
     feed: list[Invite] = []
     for clinic in feed_clinics(source, ledger, taken):
         # The feed's local times do not depend on the command line's --region/--zone.
-        feed.append(_invite(clinic, View(), settings, ledger, dtstamp, out_dir, taken, warnings))
+        # A clinic invited in this run was recorded a moment ago: its warnings are said already.
+        said = [] if clinic.id in chosen else warnings
+        feed.append(_invite(clinic, View(), settings, ledger, dtstamp, out_dir, taken, said))
     _check_unique([(item.content.uid, item.clinic.id) for item in feed])
     events = [
         calendar.CalendarEvent(
