@@ -5,14 +5,22 @@ from __future__ import annotations
 import json
 import os
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from letsconnect_cli.cli import new_clinic as new_clinic_module
+from letsconnect_cli.cli import context, prompts
 from letsconnect_cli.clinics import read_clinic_file
 from tests.conftest import invoke
+
+
+@pytest.fixture(autouse=True)
+def before_the_seed_clinics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Now is 1 January 2023: the clinics of these tests (2023) are still to come."""
+    monkeypatch.setattr(context, "now", lambda: datetime(2023, 1, 1, tzinfo=UTC))
+
 
 TRAVEL = [
     "new-clinic",
@@ -69,11 +77,15 @@ def test_creates_a_valid_commented_file_and_shows_local_times(
     assert "+08:00" in manila and "Sun 2023-04-02" in manila and "14:00-16:00" in manila
     pago = next(line for line in lines if line.startswith("Pago Pago"))
     assert "Sat 2023-04-01" in pago and "19:00-21:00" in pago and "-1" in pago
-    # Night somewhere in 06:00-08:00 UTC: Marquesas 20:30-22:30, Gambier 21:00-23:00, Pitcairn
-    # 22:00-00:00; Rarotonga's 20:00-22:00 and Kiritimati's 20:00-22:00 end as the night begins.
-    night = [line.split()[0] for line in lines[3:] if line.endswith("night")]
-    assert night == ["Marquesas", "Gambier", "Pitcairn"]
-    assert lines[-1] == "daytime (07:00-22:00) for 20 of 23 zone groups"
+    # Outside 08:00-21:00 ([slots] hours, as the time check) in 06:00-08:00 UTC: Rarotonga
+    # 20:00-22:00, Marquesas 20:30-22:30, Gambier 21:00-23:00, Pitcairn 22:00-00:00 and
+    # Kiritimati 20:00-22:00; Pago Pago's 19:00-21:00 ends as the hours close.
+    outside = [line.split()[0] for line in lines[3:] if line.endswith("outside")]
+    assert outside == ["Rarotonga,", "Marquesas", "Gambier", "Pitcairn", "Kiritimati"]
+    assert " ".join(lines[-2:]) == (
+        "inside 08:00-21:00 local time ([slots] hours) for 18 of 23 zone groups; 93% of "
+        "ESEAP's countries (each country alike)"
+    )
 
 
 def test_json_prints_only_id_and_path(runner: CliRunner, empty_project: Path) -> None:
@@ -253,15 +265,21 @@ def test_bad_sharer_and_zone_are_usage_errors(runner: CliRunner, empty_project: 
 def test_prompts_for_what_is_missing_on_a_terminal(
     runner: CliRunner, empty_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(new_clinic_module, "stdin_is_interactive", lambda: True)
+    monkeypatch.setattr(prompts, "stdin_is_interactive", lambda: True)
     answers = "\n".join(
         [
             "Copyright Clinic: Awareness + Education",  # title
+            "2023-02-21T15:00Z",  # start
             "sheduled",  # status, mistyped: asked again
             "scheduled",
-            "2023-02-21T15:00Z",  # start
+            "",  # duration: 2h
             "",  # category: skipped
             "ESEAP NWE",  # regions
+            "",  # language: en
+            "",  # interpretation: none
+            "",  # sharers: none
+            "",  # registration link: skipped
+            "",  # description: skipped
         ]
     )
     result = invoke(runner, "new-clinic", "--json", input=answers + "\n")

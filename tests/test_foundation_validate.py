@@ -92,7 +92,7 @@ def test_exact_output_for_one_broken_file(runner: CliRunner) -> None:
         f"     {path}:4: regoins: error: unknown key 'regoins'; did you mean 'regions'? "
         "known keys here: title, category, status, start, duration, end, language, "
         "interpretation, regions, sharers, platform, meeting_url, registration_url, "
-        "description, contact, capacity, links, calendar\n"
+        "description, contact, capacity, links, calendar, translations\n"
         "1 file(s) checked: 0 valid, 1 with problems (1 error(s), 0 warning(s))\n"
     )
 

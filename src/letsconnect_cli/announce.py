@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from letsconnect_cli.models import Clinic
     from letsconnect_cli.regions import Region
+    from letsconnect_cli.timezones import LocalTime
 
 #: The file extension of each format, for `--all-langs` and `-o` folders.
 EXTENSIONS = {"wikitext": "wiki", "markdown": "md", "text": "txt", "html": "html", "email": "eml"}
@@ -78,6 +79,7 @@ class Announcement:
     text: str
     template: str  # the template's file, or "package:announce/<format>.j2"
     subject: str | None = None
+    fallbacks: tuple[str, ...] = ()  # the clinic's fields with no translation in this language
 
     @property
     def review_status(self) -> str | None:
@@ -124,21 +126,30 @@ def clinic_context(
                 ),
                 "offset": local.utc_offset,
                 "other_day": other_day,
+                "clock_change": clock_change_text(local, language),
             }
         )
     # Translators: a time in a city, e.g. "14:00 Manila"; put the city first where that reads
     # better.
     city_pattern = gettext("%(time)s %(city)s")
-    city_items = [city_pattern % {"time": c["time"], "city": c["city"]} for c in cities]
+    city_items = [
+        city_pattern % {"time": c["time"], "city": c["city"]}
+        + (f" {c['clock_change']}" if c["clock_change"] else "")
+        for c in cities
+    ]
     time_line = " · ".join([utc_range, *city_items])
+    from letsconnect_cli.translations import texts
+
+    own = texts(clinic, language.tag)
     sharers = []
-    for sharer in clinic.sharers:
-        parts = [_one_line(p) for p in (sharer.name, sharer.role, sharer.affiliation) if p]
+    for sharer, translated in zip(clinic.sharers, own.sharers, strict=True):
+        role, affiliation = translated.role, translated.affiliation
+        parts = [_one_line(p) for p in (sharer.name, role, affiliation) if p]
         sharers.append(
             {
                 "name": _one_line(sharer.name),
-                "role": sharer.role and _one_line(sharer.role),
-                "affiliation": sharer.affiliation and _one_line(sharer.affiliation),
+                "role": role and _one_line(role),
+                "affiliation": affiliation and _one_line(affiliation),
                 "username": sharer.username,
                 "line": ", ".join(parts),
             }
@@ -150,8 +161,9 @@ def clinic_context(
     return {
         "clinic": {
             "id": clinic.id,
-            "title": _one_line(clinic.title),
-            "description": clinic.description,
+            "title": _one_line(own.title),
+            "description": own.description,
+            "untranslated": list(own.fallbacks),
             "category": gettext(CATEGORY_MSGIDS[clinic.category]) if clinic.category else None,
             "status": clinic.status.value,
             "cancelled": clinic.status is Status.CANCELLED,
@@ -186,6 +198,30 @@ def clinic_context(
         "organiser": {"name": organiser.name, "email": organiser.email},
         "lang": language.tag,
         "dir": language.direction,
+    }
+
+
+def clock_change_text(local: LocalTime, language: Language) -> str | None:
+    """'(clocks go back 1 hour at 03:00 on Sun 4 Apr)' when the city's clocks change within a
+    day of the session (timezones.CLOCK_CHANGE_MARGIN), else None."""
+    from babel.dates import format_skeleton
+
+    change = local.clock_change
+    if change is None:
+        return None
+    gettext = translations(language.catalog).gettext
+    if change.back:
+        # Translators: beside a city's time when its clocks change near the session, e.g.
+        # "(clocks go back 1 hour at 03:00 on Sun 4 Apr)"; the time is the local one before.
+        pattern = gettext("(clocks go back %(amount)s at %(time)s on %(date)s)")
+    else:
+        # Translators: as "(clocks go back ...)", when the clocks go forward.
+        pattern = gettext("(clocks go forward %(amount)s at %(time)s on %(date)s)")
+    moment = change.local_at
+    return pattern % {
+        "amount": format_duration(change.amount, language),
+        "time": format_time(moment, language),
+        "date": format_skeleton("MMMEd", moment, locale=language.locale),
     }
 
 
@@ -374,8 +410,9 @@ def announce(
     )
     body = render(template, context).rstrip() + "\n"
     origin = template_origin(template)
+    fallbacks = tuple(context["clinic"]["untranslated"])
     if output_format != "email":
-        return Announcement(clinic.id, output_format, language, body, origin)
+        return Announcement(clinic.id, output_format, language, body, origin, fallbacks=fallbacks)
 
     from datetime import UTC
 
@@ -391,4 +428,4 @@ def announce(
         identity=f"{clinic.uid}|{language.tag}",
         now=now or datetime.now(UTC),
     )
-    return Announcement(clinic.id, output_format, language, message, origin, subject)
+    return Announcement(clinic.id, output_format, language, message, origin, subject, fallbacks)

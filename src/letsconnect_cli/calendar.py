@@ -230,7 +230,7 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
         lines.append(f"Contact: {one_line(clinic.contact)}")
 
     categories = (*PROGRAM_CATEGORIES, *([clinic.category.label] if clinic.category else []))
-    facts = {
+    facts: dict[str, object] = {
         "title": summary,
         "start": clinic.start.astimezone(UTC).isoformat(),
         "end": clinic.end.astimezone(UTC).isoformat(),
@@ -246,6 +246,9 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
         "links": {label.lower(): link for label, link in links.items()},
         "contact": clinic.contact,
     }
+    titles = {tag: t.title for tag, t in sorted(clinic.translations.items()) if t.title}
+    if titles:  # emailed invitations show a translated SUMMARY: changing one is a change
+        facts["titles"] = titles
     return EventContent(
         uid=uid,
         summary=summary,

@@ -156,7 +156,32 @@ def clinic_file_from_bytes(path: Path, data: bytes) -> ClinicFile:
     if clinic is not None and not problems:
         result.clinic = clinic
         result.warnings.extend(_name_warnings(path, clinic))
+        result.warnings.extend(_translation_warnings(clinic, text))
     return result
+
+
+def _translation_warnings(clinic: Clinic, text: str) -> list[Problem]:
+    """A confirmed clinic interpreted into a language its title has no translation in."""
+    from letsconnect_cli.translations import untranslated_titles
+    from letsconnect_cli.vocab import Status
+
+    if clinic.status is not Status.CONFIRMED or not clinic.interpretation:
+        return []
+    missing = untranslated_titles(clinic)
+    if not missing:
+        return []
+    line = tomltext.key_lines(text).get(("interpretation",))
+    tables = ", ".join(f"[translations.{tag}]" for tag in missing)
+    return [
+        Problem(
+            "translations",
+            line,
+            f"the clinic is interpreted into {', '.join(missing)} but has no title in "
+            f"{'it' if len(missing) == 1 else 'them'}: announcements and invitations in "
+            f"{'that language' if len(missing) == 1 else 'those languages'} show the English "
+            f'title; add title = "..." under {tables}',
+        )
+    ]
 
 
 def clinic_from_mapping(
@@ -411,6 +436,9 @@ def render_clinic(clinic: Clinic) -> str:
     )
     environment.filters["toml"] = tomltext.value
     environment.filters["toml_text"] = tomltext.multiline_string
+    environment.filters["toml_key"] = lambda key: (
+        key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else tomltext.value(key)
+    )
     template = environment.get_template("clinic.toml.j2")
     text = template.render(
         clinic=clinic,

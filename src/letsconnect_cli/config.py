@@ -136,8 +136,19 @@ class ReportSettings(_Section):
     columns: dict[str, str] = Field(default_factory=_no_entries)  # header -> field, like --map
     # Other name of a clinic -> its id.
     clinic_names: dict[str, str] = Field(default_factory=_no_entries)
+    # A spelling of a country -> its ISO code; kept folded (case, accents, punctuation away).
+    countries: dict[str, str] = Field(default_factory=_no_entries)
     max_download_mb: int = Field(default=100, gt=0)
     timeout: float = Field(default=30.0, gt=0)
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            return value
+        from letsconnect_cli.ingest.countries import check_mapping
+
+        return check_mapping(value, "[report.countries]")
 
 
 class SlotSettings(_Section):
@@ -201,6 +212,31 @@ class SmtpSettings(_Section):
         return value.strip().lower() if isinstance(value, str) else value
 
 
+def _zone_name(value: str | None) -> str | None:
+    """An IANA zone name as the tz database spells it; ValueError naming close ones."""
+    from letsconnect_cli.errors import UsageError
+    from letsconnect_cli.timezones import resolve_zone
+
+    if value is None:
+        return None
+    try:
+        return resolve_zone(value).key
+    except UsageError as error:
+        raise ValueError(str(error).replace("\n", " ")) from None
+
+
+class UiSettings(_Section):
+    """`[ui]`: how lc talks with the person at the terminal."""
+
+    # The zone you think in: `lc new-clinic` offers it for a start typed without a zone.
+    timezone: OptionalText = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        return _zone_name(value)
+
+
 class Config(_Section):
     """Everything lc.toml can hold. Later commands add their sections here."""
 
@@ -217,19 +253,12 @@ class Config(_Section):
     report: ReportSettings = Field(default_factory=lambda: ReportSettings())
     slots: SlotSettings = Field(default_factory=lambda: SlotSettings())
     smtp: SmtpSettings = Field(default_factory=lambda: SmtpSettings())
+    ui: UiSettings = Field(default_factory=lambda: UiSettings())
 
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str | None) -> str | None:
-        from letsconnect_cli.errors import UsageError
-        from letsconnect_cli.timezones import resolve_zone
-
-        if value is None:
-            return None
-        try:
-            return resolve_zone(value).key
-        except UsageError as error:
-            raise ValueError(str(error).replace("\n", " ")) from None
+        return _zone_name(value)
 
     def main_cities(self) -> dict[str, tuple[str, ...]]:
         return {

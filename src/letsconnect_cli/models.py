@@ -40,6 +40,40 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _translation_keys(value: dict[str, Any]) -> dict[str, Any]:
+    """Translations keyed by BCP 47 tags, in canonical case; an unknown tag is an error."""
+    from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+
+    keys: dict[str, Any] = {}
+    for key, item in value.items():
+        try:
+            tag = normalise_language_tag(str(key))
+        except LanguageTagError as error:
+            raise ValueError(f"translations: {error}") from None
+        if tag in keys:
+            raise ValueError(f"translations: {key!r} and another key are both {tag!r}; keep one")
+        keys[tag] = item
+    return keys
+
+
+class SharerTranslation(_Strict):
+    """A sharer's role and affiliation in one language: `translations.ja.role = "..."`."""
+
+    role: OptionalText = None
+    affiliation: OptionalText = None
+
+
+class TextTranslation(_Strict):
+    """The clinic's text in one language: `[translations.ja]` title and description."""
+
+    title: OptionalText = None
+    description: OptionalText = None
+
+
+def _no_translations() -> dict[str, Any]:
+    return {}
+
+
 class Sharer(_Strict):
     """A person who shares their experience in a clinic."""
 
@@ -47,6 +81,12 @@ class Sharer(_Strict):
     affiliation: OptionalText = None
     role: OptionalText = None
     username: OptionalText = None  # Wikimedia username, without "User:"
+    translations: dict[str, SharerTranslation] = Field(default_factory=_no_translations)
+
+    @field_validator("translations", mode="before")
+    @classmethod
+    def _translations(cls, value: Any) -> Any:
+        return _translation_keys(value) if isinstance(value, dict) else value
 
     @field_validator("username")
     @classmethod
@@ -121,6 +161,12 @@ class Clinic(_Strict):
     capacity: int | None = Field(default=None, gt=0)
     links: Links = Field(default_factory=lambda: Links())
     calendar: CalendarInfo = Field(default_factory=lambda: CalendarInfo())
+    translations: dict[str, TextTranslation] = Field(default_factory=_no_translations)
+
+    @field_validator("translations", mode="before")
+    @classmethod
+    def _translations(cls, value: Any) -> Any:
+        return _translation_keys(value) if isinstance(value, dict) else value
 
     @field_validator("id")
     @classmethod

@@ -6,6 +6,7 @@ One implementation for every command that shows a clinic's time across a region
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -111,32 +112,197 @@ def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
+@dataclass(frozen=True)
+class WallClock:
+    """What a wall-clock time typed by a person means in a zone: one instant, or two when a
+    clock change repeats it ("twice") or skips it ("skipped", the nearest instants each side)."""
+
+    naive: datetime
+    zone: str
+    instants: tuple[datetime, ...]  # in UTC, earlier first; one unless kind is set
+    kind: str | None = None  # None, "twice" or "skipped"
+
+    def describe(self) -> str:
+        """'2023-04-02T02:30 happens twice in Australia/Sydney: the clocks repeat it ...'."""
+        if self.kind == "twice":
+            return (
+                f"{self.naive.isoformat()} happens twice in {self.zone}: the clocks repeat it "
+                "when daylight saving ends"
+            )
+        return (
+            f"{self.naive.isoformat()} does not exist in {self.zone}: the clocks skip it for "
+            "daylight saving"
+        )
+
+    def candidate(self, index: int) -> str:
+        """'2023-04-02T02:30:00+11:00 (2023-04-01T15:30:00+00:00)': local time, then UTC."""
+        moment = self.instants[index]
+        return f"{iso(moment.astimezone(ZoneInfo(self.zone)))} ({iso(moment)})"
+
+
+def wall_clock(naive: datetime, zone: str | tzinfo) -> WallClock:
+    """Read a wall-clock time in `zone`: the instant it names, or both candidates when a clock
+    change repeats or skips it (the person chooses; lc never guesses)."""
+    tz = resolve_zone(zone) if isinstance(zone, str) else zone
+    name = getattr(tz, "key", str(tz))
+    naive = naive.replace(tzinfo=None)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return WallClock(naive, name, (first.astimezone(UTC),))
+    roundtrip_first = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    instants = tuple(sorted((first.astimezone(UTC), second.astimezone(UTC))))
+    return WallClock(naive, name, instants, "twice" if roundtrip_first == naive else "skipped")
+
+
 def localize(naive: datetime, zone: str | tzinfo) -> datetime:
     """A wall-clock time typed by a person, read in `zone`, as an aware UTC datetime.
 
     A time a DST change skips does not exist, and one it repeats exists twice: both are
     UsageErrors that show the candidates, so the person chooses instead of lc guessing.
     """
+    reading = wall_clock(naive, zone)
+    if reading.kind is None:
+        return reading.instants[0]
+    candidates = ", ".join(reading.candidate(i) for i in range(len(reading.instants)))
+    if reading.kind == "skipped":
+        hint = f"The nearest instants are {candidates}. Give the start with an explicit offset."
+    else:
+        hint = f"It is either {candidates}. Give the start with an explicit offset to choose."
+    raise UsageError(reading.describe(), hint=hint)
+
+
+def system_zone(environ: dict[str, str] | None = None) -> str | None:
+    """The IANA name of this computer's time zone (TZ, else /etc/localtime's link, else
+    /etc/timezone), or None when it cannot be named."""
+    import os
+    from pathlib import Path
+
+    environ = dict(os.environ) if environ is None else environ
+    names = []
+    if environ.get("TZ"):
+        names.append(environ["TZ"].removeprefix(":"))
+    with contextlib.suppress(OSError):
+        target = str(Path("/etc/localtime").readlink())
+        if "zoneinfo/" in target:
+            names.append(target.split("zoneinfo/", 1)[1])
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        names.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    for name in names:
+        canonical = _zone_names().get(name.strip().casefold())
+        if canonical:
+            return canonical
+    return None
+
+
+# --- clock changes ----------------------------------------------------------------------------
+
+#: A clock change this close to a session is worth telling people about.
+CLOCK_CHANGE_MARGIN = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ClockChange:
+    """A zone's clocks changing offset: at `at` (UTC) from `before` to `after`."""
+
+    zone: str
+    at: datetime
+    before: timedelta
+    after: timedelta
+
+    @property
+    def back(self) -> bool:
+        return self.after < self.before
+
+    @property
+    def amount(self) -> timedelta:
+        return abs(self.after - self.before)
+
+    @property
+    def local_at(self) -> datetime:
+        """The wall-clock time at which the clocks change, as read before the change (03:00
+        when Sydney's clocks go back from 03:00 to 02:00), without zone."""
+        return (self.at + self.before).replace(tzinfo=None)
+
+    def when(self, start: datetime, end: datetime) -> str:
+        """When it happens, in words, against a session's local start and end: 'that morning',
+        'the day before', 'during the session', ..."""
+        if start.astimezone(UTC) < self.at < end.astimezone(UTC):
+            return "during the session"
+        session_day = start.astimezone(ZoneInfo(self.zone)).date()
+        day, hour = self.local_at.date(), self.local_at.hour
+        before = self.at <= start.astimezone(UTC)
+        if day == session_day:
+            if before:
+                return "that morning" if hour < 12 else "earlier that day"
+            return "later that day"
+        if day < session_day:
+            return "the evening before" if hour >= 18 else "the day before"
+        return "the next morning" if hour < 12 else "the next day"
+
+    def describe(self, start: datetime, end: datetime, *, detail: bool = True) -> str:
+        """'clocks go back 1 h that morning (03:00, +11:00 to +10:00)'; without the
+        parenthesis unless `detail`."""
+        text = (
+            f"clocks go {'back' if self.back else 'forward'} {_amount(self.amount)} "
+            f"{self.when(start, end)}"
+        )
+        if not detail:
+            return text
+        return (
+            f"{text} ({self.local_at:%H:%M}, {format_offset(self.before)} to "
+            f"{format_offset(self.after)})"
+        )
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "at_utc": iso(self.at),
+            "local": self.local_at.isoformat(timespec="minutes"),
+            "from": format_offset(self.before),
+            "to": format_offset(self.after),
+        }
+
+
+def _amount(value: timedelta) -> str:
+    hours, rest = divmod(int(value.total_seconds()) // 60, 60)
+    parts = ([f"{hours} h"] if hours else []) + ([f"{rest} min"] if rest else [])
+    return " ".join(parts) or "0 min"
+
+
+def clock_change_near(
+    zone: str | tzinfo,
+    start_utc: datetime,
+    end_utc: datetime,
+    margin: timedelta = CLOCK_CHANGE_MARGIN,
+) -> ClockChange | None:
+    """The first change of the zone's offset from `margin` before the start to `margin` after
+    the end, pinned to the minute; None when its clocks keep one offset all that time."""
     tz = resolve_zone(zone) if isinstance(zone, str) else zone
     name = getattr(tz, "key", str(tz))
-    first = naive.replace(tzinfo=tz, fold=0)
-    second = naive.replace(tzinfo=tz, fold=1)
-    roundtrip_first = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
-    if first.utcoffset() == second.utcoffset():
-        return first.astimezone(UTC)
-    candidates = ", ".join(
-        f"{iso(c.astimezone(UTC).astimezone(tz))} ({iso(c.astimezone(UTC))})"
-        for c in (first, second)
-    )
-    if roundtrip_first != naive:
-        raise UsageError(
-            f"{naive.isoformat()} does not exist in {name}: the clocks skip it for daylight saving",
-            hint=f"The nearest instants are {candidates}. Give the start with an explicit offset.",
-        )
-    raise UsageError(
-        f"{naive.isoformat()} happens twice in {name}: the clocks repeat it when daylight saving ends",
-        hint=f"It is either {candidates}. Give the start with an explicit offset to choose.",
-    )
+
+    def offset(moment: datetime) -> timedelta:
+        return moment.astimezone(tz).utcoffset() or timedelta(0)
+
+    low = start_utc.astimezone(UTC) - margin
+    high = end_utc.astimezone(UTC) + margin
+    step = timedelta(hours=1)
+    moment, previous = low, offset(low)
+    while moment < high:
+        following = min(moment + step, high)
+        current = offset(following)
+        if current != previous:
+            early, late = moment, following  # offset(early) == previous, offset(late) != it
+            while late - early > timedelta(minutes=1):
+                middle = (early + (late - early) / 2).replace(second=0, microsecond=0)
+                if middle <= early:
+                    middle = early + timedelta(minutes=1)
+                if offset(middle) == previous:
+                    early = middle
+                else:
+                    late = middle
+            return ClockChange(name, late, previous, offset(late))
+        moment = following
+    return None
 
 
 # --- zone groups -----------------------------------------------------------------------------
@@ -253,6 +419,13 @@ class LocalTime:
     start: datetime  # aware, in the zone
     end: datetime
     zones: tuple[str, ...] = ()  # every zone a group's row stands for (empty: just `zone`)
+    clock_change: ClockChange | None = None  # within a day of the session (CLOCK_CHANGE_MARGIN)
+
+    def clock_note(self, *, detail: bool = True) -> str | None:
+        """'clocks go back 1 h that morning (03:00, +11:00 to +10:00)', or None."""
+        if self.clock_change is None:
+            return None
+        return self.clock_change.describe(self.start, self.end, detail=detail)
 
     @property
     def cities(self) -> tuple[str, ...]:
@@ -305,6 +478,7 @@ def local_time(
         start=start_utc.astimezone(tz),
         end=end_utc.astimezone(tz),
         zones=zones,
+        clock_change=clock_change_near(tz, start_utc, end_utc),
     )
 
 

@@ -39,19 +39,22 @@ def test_table_for_the_seed_clinic(runner: CliRunner, project: Path) -> None:
     assert all(len(line) <= 80 and line == line.rstrip() for line in out.splitlines())
     rows = _rows(out)
     assert re.fullmatch(
-        r"Pago Pago, Niue, Midway \(AS NU +-11:00  Sat 2023-04-01  19:00-21:00   -1",
+        r"Pago Pago, Niue, Midway \(AS +-11:00  Sat 2023-04-01  19:00-21:00   -1",
         rows["Pago Pago"],
     )
     assert re.fullmatch(
-        r"Pitcairn \(PN\) +-08:00  Sat 2023-04-01  22:00-00:00   -1  night", rows["Pitcairn"]
+        r"Pitcairn \(PN\) +-08:00  Sat 2023-04-01  22:00-00:00   -1  outside", rows["Pitcairn"]
     )
     assert "+08:00  Sun 2023-04-02  14:00-16:00" in rows["Manila"]
     assert "+09:00  Sun 2023-04-02  15:00-17:00" in rows["Tokyo"]
-    assert "+10:00  Sun 2023-04-02  16:00-18:00" in rows["Sydney"]  # DST ended the night before
+    assert "+10:00  Sun 2023-04-02  16:00-18:00" in rows["Sydney"]  # DST ended that morning
     assert "+12:45  Sun 2023-04-02  18:45-20:45" in rows["Chatham"]
     assert "+14:00  Sun 2023-04-02  20:00-22:00" in rows["Kiritimati"]
     assert "(WS KI TK TO)" in out.replace("\n", " ")  # Apia's group: Samoa, Kanton, Tokelau, Tonga
-    assert out.rstrip().endswith("daytime (07:00-22:00) for 20 of 23 zone groups")
+    assert out.rstrip().endswith(
+        "inside 08:00-21:00 local time ([slots] hours) for 18 of 23 zone groups; 93% of\n"
+        "ESEAP's countries (each country alike)"
+    )
 
 
 def test_json_shape(runner: CliRunner, project: Path) -> None:
@@ -78,6 +81,8 @@ def test_json_shape(runner: CliRunner, project: Path) -> None:
         "end",
         "day_offset",
         "night",
+        "inside_hours",
+        "clock_change",
     }
     manila = rows["Asia/Manila"]
     assert (
@@ -91,6 +96,14 @@ def test_json_shape(runner: CliRunner, project: Path) -> None:
     assert rows["Pacific/Pago_Pago"]["day_offset"] == -1
     assert rows["Pacific/Pago_Pago"]["start"] == "2023-04-01T19:00:00-11:00"
     assert rows["Pacific/Pitcairn"]["night"] is True and manila["night"] is False
+    assert rows["Pacific/Pitcairn"]["inside_hours"] is False and manila["inside_hours"] is True
+    assert manila["clock_change"] is None
+    assert rows["Australia/Sydney"]["clock_change"] == {
+        "at_utc": "2023-04-01T16:00:00+00:00",
+        "local": "2023-04-02T03:00",
+        "from": "+11:00",
+        "to": "+10:00",
+    }
     assert rows["Pacific/Chatham"]["utc_offset"] == "+12:45"
     kathmandu = item["local_times"][-1]  # an extra zone comes after the region's groups
     assert (kathmandu["zone"], kathmandu["countries"], kathmandu["start"]) == (

@@ -45,6 +45,9 @@ LATE_ESEAP = {
     "mei.lin402@example.tw",
     "somchai.k403@example.th",
 }
+#: A late registrant who gave no country: invited by default (registered for this clinic), left
+#: out with --skip-unknown-country.
+LATE_UNKNOWN_COUNTRY = {"noel.santos304@example.org"}
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'!#$&*/=?~-]+@[A-Za-z0-9.-]+")
 
 

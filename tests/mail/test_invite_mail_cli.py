@@ -18,6 +18,7 @@ from tests.conftest import DATA
 from tests.mail.conftest import (
     FIRST_ESEAP,
     LATE_ESEAP,
+    LATE_UNKNOWN_COUNTRY,
     SEED_ID,
     add_late_exports,
     check_invitation,
@@ -73,11 +74,13 @@ def test_dry_run_json(runner: CliRunner, mail_project: Path) -> None:
     add_late_exports(mail_project)
     data = json.loads(lc(runner, *invite_args("--dry-run", "--json")).stdout)
     assert data["mode"] == "dry-run" and data["method"] == "REQUEST" and data["sequence"] == 0
-    assert data["counts"] == {"new": 11, "update": 0, "cancel": 0, "current": 0}
+    assert data["counts"] == {"new": 12, "update": 0, "cancel": 0, "current": 0}
     assert data["by_country"]["FJ"]["new"] == 3
+    assert data["unknown_country"] == 1  # Noel gave no country: invited, and counted
+    assert data["by_country"][""]["new"] == 1
     assert data["not_invited"] == {
         "outside_region": 5,  # GH RO EG TZ IN
-        "no_country": 1,
+        "no_country": 0,
         "without_address": 1,
         "without_address_meta_wiki": 0,
         "bad_address": 1,
@@ -92,7 +95,9 @@ def test_dry_run_json(runner: CliRunner, mail_project: Path) -> None:
     assert languages["s***@e***.th"] == "th"  # French preferred, no labels: interpretation
     assert languages["a***@e***.net"] == "vi"
     shown = json.loads(lc(runner, *invite_args("--dry-run", "--json", "--show-addresses")).stdout)
-    assert {row["address"] for row in shown["recipients"]} == FIRST_ESEAP | LATE_ESEAP
+    assert {row["address"] for row in shown["recipients"]} == (
+        FIRST_ESEAP | LATE_ESEAP | LATE_UNKNOWN_COUNTRY
+    )
 
 
 def test_eml_files_match_the_golden_files(

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from tests.mail.conftest import (
     FIRST_ESEAP,
     LATE_ESEAP,
+    LATE_UNKNOWN_COUNTRY,
     add_late_exports,
     check_invitation,
     invite_args,
@@ -104,11 +105,14 @@ def test_reschedule_sends_updates_to_those_invited_and_first_invites_to_new_regi
         set_clinic(mail_project, start=upcoming(52))
         add_late_exports(mail_project)
         dry = json.loads(lc(runner, *invite_args("--dry-run", "--json")).stdout)
-        assert dry["counts"] == {"new": 5, "update": 6, "cancel": 0, "current": 0}
+        assert dry["counts"] == {"new": 6, "update": 6, "cancel": 0, "current": 0}
+        assert dry["unknown_country"] == 1
         assert len(server.messages) == 6
         lc(runner, *invite_args("--send"))
         later = server.messages[6:]
-        assert Counter(m.rcpt_tos[0] for m in later) == Counter(FIRST_ESEAP | LATE_ESEAP)
+        assert Counter(m.rcpt_tos[0] for m in later) == Counter(
+            FIRST_ESEAP | LATE_ESEAP | LATE_UNKNOWN_COUNTRY
+        )
         for captured in later:
             (recipient,) = captured.rcpt_tos
             # updates and first invitations alike carry the current SEQUENCE
@@ -175,8 +179,8 @@ def test_too_many_failures_in_a_row_stop_the_run(runner: CliRunner, mail_project
         result = lc(runner, *invite_args("--send", "--json"), code=5)
         outcomes = [row["outcome"] for row in json.loads(result.stdout)["recipients"]]
         assert outcomes[:5] == ["failed"] * 5 and set(outcomes[5:]) == {"not sent"}
-        assert "0 of 11 message(s) were sent" not in result.stderr
-        assert "11 of 11 message(s) were not sent" in result.stderr
+        assert "0 of 12 message(s) were sent" not in result.stderr
+        assert "12 of 12 message(s) were not sent" in result.stderr
 
 
 def test_a_second_sending_run_waits_for_none_and_is_refused(
@@ -214,4 +218,4 @@ def test_a_progress_bar_on_a_terminal_only(
         terminal = Console(file=screen, force_terminal=True, width=80)
         monkeypatch.setattr(AppContext, "err", staticmethod(lambda: terminal))
         lc(runner, *invite_args("--send"))
-        assert "5/5" in screen.getvalue() and "━" in screen.getvalue()
+        assert "6/6" in screen.getvalue() and "━" in screen.getvalue()

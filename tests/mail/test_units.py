@@ -186,10 +186,11 @@ def test_who_gets_what(tmp_path: Path) -> None:
         "old@example.org": "update",
         "same@example.org": "current",
         "fresh@example.org": "new",
+        "nowhere@example.org": "new",  # no country known: a registrant of the clinic, invited
     }
-    assert result.outside_region == 1 and result.no_country == 1
+    assert result.outside_region == 1 and result.no_country == 0 and result.unknown_country == 1
     assert result.unreachable == 1  # gone@ was invited, needs the update, is not in the export
-    assert result.counts() == {"new": 1, "update": 1, "cancel": 0, "current": 1}
+    assert result.counts() == {"new": 2, "update": 1, "cancel": 0, "current": 1}
     assert result.by_country()["GB"]["update"] == 1
     cancelled = _plan(log, [old, same, fresh], sequence=2, cancelled=True)
     assert {d.address: d.kind for d in cancelled.deliveries} == {

@@ -104,15 +104,22 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
         (TRAVEL, 5, 4, 4.33),
     ]
     quality = report["data_quality"]
-    assert {k: v for k, v in quality.items() if k != "skipped"} == {
+    listed = ("skipped", "unknown_countries")
+    assert {k: v for k, v in quality.items() if k not in listed} == {
         "rows_read": 24,  # 11 + 2 + 5 + 6
         "duplicates": 2,  # a's second JAN registration, f's second feedback
         "region_corrected": 0,
         "unknown_country": 1,  # Mars
+        "country_guessed_rows": 0,
+        "country_guessed": [],
+        "unknown_languages": [],
         "unattributed": 1,  # "A clinic that never was"
         "hidden_users": 0,
         "skipped_total": 2,
     }
+    assert [
+        (e["value"], e["rows"], Path(e["first"]).name) for e in quality["unknown_countries"]
+    ] == [("Mars", 1, "registrations.csv:10")]
     assert [(Path(s["file"]).name, s["line"]) for s in quality["skipped"]] == [
         ("feedback.csv", 6),
         ("registrations.csv", 11),

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from letsconnect_cli.cli import context
 from tests.conftest import DATA, invoke
 
 GOLDEN = DATA / "slots"
@@ -199,15 +200,53 @@ def test_registrations_without_anyone_of_the_region(runner: CliRunner, project: 
     assert "no registrant of the exports lives in ESEAP" in result.stderr
 
 
-def test_defaults_next_7_days_and_the_default_region(runner: CliRunner, project: Path) -> None:
+def test_defaults_next_7_days_and_the_default_region(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = datetime(2026, 12, 7, 10, 10, tzinfo=UTC)
+    monkeypatch.setattr(context, "now", lambda: now)
     result = invoke(runner, "slots")  # lc.toml: default_region = "ESEAP"
     assert result.exit_code == 0, result.output
-    today = datetime.now(UTC).date()
     assert result.stdout.splitlines()[2] == (
-        f"starts: every 30 minutes, {today:%a %Y-%m-%d} to "
-        f"{today + timedelta(days=6):%a %Y-%m-%d} UTC (the next 7 days)"
+        "starts: every 30 minutes, Mon 2026-12-07 to Sun 2026-12-13 UTC (the next 7 days)"
     )
-    assert len(json.loads(invoke(runner, "slots", "--json", "--top", "0").stdout)) == 7 * 48
+    # The starts of today up to 10:00 UTC have passed: never proposed, and said so.
+    assert result.stderr == "note: 21 start(s) before now (2026-12-07 10:10 UTC) left out\n"
+    listed = json.loads(invoke(runner, "slots", "--json", "--top", "0").stdout)
+    assert len(listed) == 7 * 48 - 21
+    assert min(item["start_utc"] for item in listed) == "2026-12-07T10:30:00+00:00"
+
+
+def test_never_proposes_a_start_that_has_passed(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = datetime(2023, 4, 2, 3, 0, tzinfo=UTC)
+    monkeypatch.setattr(context, "now", lambda: now)
+    result = invoke(runner, "slots", "--region", "ESEAP", "--date", "2023-04-02", "--json")
+    assert result.exit_code == 0, result.output
+    starts = [item["start_utc"] for item in json.loads(result.stdout)]
+    # Without the clock, 02:30 and 02:00 rank among the best (the golden file): gone now.
+    assert starts and all(start > "2023-04-02T03:00" for start in starts)
+    table = invoke(runner, "slots", "--region", "ESEAP", "--date", "2023-04-02")
+    assert all("Sun 2023-04-02 0" + h in table.stdout for h in ("3:30", "4:00"))
+    assert "02:00-04:00" not in table.stdout
+    score_row = next(line for line in table.stdout.splitlines() if line.startswith("score %"))
+    # The hours 00-03 have passed: their scores are blank (82 95 100 100 without the clock).
+    assert score_row.split()[2:] == ["98", "96", "93", "79", "66", "55", "47", "36"]
+    past = invoke(runner, "slots", "--region", "ESEAP", "--date", "2023-04-01")
+    assert past.exit_code == 2
+    assert "every candidate start has passed (now: 2023-04-02 03:00 UTC)" in past.stderr
+
+
+def test_the_comfort_column_is_explained_in_one_line(runner: CliRunner, project: Path) -> None:
+    result = invoke(runner, "slots", "--region", "ESEAP", "--date", "2023-04-02")
+    lines = result.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if "comfort" in line and "score" in line)
+    explained = [line for line in lines if line.startswith("comfort breaks ties:")]
+    assert explained == [
+        "comfort breaks ties: the mean margin from the hours' edges (100%: 2 h or more)"
+    ]
+    assert lines.index(explained[0]) > header
 
 
 def test_no_region_and_no_default(runner: CliRunner, empty_project: Path) -> None:

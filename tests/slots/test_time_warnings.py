@@ -4,6 +4,7 @@ clinic starts outside acceptable local hours for more than half of a target regi
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -118,6 +119,35 @@ def test_new_clinic_warns_on_stderr_and_still_writes(runner: CliRunner, project:
     fine = invoke(runner, *args, "--start", "2023-04-09T06:00Z", "--id", "2023-04-09-early-birds")
     assert fine.exit_code == 0, fine.output
     assert "warning" not in fine.stderr
+
+
+def test_new_clinics_table_and_warning_count_the_same_hours_and_countries(
+    runner: CliRunner, project: Path
+) -> None:
+    """One definition of acceptable hours per output: the table's marks, its last line and the
+    warning all use [slots] hours (here changed to 07:00-22:00) and count countries alike."""
+    with (project / "lc.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[slots]\nhours = "07:00-22:00"\n')
+    args = ("new-clinic", "--no-input", "--title", "Night owls", "--region", "ESEAP")
+    result = invoke(runner, *args, "--start", "2023-02-21T15:00Z")
+    assert result.exit_code == 0, result.output
+    summary = " ".join(result.stdout.splitlines()[-2:])
+    inside = re.search(
+        r"inside 07:00-22:00 local time \(\[slots\] hours\) for (\d+) of (\d+) zone groups; "
+        r"(\d+)% of ESEAP's countries \(each country alike\)",
+        summary,
+    )
+    assert inside, summary
+    outside = re.search(
+        r"is outside 07:00-22:00 local time for (\d+)% of ESEAP's countries", result.stderr
+    )
+    assert outside, result.stderr
+    assert int(inside[3]) + int(outside[1]) == 100
+    marked = [line for line in result.stdout.splitlines() if line.endswith("outside")]
+    assert len(marked) == int(inside[2]) - int(inside[1])
+    # 15:00-17:00 UTC is 23:00-01:00 in Manila: outside; 22:00 in Pago Pago the day before.
+    assert any(line.startswith("Manila") for line in marked)
+    assert "night" not in result.stdout and "daytime" not in result.stdout
 
 
 # Starts around clock changes of both hemispheres (Sydney and Santiago in April, Europe and North

@@ -52,7 +52,8 @@ def announce(
         typer.Option(
             "--all-langs",
             help="One file per language: the clinic's, then each interpretation language "
-            "(zh as zh-Hans and zh-Hant), into the -o folder [default: announcements/].",
+            "(zh as zh-Hans, and zh-Hant too when the regions include TW, HK or MO), into the "
+            "-o folder [default: announcements/].",
         ),
     ] = False,
     region: RegionsOption = None,
@@ -98,8 +99,8 @@ def announce(
     if to and output_format is not Format.EMAIL:
         raise UsageError("--to is for --format email")
     clinic = find_clinic(context.clinics_dir, clinic_id)
-    languages = _languages(clinic, lang, all_langs)
     regions = regions_for(clinic, region, config, context)
+    languages = _languages(clinic, lang, all_langs, [r.code for r in regions])
     render_options: dict[str, Any] = {
         "regions": regions,
         "organiser": organiser_of(config),
@@ -159,7 +160,21 @@ def announce(
         )
 
 
-def _languages(clinic: "Clinic", lang: str | None, all_langs: bool) -> "list[Language]":
+def _forms_for_regions(forms: list[str], codes: list[str] | None) -> list[str]:
+    """Chinese in Traditional characters only when the regions include Taiwan, Hong Kong or
+    Macao (or when no region is given): zh-Hans alone elsewhere."""
+    if "zh-Hant" not in forms or not codes:
+        return forms
+    from letsconnect_cli.ingest.language_names import TRADITIONAL_PLACES
+    from letsconnect_cli.regions import region
+
+    places = {country.code for code in codes for country in region(code).countries}
+    return forms if places & TRADITIONAL_PLACES else [f for f in forms if f != "zh-Hant"]
+
+
+def _languages(
+    clinic: "Clinic", lang: str | None, all_langs: bool, codes: list[str] | None = None
+) -> "list[Language]":
     from letsconnect_cli.i18n import resolve_language, written_forms
 
     if not all_langs:
@@ -167,7 +182,7 @@ def _languages(clinic: "Clinic", lang: str | None, all_langs: bool) -> "list[Lan
     tags = [clinic.language, *clinic.interpretation]
     languages: dict[str, Language] = {}
     for tag in tags:
-        for form in written_forms(tag):
+        for form in _forms_for_regions(written_forms(tag), codes):
             language = resolve_language(form)
             languages.setdefault(language.tag, language)
     return list(languages.values())
@@ -228,6 +243,17 @@ def _note_language(context: "AppContext", item: "Announcement") -> None:
         )
     elif item.review_status not in (None, "reviewed"):
         message(context.err(), f"note: the {language.tag} labels are {item.review_status}")
+    if item.fallbacks:
+        where = [f"[translations.{language.tag}]"]
+        if any(f.startswith("sharers") for f in item.fallbacks):
+            where.append(f"translations.{language.tag}.role in [[sharers]]")
+        message(
+            context.err(),
+            f"note: {item.clinic_id} has no {language.tag} translation of "
+            f"{', '.join(item.fallbacks)}: left in English (add it under "
+            f"{' and '.join(where)} in its file)",
+            style="yellow",
+        )
 
 
 def _as_json(item: "Announcement", path: Path | None, *, text: bool = True) -> dict[str, Any]:

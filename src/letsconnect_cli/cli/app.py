@@ -20,6 +20,11 @@ EXIT_CODES_HELP = (
     "4 input unreadable or in an unrecognised format; 5 remote/HTTP failure."
 )
 
+CLINICS_DIR_HELP = (
+    "Folder of clinic files [default: LC_CLINICS_DIR, else clinics_dir of lc.toml, else ./clinics]."
+)
+
+
 # Click's own exceptions (usage errors, --help, exits) pass through untouched. Typer re-exports
 # BadParameter but not its base class; reach it through the class hierarchy, not a private module.
 _CLICK_EXCEPTIONS: tuple[type[BaseException], ...] = (
@@ -119,8 +124,7 @@ def root(
         typer.Option(
             "--clinics-dir",
             metavar="DIR",
-            help="Folder of clinic files [default: LC_CLINICS_DIR, else clinics_dir of lc.toml, "
-            "else ./clinics].",
+            help=CLINICS_DIR_HELP,
         ),
     ] = None,
     debug: Annotated[
@@ -143,6 +147,9 @@ class CommandSpec(NamedTuple):
 #: The commands, loaded only when one runs (or its own help is shown): `lc validate` imports and
 #: builds `validate` alone, and `lc --help` lists them all from these summaries.
 COMMANDS: dict[str, CommandSpec] = {
+    "init": CommandSpec(
+        "init_cmd", "init", "Start a folder of clinics: lc.toml, clinics/ and a .gitignore."
+    ),
     "new-clinic": CommandSpec(
         "new_clinic", "new_clinic", "Create a clinic file (asks for what is missing)."
     ),
@@ -182,8 +189,52 @@ def load_command(name: str) -> Any:
     single = typer.Typer(
         rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False
     )
-    single.command(name, short_help=spec.summary)(getattr(module, spec.function))
+    function = getattr(module, spec.function)
+    if name != "init":
+        function = _with_clinics_dir(function)
+    single.command(name, short_help=spec.summary)(function)
     return typer.main.get_command(single)
+
+
+def _remember_clinics_dir(ctx: typer.Context, value: Path | None) -> None:
+    if value is not None:
+        context = ctx.find_object(AppContext)
+        if context is None:  # a command run without the root (tests of one command)
+            context = ctx.ensure_object(AppContext)
+        context.clinics_dir_flag = value
+        context.reset_config()
+
+
+def _with_clinics_dir(function: Any) -> Any:
+    """The command with --clinics-dir of its own, so that it works after the command's name
+    (`lc new-clinic --clinics-dir DIR`) as well as before it; there it overrides the root's."""
+    import functools
+    import inspect
+
+    annotation = Annotated[
+        Path | None,
+        typer.Option(
+            "--clinics-dir",
+            metavar="DIR",
+            help=CLINICS_DIR_HELP,
+            callback=_remember_clinics_dir,
+            show_default=False,
+        ),
+    ]
+
+    @functools.wraps(function)
+    def command(*args: Any, clinics_dir_after: Path | None = None, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    signature = inspect.signature(function)
+    extra = inspect.Parameter(
+        "clinics_dir_after", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+    )
+    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), extra]
+    )
+    command.__annotations__ = {**function.__annotations__, "clinics_dir_after": annotation}
+    return command
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from letsconnect_cli.config import Config
+
+
+def now() -> datetime:
+    """The current time in UTC, for every command that asks "has it passed?" (tests pin it by
+    replacing this function)."""
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -28,6 +35,15 @@ class AppContext:
 
             self._config = load_config({"clinics_dir": self.clinics_dir_flag})
         return self._config
+
+    @staticmethod
+    def now() -> datetime:
+        """Now, in UTC (see the module's `now`)."""
+        return now()
+
+    def reset_config(self) -> None:
+        """Forget the loaded configuration (a flag changed it)."""
+        self._config = None
 
     @property
     def clinics_dir(self) -> Path:

@@ -19,11 +19,13 @@ def read_options(
     encoding: str | None = None,
     maps: list[str] | None = None,
     progress: Any = None,
+    country_maps: list[str] | None = None,
     login: "WikiLogin | None" = None,
 ) -> "ReadOptions":
-    """The readers' options: `[report]` of lc.toml (column map, clinic names, download limits),
-    then the command's flags (--scheme, --clinic, --encoding, --map) over them; with `login`
-    (--include-private), CampaignEvents links ask for private participants, logged in."""
+    """The readers' options: `[report]` of lc.toml (column map, clinic names, country spellings,
+    download limits), then the command's flags (--scheme, --clinic, --encoding, --map,
+    --map-country) over them; with `login` (--include-private), CampaignEvents links ask for
+    private participants, logged in."""
     from letsconnect_cli.ingest import FetchOptions, ReadOptions
     from letsconnect_cli.ingest.fields import check_column_map, parse_maps
     from letsconnect_cli.ingest.textio import check_encoding
@@ -31,12 +33,18 @@ def read_options(
     settings = config.report
     columns = check_column_map(settings.columns, "[report.columns] in lc.toml")
     columns.update(parse_maps(maps or []))
+    countries = dict(settings.countries)
+    if country_maps:
+        from letsconnect_cli.ingest.countries import parse_map_countries
+
+        countries.update(parse_map_countries(country_maps))
     return ReadOptions(
         scheme=scheme or settings.scheme,
         encoding=check_encoding(encoding) if encoding else None,
         columns=columns,
         clinic=clinic,
         clinic_names=settings.clinic_names,
+        countries=countries,
         fetch=FetchOptions(
             timeout=settings.timeout,
             max_bytes=settings.max_download_mb * 1024 * 1024,

@@ -6,11 +6,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from letsconnect_cli.cli.context import app_context
-from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
+from letsconnect_cli.cli.options import (
+    ForceOption,
+    JsonOption,
+    MapCountryOption,
+    RegionsOption,
+)
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.invites import Invite, Plan
+    from letsconnect_cli.slots import Window
 
 
 def _complete_ids(incomplete: str) -> list[str]:
@@ -98,6 +104,15 @@ def invite(
             help="With --registrations: show recipients' addresses [default: masked].",
         ),
     ] = False,
+    skip_unknown_country: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unknown-country",
+            help="With --registrations: leave out registrants whose country is blank or unknown "
+            "[default: they are invited, as registrants of the clinic, and counted].",
+        ),
+    ] = False,
+    map_country: MapCountryOption = None,
     include_private: Annotated[
         bool,
         typer.Option(
@@ -122,17 +137,25 @@ def invite(
 
     With --registrations: one email per registrant of the clinic living in the --region
     (METHOD:REQUEST, the clinic's UID and SEQUENCE; an update after a change, METHOD:CANCEL once
-    cancelled), as .eml files in --out [default: invites/CLINIC_ID/mail/], or sent with --send.
+    cancelled); registrants whose country is unknown are invited too (--skip-unknown-country
+    leaves them out), and everyone left out is listed with the reason; as .eml files in --out [default: invites/CLINIC_ID/mail/], or sent with --send.
     Exit 5 when a message was not sent; run again to send only what is missing.
     """
-    if registrations or send or show_addresses or include_private:
+    if (
+        registrations
+        or send
+        or show_addresses
+        or include_private
+        or skip_unknown_country
+        or (map_country)
+    ):
         from letsconnect_cli.cli import invite_mail
         from letsconnect_cli.errors import UsageError
 
         if not registrations:
             raise UsageError(
-                "--send, --show-addresses and --include-private go with --registrations "
-                "(the registrants to invite)"
+                "--send, --show-addresses, --include-private, --skip-unknown-country and "
+                "--map-country go with --registrations (the registrants to invite)"
             )
         from letsconnect_cli.timezones import canonical_zone, resolve_zone
 
@@ -151,6 +174,8 @@ def invite(
                 show_addresses=show_addresses,
                 force=force,
                 json_output=json_output,
+                skip_unknown_country=skip_unknown_country,
+                map_country=tuple(map_country or ()),
                 include_private=include_private,
             ),
         )
@@ -230,7 +255,8 @@ def invite(
         ledger_written = ledger.save()
 
     if json_output:
-        print_json([_as_json(item) for item in plan.invites])
+        window = context.config.slots.window()
+        print_json([_as_json(item, window) for item in plan.invites])
     else:
         _show(context, plan, all_zones)
     for text in warnings:
@@ -281,9 +307,10 @@ def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
     from rich.text import Text
 
     from letsconnect_cli.calendar import when_utc
-    from letsconnect_cli.cli.output import daytime_summary, local_time_table, print_block
+    from letsconnect_cli.cli.output import hours_summary, local_time_table, print_block
 
     out = context.out()
+    window = context.config.slots.window()
     for index, item in enumerate(plan.invites):
         if index:
             out.print()
@@ -295,12 +322,17 @@ def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
             Text(when_utc(content.start, content.end) + where),
         ]
         if item.local_times:
-            lines.append(local_time_table(item.local_times, all_zones=all_zones))
-            lines.append(Text(daytime_summary(item.local_times, all_zones=all_zones)))
+            lines.append(local_time_table(item.local_times, window, all_zones=all_zones))
+            summary = hours_summary(
+                item.local_times, window, list(item.regions), all_zones=all_zones
+            )
+            lines.append(Text(summary))
         print_block(out, *lines)
 
 
-def _as_json(item: "Invite") -> dict[str, Any]:
+def _as_json(item: "Invite", window: "Window") -> dict[str, Any]:
+    from letsconnect_cli.cli.output import inside_hours
+
     content = item.content
     return {
         "id": item.clinic.id,
@@ -324,6 +356,8 @@ def _as_json(item: "Invite") -> dict[str, Any]:
                 "end": row.end.isoformat(),
                 "day_offset": row.day_offset,
                 "night": row.night,
+                "inside_hours": inside_hours(row, window),
+                "clock_change": row.clock_change.as_json() if row.clock_change else None,
             }
             for row in item.local_times
         ],

@@ -35,6 +35,8 @@ class Request:
     force: bool
     json_output: bool
     include_private: bool = False  # CampaignEvents links: private participants too, logged in
+    skip_unknown_country: bool = False
+    map_country: tuple[str, ...] = ()
 
 
 def run(context: AppContext, request: Request) -> None:
@@ -56,7 +58,13 @@ def run(context: AppContext, request: Request) -> None:
     files = read_clinics(context.clinics_dir)
     clinic = find_clinic(context.clinics_dir, clinic_id)
     records = _records(
-        context, request.registrations, files, clinic.id, scheme, request.include_private
+        context,
+        request.registrations,
+        files,
+        clinic.id,
+        scheme,
+        request.include_private,
+        list(request.map_country),
     )
     organizer = calendar.organizer_from(config.organiser.name, config.organiser.email)
     settings = MailSettings(
@@ -89,6 +97,7 @@ def run(context: AppContext, request: Request) -> None:
             now=datetime.now(UTC),
             taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
             build=not request.dry_run,
+            skip_unknown_country=request.skip_unknown_country,
         )
         err = context.err()
         if log.torn:
@@ -198,13 +207,16 @@ def _records(
     clinic_id: str,
     scheme: Scheme,
     include_private: bool = False,
+    country_maps: list[str] | None = None,
 ) -> list[Any]:
     from letsconnect_cli.cli.exports import organiser_login, read_options
     from letsconnect_cli.cli.output import warning
     from letsconnect_cli.ingest import IngestLog, read_records
 
     login = organiser_login(context, "lc invite") if include_private else None
-    options = read_options(context.config, scheme=scheme, clinic=clinic_id, login=login)
+    options = read_options(
+        context.config, scheme=scheme, clinic=clinic_id, login=login, country_maps=country_maps
+    )
     log = IngestLog()
     clinics = [f.clinic for f in files if f.ok and f.clinic is not None]
     records = list(read_records(sources, clinics, options, log))
@@ -213,6 +225,13 @@ def _records(
         warning(err, text)
     if log.skips_total:
         warning(err, f"{log.skips_total} row(s) of the exports were left out (unreadable rows)")
+    if log.unknown_country or log.country_guessed:
+        warning(
+            err,
+            f"{log.unknown_country} row(s) name a country lc does not know and "
+            f"{log.country_guessed} one it guessed from a near miss; see `lc report` on the same "
+            "exports for each spelling, and map one with [report.countries] or --map-country",
+        )
     return records
 
 

@@ -60,7 +60,7 @@ def report(
             _row(request, prepared, delivery, mode, outcome, file, states or {}, message_id)
         )
     if request.json_output:
-        print_json(_as_json(prepared, mode, rows))
+        print_json(_as_json(prepared, mode, rows, request.show_addresses))
         return
     _show(context, request, prepared, mode, rows)
 
@@ -101,7 +101,9 @@ def _row(
     }
 
 
-def _as_json(prepared: Prepared, mode: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _as_json(
+    prepared: Prepared, mode: str, rows: list[dict[str, Any]], show_addresses: bool = False
+) -> dict[str, Any]:
     plan = prepared.plan
     people = plan.registrants
     data: dict[str, Any] = {
@@ -122,6 +124,8 @@ def _as_json(prepared: Prepared, mode: str, rows: list[dict[str, Any]]) -> dict[
             "bad_address": people.bad_address,
             "never_invited": plan.never_invited,
         },
+        "unknown_country": plan.unknown_country,
+        "not_invited_people": not_invited_list(prepared, show_addresses),
         "unreachable": plan.unreachable,
         "registration_rows": people.rows,
         "recipients": rows,
@@ -162,6 +166,29 @@ def _show(
     table.add_row("total", *(str(totals[k]) for k in KIND_LABELS))
     blocks.append(table)
     blocks.append(Text(_not_invited(prepared)))
+    if plan.unknown_country:
+        blocks.append(
+            Text(
+                f"invited although their country is unknown: {plan.unknown_country} "
+                "(--skip-unknown-country leaves them out; map a spelling with "
+                "[report.countries] in lc.toml or --map-country)"
+            )
+        )
+    left_out = not_invited_list(prepared, request.show_addresses)
+    if left_out:
+        # A dry run shows no address, not even masked, without --show-addresses (as for the
+        # recipients): the first row of each person in the exports tells them apart.
+        with_address = mode != "dry-run" or request.show_addresses
+        listing = new_table()
+        columns = ("not invited", "reason", "first row", "how to fix")
+        for column in columns if with_address else columns[1:]:
+            listing.add_column(column, overflow="fold")
+        for item in left_out:
+            cells = [item["reason"], item["first"], item["fix"]]
+            if with_address:
+                cells.insert(0, item["address"] or "(no address)")
+            listing.add_row(*(Text(cell) for cell in cells))  # cells are text, not markup
+        blocks.append(listing)
     if mode != "dry-run" or request.show_addresses:
         detail = new_table()
         detail.add_column("recipient")
@@ -184,6 +211,39 @@ def _show(
             )
         blocks.append(detail)
     print_block(context.out(), *blocks)
+
+
+def _fixes(regions: str) -> dict[str, str]:
+    return {
+        "outside_region": f"none if right: their country is outside {regions}; if the export "
+        "names a wrong country, correct it or map its spelling in [report.countries]",
+        "unknown_country": "map the country's spelling in [report.countries] of lc.toml or with "
+        "--map-country, or leave out --skip-unknown-country",
+        "without_address": "ask them for an email address (the registration has none)",
+        "bad_address": "correct the address in the export",
+        "never_invited": "none: the clinic is cancelled and they never had an invitation",
+    }
+
+
+def not_invited_list(prepared: Prepared, show_addresses: bool) -> list[dict[str, Any]]:
+    """Everyone left without a message: address (masked), reason, first row, how to fix it."""
+    from letsconnect_cli.ingest.folding import shown_value
+
+    fixes = _fixes(", ".join(prepared.plan.regions))
+    rows = []
+    for item in prepared.plan.not_invited:
+        address = item.address
+        if address:
+            address = shown_value(address if show_addresses else mask(address), 254)
+        rows.append(
+            {
+                "address": address or None,
+                "reason": item.reason,
+                "first": shown_value(item.first, 500),
+                "fix": fixes[item.reason],
+            }
+        )
+    return rows
 
 
 def _not_invited(prepared: Prepared) -> str:

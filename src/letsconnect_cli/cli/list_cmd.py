@@ -31,6 +31,16 @@ def list_clinics(
     ] = None,
     region: RegionsOption = None,
     tz: TzOption = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            "-l",
+            metavar="LANG",
+            help="Show the titles in this language (BCP 47) where the clinic file translates "
+            "them; the others in English, marked *.",
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """List clinics sorted by start (proposed ones last): id, status, start in UTC (and --tz), title, sharers."""
@@ -48,6 +58,13 @@ def list_clinics(
     zone_name = tz or context.config.timezone
     zone = resolve_zone(zone_name) if zone_name else None
     wanted_regions = {normalise_region_code(r) for r in region or []}
+    if lang is not None:
+        from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+
+        try:
+            lang = normalise_language_tag(lang)
+        except LanguageTagError as error:
+            raise UsageError(f"--lang: {error}") from None
     now = datetime.now(UTC)
 
     clinics = []
@@ -64,7 +81,7 @@ def list_clinics(
         clinics.append(clinic)
 
     if json_output:
-        print_json([_as_json(clinic, zone) for clinic in clinics])
+        print_json([_as_json(clinic, zone, lang) for clinic in clinics])
         return
 
     from letsconnect_cli.cli.output import new_table
@@ -77,7 +94,7 @@ def list_clinics(
         when = _when(clinic.start, None)
         if zone is not None and clinic.start is not None:
             when += "\n" + _when(clinic.start, zone)
-        lines = [clinic.id, clinic.title]
+        lines = [clinic.id, _title(clinic, lang)]
         if clinic.sharers:
             lines.append(", ".join(s.name for s in clinic.sharers))
         table.add_row(when, clinic.status.value, "\n".join(lines))
@@ -85,6 +102,27 @@ def list_clinics(
     if clinics:
         out.print(table)
     context.err().print(f"{len(clinics)} clinic(s)", markup=False)
+    untranslated = sum(1 for c in clinics if lang and _translated(c, lang) is None)
+    if untranslated:
+        context.err().print(
+            f"* {untranslated} title(s) have no {lang} translation: shown in English",
+            markup=False,
+        )
+
+
+def _translated(clinic: "Clinic", lang: str) -> str | None:
+    """The clinic's title in `lang`: its own when that is its language, else its translation."""
+    from letsconnect_cli.translations import texts
+
+    found = texts(clinic, lang)
+    return None if "title" in found.fallbacks else found.title
+
+
+def _title(clinic: "Clinic", lang: str | None) -> str:
+    if lang is None:
+        return clinic.title
+    translated = _translated(clinic, lang)
+    return translated if translated is not None else f"{clinic.title} *"
 
 
 def _when(start: "datetime | None", zone: Any) -> str:
@@ -99,7 +137,7 @@ def _when(start: "datetime | None", zone: Any) -> str:
     return f"{local:%a %H:%M} {format_offset(local.utcoffset())}"
 
 
-def _as_json(clinic: "Clinic", zone: Any) -> dict[str, Any]:
+def _as_json(clinic: "Clinic", zone: Any, lang: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": clinic.id,
         "title": clinic.title,
@@ -115,7 +153,10 @@ def _as_json(clinic: "Clinic", zone: Any) -> dict[str, Any]:
             "regions": clinic.regions,
             "language": clinic.language,
             "interpretation": clinic.interpretation,
-            "sharers": [s.model_dump() for s in clinic.sharers],
+            "sharers": [s.model_dump(exclude={"translations"}) for s in clinic.sharers],
         }
     )
+    if lang is not None:
+        data["lang"] = lang
+        data["title_translated"] = _translated(clinic, lang)
     return data

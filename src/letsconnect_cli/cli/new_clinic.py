@@ -1,12 +1,12 @@
 """`lc new-clinic`: create a clinic file from flags, asking for what is missing on a terminal."""
 
-import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
+from letsconnect_cli.errors import UsageError
 from letsconnect_cli.vocab import Category, Status
 
 if TYPE_CHECKING:
@@ -33,13 +33,9 @@ FLAG_OF_FIELD = {
     "description": "--description",
     "contact": "--contact",
     "capacity": "--capacity",
+    "translations": "--translate",
     "file name": "--id",
 }
-
-
-def stdin_is_interactive() -> bool:
-    """Whether lc may ask questions (a terminal on stdin); tests replace this."""
-    return sys.stdin.isatty()
 
 
 def new_clinic(
@@ -52,8 +48,8 @@ def new_clinic(
         typer.Option(
             "--start",
             metavar="DATETIME",
-            help="Start, ISO 8601 with Z or an offset (2023-04-02T06:00Z, 2023-04-02T14:00+08:00); "
-            "without one, give --tz.",
+            help="Start, ISO 8601 with Z or an offset (2027-04-04T06:00Z, 2027-04-04T14:00+08:00); "
+            "a local time (2027-04-04 14:00) with --tz, or asked for its zone on a terminal.",
         ),
     ] = None,
     tz: Annotated[
@@ -65,21 +61,22 @@ def new_clinic(
         ),
     ] = None,
     duration: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--duration",
             "-d",
             metavar="DURATION",
-            help="Length: 2h, 90m, 1h30m (15 minutes to 12 hours).",
+            help="Length: 2h, 90m, 1h30m (15 minutes to 12 hours) [default: 2h].",
         ),
-    ] = "2h",
+    ] = None,
     category: Annotated[
         Category | None, typer.Option("--category", "-c", help="Skill category.")
     ] = None,
     status: Annotated[
         Status | None,
         typer.Option(
-            "--status", help="[default: scheduled with --start, else proposed when asked]"
+            "--status",
+            help="[default: scheduled with a start (asked on a terminal), proposed without]",
         ),
     ] = None,
     region: RegionsOption = None,
@@ -92,11 +89,14 @@ def new_clinic(
         ),
     ] = None,
     language: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--language", "-l", metavar="LANG", help="The session's language, a BCP 47 code."
+            "--language",
+            "-l",
+            metavar="LANG",
+            help="The session's language, a BCP 47 code [default: en].",
         ),
-    ] = "en",
+    ] = None,
     interpretation: Annotated[
         list[str] | None,
         typer.Option(
@@ -140,63 +140,54 @@ def new_clinic(
             help="The clinic id (file name) [default: <date>-<slug of the title>].",
         ),
     ] = None,
+    translate: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--translate",
+            metavar="LANG",
+            help="Also hold the title, description and roles in this language (asked for on a "
+            "terminal, else written as commented fields to fill); repeatable.",
+        ),
+    ] = None,
     force: ForceOption = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", "-n", help="Print the file it would write; write nothing."),
+    ] = False,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never ask; fail naming the missing flag.")
     ] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Create a clinic file in the clinics folder from flags (asking for missing ones on a terminal).
+    """Create a clinic file in the clinics folder from flags, asking for the rest on a terminal.
 
+    On a terminal, every value the flags leave out is asked for and checked where it is typed
+    (asked again with the reason); a local time asks for its zone, and one that a clock change
+    repeats or skips shows both instants to choose from. A start in the past or more than 2
+    years ahead, or an --id naming another date, is a warning (on a terminal, a question).
     Checks the clinic before writing, writes atomically, never overwrites without --force, and
-    shows the start in the target regions' local times, warning (on stderr) when it falls outside
-    the acceptable local hours ([slots] of lc.toml) for most of a target region.
+    shows the start in the target regions' local times against the acceptable hours ([slots]
+    of lc.toml), warning (on stderr) when most of a target region is outside them.
+    Ctrl-C at a question writes nothing (exit 130).
     """
     from letsconnect_cli import clinics as clinics_lib
+    from letsconnect_cli.cli import prompts
     from letsconnect_cli.cli.output import message, print_json
-    from letsconnect_cli.errors import UsageError
 
     context = app_context(ctx)
-    interactive = stdin_is_interactive() and not no_input
+    interactive = prompts.stdin_is_interactive() and not no_input
+    _require_clinics_dir(context)
 
-    if title is None:
-        title = _ask(interactive, "--title", "Title")
-    if status is None and start is None and interactive:
-        status = _prompt_choice("Status", Status, default=Status.SCHEDULED)
-    if start is None and status is not Status.PROPOSED:
-        if not interactive:
-            raise UsageError(
-                "--start is required (or --status proposed for an idea without a date)",
-                hint="e.g. --start 2023-04-02T06:00:00Z",
-            )
-        start = typer.prompt("Start (e.g. 2023-04-02T06:00Z, or a local time with --tz)", err=True)
-    if status is None:
-        status = Status.SCHEDULED if start else Status.PROPOSED
-    if interactive and category is None:
-        category = _prompt_choice("Category (empty to skip)", Category, default=None)
-    if interactive and not region:
-        default_region = context.config.default_region or ""
-        answer = typer.prompt(
-            "Target regions (codes, space-separated; empty for none)",
-            default=default_region,
-            show_default=bool(default_region),
-            err=True,
-        )
-        region = answer.split()
-    if not region and context.config.default_region:
-        region = [context.config.default_region]
-
-    start_utc = parse_start(start, tz) if start else None
     fields: dict[str, Any] = {
         "title": title,
         "category": category.value if category else None,
-        "status": status.value,
-        "start": start_utc,
+        "status": status.value if status else None,
+        "start": None,
         "duration": duration,
         "language": language,
-        "interpretation": interpretation or [],
+        "interpretation": interpretation,
         "regions": region or [],
-        "sharers": [parse_sharer(text) for text in sharer or []],
+        "sharers": [parse_sharer(text) for text in sharer] if sharer else None,
         "platform": platform,
         "meeting_url": meeting_url,
         "registration_url": registration_url,
@@ -204,12 +195,62 @@ def new_clinic(
         "contact": contact,
         "capacity": capacity,
     }
-    new_id = clinic_id or clinics_lib.clinic_id_for(title, start_utc)
+    if interactive:
+        from letsconnect_cli.cli.new_clinic_ask import converse
+
+        _check_flags(fields, {name for name, value in fields.items() if value}, clinic_id)
+        fields = converse(context, fields, start_text=start, tz=tz)
+    else:
+        if title is None:
+            raise UsageError(
+                "--title is required",
+                hint="Give it, or run in a terminal without --no-input to be asked.",
+            )
+        if start is None and status is not Status.PROPOSED:
+            raise UsageError(
+                "--start is required (or --status proposed for an idea without a date)",
+                hint="e.g. --start 2027-04-04T06:00:00Z",
+            )
+        fields["start"] = parse_start(start, tz) if start else None
+        fields["status"] = fields["status"] or (
+            Status.SCHEDULED.value if start else Status.PROPOSED.value
+        )
+        _warn_about_start(context, fields["start"])
+    if not fields["regions"] and context.config.default_region:
+        fields["regions"] = [context.config.default_region]
+    fields["duration"] = fields["duration"] or "2h"
+    fields["language"] = fields["language"] or "en"
+    fields["interpretation"] = fields["interpretation"] or []
+    fields["sharers"] = fields["sharers"] or []
+    if translate:
+        from letsconnect_cli.cli.translate_prompts import add_translations
+
+        add_translations(fields, translate, interactive)
+
+    start_utc = fields["start"]
+    new_id = _choose_id(clinic_id, fields["title"], start_utc, interactive)
     target = context.clinics_dir / f"{new_id}{clinics_lib.SUFFIX}"
     uid = _existing_uid(target) if force else None
     fields["calendar"] = {"uid": uid or _new_uid()}
     clinic = _build(new_id, fields)
 
+    if dry_run:
+        text = clinics_lib.render_clinic(clinic)
+        if target.exists() and not force:
+            from letsconnect_cli.errors import FileExistsRefusal
+
+            raise FileExistsRefusal(
+                f"{target} already exists", hint="Give --force to overwrite it."
+            )
+        if json_output:
+            print_json({"id": clinic.id, "path": str(target), "dry_run": True, "text": text})
+        else:
+            import sys
+
+            sys.stdout.write(text)
+            message(context.err(), f"dry run: would write {target}; nothing was written")
+        _warn_about_time(context, clinic)
+        return
     path = clinics_lib.write_clinic(context.clinics_dir, clinic, force=force)
     if json_output:
         print_json({"id": clinic.id, "path": str(path)})
@@ -220,33 +261,71 @@ def new_clinic(
     _warn_about_time(context, clinic)
 
 
-def _ask(interactive: bool, flag: str, prompt: str) -> str:
-    from letsconnect_cli.errors import UsageError
+def _require_clinics_dir(context: "AppContext") -> None:
+    """A clinics folder must exist: lc never creates ./clinics/ by surprise (lc init does)."""
+    folder = context.clinics_dir
+    if folder.is_dir():
+        return
+    raise UsageError(
+        f"there is no clinics folder here ({folder} does not exist)",
+        hint="Start a folder with `lc init` (lc.toml, clinics/ and a .gitignore), run lc from "
+        "the folder that holds clinics/, or give --clinics-dir DIR.",
+    )
 
+
+def _check_flags(fields: dict[str, Any], given: set[str], clinic_id: str | None) -> None:
+    """Before any question: the values given as flags (and --id), by the clinic rules, so a
+    bad flag fails before anything is asked and no answer is lost to it."""
+    from letsconnect_cli.drafts import field_problems, id_problems
+    from letsconnect_cli.errors import Problem, ValidationFailed
+
+    problems = [
+        Problem(FLAG_OF_FIELD.get(name, name), None, text)
+        for name in sorted(given - {"status"})
+        for text in field_problems(fields, name)
+    ]
+    if clinic_id is not None:
+        problems += [Problem("--id", None, text) for text in id_problems(clinic_id)]
+    if problems:
+        raise ValidationFailed("the flags are not valid; nothing was asked or written", problems)
+
+
+def _warn_about_start(context: "AppContext", start: "datetime | None") -> None:
+    from letsconnect_cli.cli.output import warning
+    from letsconnect_cli.drafts import start_warnings
+
+    if start is None:
+        return
+    for item in start_warnings(start, context.now()):
+        warning(context.err(), item.message)
+
+
+def _choose_id(
+    clinic_id: str | None, title: str, start: "datetime | None", interactive: bool
+) -> str:
+    """--id, or <date>-<slug>; an --id naming another date than the start's is a warning (on a
+    terminal, a question: write it under the id of its date instead?)."""
+    from letsconnect_cli.clinics import clinic_id_for
+    from letsconnect_cli.drafts import id_warning
+
+    derived = clinic_id_for(title, start)
+    if clinic_id is None:
+        return derived
+    problem = id_warning(clinic_id, start)
+    if problem is None:
+        return clinic_id
     if not interactive:
-        raise UsageError(
-            f"{flag} is required",
-            hint="Give it, or run in a terminal without --no-input to be asked.",
-        )
-    return str(typer.prompt(prompt, err=True))
+        from letsconnect_cli.cli.context import AppContext
+        from letsconnect_cli.cli.output import warning
 
+        warning(AppContext.err(), problem)
+        return clinic_id
+    from letsconnect_cli.cli import prompts
 
-def _prompt_choice(prompt: str, enum: type[Any], default: Any) -> Any:
-    """Ask until the answer is one of the enum's values (or empty, when there is no default)."""
-    choices = ", ".join(item.value for item in enum)
-    while True:
-        answer = typer.prompt(
-            f"{prompt} [{choices}]",
-            default=default.value if default is not None else "",
-            show_default=default is not None,
-            err=True,
-        ).strip()
-        if not answer and default is None:
-            return None
-        try:
-            return enum(answer.lower())
-        except ValueError:
-            typer.echo(f"{answer!r} is not one of: {choices}", err=True)
+    prompts.say(f"warning: {problem}")
+    if prompts.confirm(f"Write it as {derived} instead?", default=True):
+        return derived
+    return clinic_id
 
 
 def parse_start(text: str, tz: str | None) -> "datetime":
@@ -327,8 +406,10 @@ def _flag_for(field: str | None) -> str | None:
 
 
 def _show_local_times(context: "AppContext", clinic: "Clinic") -> None:
+    from rich.text import Text
+
     from letsconnect_cli import regions as regions_lib
-    from letsconnect_cli.cli.output import daytime_summary, local_time_table, print_block
+    from letsconnect_cli.cli.output import hours_summary, local_time_table, print_block
     from letsconnect_cli.timezones import local_times_for_groups
 
     if clinic.start is None or clinic.end is None or not clinic.regions:
@@ -338,7 +419,12 @@ def _show_local_times(context: "AppContext", clinic: "Clinic") -> None:
     groups = regions_lib.zone_groups(chosen, clinic.start)
     rows = local_times_for_groups(clinic.start, clinic.end, groups)
     title = f"{clinic.title} — {', '.join(clinic.regions)}"
-    print_block(context.out(), local_time_table(rows, title=title), daytime_summary(rows))
+    window = context.config.slots.window()
+    print_block(
+        context.out(),
+        local_time_table(rows, window, title=title),
+        Text(hours_summary(rows, window, list(clinic.regions))),
+    )
 
 
 def _warn_about_time(context: "AppContext", clinic: "Clinic") -> None:

@@ -25,3 +25,12 @@ TzOption = Annotated[
         help="Also show times in this IANA zone, e.g. Asia/Manila [default: timezone of lc.toml].",
     ),
 ]
+MapCountryOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map-country",
+        metavar="SPELLING=CODE",
+        help='Read a country spelling as this ISO code, e.g. "Phillipines=PH", for this run '
+        "(as [report.countries] of lc.toml does); repeatable.",
+    ),
+]

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from letsconnect_cli.slots import Window
     from letsconnect_cli.timezones import LocalTime
 
 
@@ -78,33 +79,65 @@ def print_block(console: Console, *renderables: Any) -> None:
 
 
 def local_time_table(
-    rows: list[LocalTime], *, title: str | None = None, all_zones: bool = False
+    rows: list[LocalTime],
+    window: Window,
+    *,
+    title: str | None = None,
+    all_zones: bool = False,
 ) -> Table:
-    """A session's time in each zone group (or zone): the places a row stands for, UTC offset,
-    local weekday and date, local start-end, day shift against UTC, and a night mark."""
+    """A session's time in each zone group (or zone): the places a row stands for (and a clock
+    change within a day of the session, beneath them), UTC offset, local weekday and date, local
+    start-end, day shift against UTC, and whether the session falls outside the acceptable
+    hours (`window`, the [slots] hours that the time check and `lc slots` use too)."""
     table = new_table(title)
     table.add_column("zone (countries)" if all_zones else "zone group: cities (countries)")
     table.add_column("UTC", no_wrap=True)
     table.add_column("local date", no_wrap=True)
     table.add_column("local time", no_wrap=True)
     table.add_column("day", justify="right", no_wrap=True)
-    table.add_column("night", no_wrap=True)
+    table.add_column("hours", no_wrap=True)
     for row in rows:
         places = row.zone if all_zones else ", ".join(row.cities)
         countries = f" ({' '.join(row.countries)})" if row.countries else ""
+        note = row.clock_note(detail=False)
+        note = f"\n{note}" if note else ""
         table.add_row(
-            places + countries,
+            places + countries + note,
             row.utc_offset,
             row.start.strftime("%a %Y-%m-%d"),
             f"{row.start:%H:%M}-{row.end:%H:%M}",
             f"{row.day_offset:+d}" if row.day_offset else "",
-            "night" if row.night else "",
+            "" if inside_hours(row, window) else "outside",
         )
     return table
 
 
-def daytime_summary(rows: list[LocalTime], *, all_zones: bool = False) -> str:
-    """'daytime (07:00-22:00) for 18 of 23 zone groups'."""
-    day = sum(1 for row in rows if not row.night)
+def inside_hours(row: LocalTime, window: Window) -> bool:
+    """Whether the whole session lies inside the acceptable hours on the row's clock."""
+    from zoneinfo import ZoneInfo
+
+    from letsconnect_cli.slots import WeightedZone, zone_fits
+
+    zone = WeightedZone(row.zone, ZoneInfo(row.zone), 1.0)
+    return zone_fits([zone], row.start, row.end - row.start, window)[0].ok
+
+
+def hours_summary(
+    rows: list[LocalTime], window: Window, regions: list[str], *, all_zones: bool = False
+) -> str:
+    """The table's verdict and the time check's, in the same terms: 'inside 08:00-21:00 local
+    time ([slots] hours) for 20 of 23 zone groups; 96% of ESEAP's countries (each alike)'."""
+    from letsconnect_cli.slots import equal_region_weights, score_at
+
+    inside = sum(1 for row in rows if inside_hours(row, window))
     unit = "zones" if all_zones else "zone groups"
-    return f"daytime (07:00-22:00) for {day} of {len(rows)} {unit}"
+    text = f"inside {window.describe()} ([slots] hours) for {inside} of {len(rows)} {unit}"
+    if rows and regions:
+        start, end = rows[0].start, rows[0].end
+        shares = [
+            f"{round(score_at(equal_region_weights((code,)).zones, start, end - start, window) * 100)}%"
+            f" of {code}'s countries"
+            for code in regions
+        ]
+        text += f"; {', '.join(shares)} (each country alike)"
+    return text

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from letsconnect_cli.cli.context import app_context
-from letsconnect_cli.cli.options import ForceOption, JsonOption
+from letsconnect_cli.cli.options import ForceOption, JsonOption, MapCountryOption
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ def report(
             "lc publish (LC_WIKI_USERNAME, LC_WIKI_PASSWORD).",
         ),
     ] = False,
+    map_country: MapCountryOption = None,
 ) -> None:
     """Figures from Google Forms, Zoom and Meta-Wiki event registration exports: registrations,
     participants, regions, countries, roles, interpretation, attendance and satisfaction.
@@ -151,6 +152,7 @@ def report(
         encoding=encoding,
         maps=maps,
         progress=bar,
+        country_maps=map_country,
         login=login,
     )
     if output is not None and output.exists() and not force:
@@ -213,7 +215,16 @@ def _warn(log: "IngestLog", figures: dict[str, Any]) -> None:
     if log.unknown_country and log.first_unknown_country:
         file, line = log.first_unknown_country
         _say(
-            f"{log.unknown_country} row(s) name a country lc does not know (first: {file}:{line})",
+            f"{log.unknown_country} row(s) name a country lc does not know, in "
+            f"{len(log.unknown_countries)} spelling(s) (first: {file}:{line}); each is listed "
+            'under data quality: map it with [report.countries] or --map-country "SPELLING=CODE"',
+            warn=True,
+        )
+    if log.country_guessed:
+        _say(
+            f"{log.country_guessed} row(s) name a country by a near miss lc accepted, in "
+            f"{len(log.guessed_countries)} spelling(s); check them under data quality "
+            "(country_guessed)",
             warn=True,
         )
     if log.unattributed:

@@ -10,7 +10,7 @@ from letsconnect_cli.cli.options import JsonOption, RegionsOption
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
-    from datetime import date, timedelta
+    from datetime import date, datetime, timedelta
 
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.regions import Region
@@ -116,11 +116,10 @@ def slots(
     Every country of the region counts alike (a country with several zones shared among them),
     or by its registrants with --registrations. Daylight saving is taken on each date.
     """
-    from datetime import UTC, datetime
-
     from letsconnect_cli import slots as core
 
     context = app_context(ctx)
+    now = context.now()
     plan = make_plan(
         context,
         region,
@@ -132,10 +131,12 @@ def slots(
         registrations=registrations,
         clinic=clinic,
         scheme=scheme,
-        today=datetime.now(UTC).date(),
+        today=now.date(),
     )
     _notes(plan.notes)
-    starts = core.starts_on(plan.days)
+    starts, passed = _upcoming(core.starts_on(plan.days), now)
+    if passed:
+        _notes([f"{passed} start(s) before now ({now:%Y-%m-%d %H:%M} UTC) left out"])
     scored = core.score_starts(plan.weights.zones, starts, plan.duration, plan.window)
     ranked = core.rank(scored)
     shown = ranked if top == 0 else ranked[:top]
@@ -148,6 +149,20 @@ def slots(
     from letsconnect_cli.cli.slots_view import render
 
     render(context.out(), plan, shown, scored)
+
+
+def _upcoming(starts: "list[datetime]", now: "datetime") -> "tuple[list[datetime], int]":
+    """The starts still to come (lc slots never proposes one that has passed), and how many
+    were left out; UsageError when none is left."""
+    from letsconnect_cli.errors import UsageError
+
+    upcoming = [start for start in starts if start > now]
+    if not upcoming:
+        raise UsageError(
+            f"every candidate start has passed (now: {now:%Y-%m-%d %H:%M} UTC)",
+            hint="Give a later --date or --week, or neither for the next 7 days.",
+        )
+    return upcoming, len(starts) - len(upcoming)
 
 
 def make_plan(

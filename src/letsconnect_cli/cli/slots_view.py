@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: The mark of a local time outside the acceptable hours (also shown in colour on a terminal).
 OUTSIDE = "\u00d7"  # the multiplication sign
+#: What the "comfort" column means, under the table (the README's lc slots section says more).
+COMFORT_LINE = "comfort breaks ties: the mean margin from the hours' edges (100%: 2 h or more)"
 #: Zone groups named per slot in "outside the hours" before "+N more".
 NAMED_OUTSIDE = 3
 
@@ -66,6 +68,7 @@ def render(out: Console, plan: Plan, shown: list[Candidate], scored: list[Candid
         *_header(plan),
         "",
         _best_table(plan, shown, groups),
+        COMFORT_LINE,
         "",
         *_heat_tables(plan, day, rows, by_start, out.width),
         "",

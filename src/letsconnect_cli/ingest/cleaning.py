@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 
 from letsconnect_cli.ingest.records import IngestLog, Record
@@ -57,45 +58,8 @@ _BLANK = frozenset(
     }
 )
 
-#: Colloquial names missing from pycountry and the Foundation's table (which both come first).
-_COUNTRY_VARIANTS: dict[str, str] = {
-    "uk": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "usa": "US",
-    "us": "US",
-    "america": "US",
-    "russia": "RU",
-    "ivory coast": "CI",
-    "turkey": "TR",
-    "macau": "MO",
-    "macau sar": "MO",
-    "macao sar": "MO",
-    "hong kong sar": "HK",
-    "burma": "MM",
-    "swaziland": "SZ",
-    "east timor": "TL",
-    "cape verde": "CV",
-    "drc": "CD",
-    "dr congo": "CD",
-    "congo kinshasa": "CD",
-    "democratic republic of congo": "CD",
-    "congo brazzaville": "CG",
-    "holland": "NL",
-    "vatican": "VA",
-    "palestine": "PS",
-    "kosovo": "XK",
-    "micronesia": "FM",
-    "uae": "AE",
-}
-
 _PUNCT = re.compile(r"[\W_]+")
 _SPACES = re.compile(r"\s+")
-_LANGUAGE_SPLIT = re.compile(r"[;,/]|\band\b")
-_PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 def fold(text: str) -> str:
@@ -148,67 +112,13 @@ def clean_username(value: str) -> str | None:
     return (upper if len(upper) == 1 else first) + text[1:]
 
 
-def _add_name(index: dict[str, str], name: str | None, code: str) -> None:
-    if not name or code not in countries():
-        return
-    key = fold(name)
-    index.setdefault(key, code)
-    if key.startswith("the "):
-        index.setdefault(key[4:], code)
-    if ", " in name:  # "Korea, Republic of" is also written "Republic of Korea"
-        head, _, tail = name.partition(", ")
-        index.setdefault(fold(f"{tail} {head}"), code)
-        index.setdefault(fold(head), code)
-
-
-@cache
-def _table_index() -> dict[str, str]:
-    """Codes and names of the Foundation's table: most exports need nothing more."""
-    index: dict[str, str] = {}
-    for country in countries().values():
-        index.setdefault(country.code.casefold(), country.code)
-        index.setdefault(country.alpha3.casefold(), country.code)
-        _add_name(index, country.name, country.code)
-    return index
-
-
-@cache
-def _country_index() -> dict[str, str]:
-    """The table's names, then pycountry's (official and common names), then colloquial ones."""
-    import pycountry
-
-    index = dict(_table_index())
-    for item in pycountry.countries:
-        for attribute in ("common_name", "name", "official_name"):
-            _add_name(index, getattr(item, attribute, None), item.alpha_2)
-    for name, code in _COUNTRY_VARIANTS.items():
-        index.setdefault(name, code)
-    return index
-
-
-def _lookup(key: str) -> str | None:
-    for index in (_table_index(), _country_index()):  # pycountry is loaded only on a miss
-        if key in index:
-            return index[key]
-        if key.startswith("the ") and key[4:] in index:
-            return index[key[4:]]
-    return None
-
-
-@cache
 def country_code(value: str) -> str | None:
-    """ISO 3166-1 alpha-2 of a country name, variant or code; '' when blank; None when unknown."""
-    text = value.strip()
-    if text.isupper() and text in countries():  # NA is Namibia and NO Norway, never "none"
-        return text
-    key = fold(text)
-    if key in _BLANK:
-        return ""
-    found = _lookup(key)
-    if found is None:
-        bare = fold(_PARENTHESES.sub(" ", text))
-        found = _lookup(bare) if bare else None
-    return found
+    """ISO 3166-1 alpha-2 of a country name (in any script), variant, code or near miss; '' when
+    blank; None when unknown (see `countries.resolve`)."""
+    from letsconnect_cli.ingest.countries import BLANK_VALUE, resolve
+
+    place = resolve(value)
+    return "" if place.how == BLANK_VALUE else place.code
 
 
 @cache
@@ -242,85 +152,22 @@ def role_key(value: str) -> str | None:
 
 
 @cache
-def _language_names() -> dict[str, str]:
-    """ISO 639 names without their qualifier: 'Swahili (macrolanguage)' is also 'Swahili'."""
-    import pycountry
-
-    names: dict[str, str] = {}
-    for language in pycountry.languages:
-        code = getattr(language, "alpha_2", None) or language.alpha_3
-        for name in (language.name, getattr(language, "common_name", None)):
-            if name:
-                bare = _PARENTHESES.sub(" ", name) if "(" in name else name
-                names.setdefault(fold(bare), code)
-    return names
-
-
-@cache
-def _cldr_language_names() -> dict[str, str]:
-    """The languages the Unicode CLDR names in English, by folded name and code: a small table
-    (Babel's, one locale) that answers the usual answers ('Japanese', 'ja') without pycountry's
-    full ISO 639-3 table, which takes longer to load than a small export takes to read."""
-    from babel import Locale
-
-    names: dict[str, str] = {}
-    for code, name in Locale("en").languages.items():
-        code = str(code)
-        if "_" in code or not 2 <= len(code) <= 3:
-            continue  # "zh_Hant", "en_GB": regional names, asked for through the base language
-        names.setdefault(code.casefold(), code)
-        names.setdefault(fold(str(name)), code)
-    return names
-
-
-@cache
 def language_codes(value: str) -> tuple[str, ...]:
-    """Interpretation wanted, as language codes ('und' for a language lc cannot name)."""
-    codes: list[str] = []
-    for part in _LANGUAGE_SPLIT.split(value):
-        text = _PARENTHESES.sub(" ", part).strip()
-        if fold(text) in _BLANK:
-            continue
-        code = _cldr_language_names().get(fold(text)) or _iso_language_code(text)
-        if code not in codes:
-            codes.append(code)
-    return tuple(codes)
+    """Interpretation wanted, as BCP 47 tags ('und' for a language lc cannot name); see
+    `language_names.parse_languages`."""
+    from letsconnect_cli.ingest.language_names import parse_languages
 
-
-def _iso_language_code(text: str) -> str:
-    """A language CLDR does not name, looked up in ISO 639 (pycountry); 'und' if none."""
-    import pycountry
-
-    try:
-        language = pycountry.languages.lookup(text)
-    except LookupError:
-        return _language_names().get(fold(text), "und")
-    return str(getattr(language, "alpha_2", None) or language.alpha_3)
+    return parse_languages(value).codes
 
 
 @cache
 def preferred_language(value: str) -> str | None:
     """The language a person asked to be written to: a BCP 47 tag ('zh-Hant') or a language's
-    name ('Japanese'); None when blank or when lc cannot name it."""
-    from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+    name in any language ('Japanese', '日本語'); None when blank or when lc cannot name it."""
+    from letsconnect_cli.ingest.language_names import parse_languages
 
-    first = _LANGUAGE_SPLIT.split(value)[0]
-    text = _PARENTHESES.sub(" ", first).strip()
-    if fold(text) in _BLANK:
-        return None
-    try:
-        return normalise_language_tag(text.replace("_", "-"))
-    except LanguageTagError:
-        pass
-    codes = [code for code in language_codes(text) if code != "und"]
-    if not codes:
-        return None
-    if codes[0] == "zh":  # "Chinese (Traditional)", "Traditional Chinese"
-        script = fold(first)
-        return (
-            "zh-Hant" if "traditional" in script else "zh-Hans" if "simplified" in script else "zh"
-        )
-    return codes[0]
+    parts = [p for p in parse_languages(value).codes if p != "und"]
+    return parts[0] if parts else None
 
 
 def parse_rating(value: str) -> int | None:
@@ -342,24 +189,36 @@ class Cleaner:
     same few hundred values across millions of rows.
     """
 
-    def __init__(self, scheme: Scheme, log: IngestLog) -> None:
+    def __init__(
+        self, scheme: Scheme, log: IngestLog, country_map: Mapping[str, str] | None = None
+    ) -> None:
         self.scheme = scheme
         self.log = log
+        self.country_map = dict(country_map or {})  # folded spelling -> code (lc.toml, flags)
         table = countries()
         self._region_of = {code: c.region_in(scheme) for code, c in table.items()}
         self._both = {code: (c.region, c.grant_committee_region) for code, c in table.items()}
         self._scheme_codes = frozenset(SCHEME_REGIONS[scheme])
-        # raw country -> (code or None, region or None, unknown?)
-        self.places: dict[str, tuple[str | None, str | None, bool]] = {}
+        # raw country -> (code or None, region or None, NOTED or GUESSED or 0)
+        self.places: dict[str, tuple[str | None, str | None, int]] = {}
         # (raw reported region, country code) -> (region, corrected?)
         self.reports: dict[tuple[str, str | None], tuple[str | None, bool]] = {}
 
-    def place(self, raw: str) -> tuple[str | None, str | None, bool]:
-        """(ISO code, region in the scheme, unknown?) of a country value."""
+    def place(self, raw: str) -> tuple[str | None, str | None, int]:
+        """(ISO code, region in the scheme, note) of a country value. The note is true for a value
+        each row of which is to be noted (`unknown_at`): UNKNOWN, or GUESSED (a near miss)."""
         found = self.places.get(raw)
         if found is None:
-            code = country_code(raw)
-            found = (code or None, self._region_of[code] if code else None, code is None)
+            from letsconnect_cli.ingest.countries import GUESSED as HOW_GUESSED
+            from letsconnect_cli.ingest.countries import UNKNOWN as HOW_UNKNOWN
+            from letsconnect_cli.ingest.countries import resolve
+
+            place = resolve(raw, self.country_map)
+            code = place.code
+            note = (
+                UNKNOWN if place.how == HOW_UNKNOWN else GUESSED if place.how == HOW_GUESSED else 0
+            )
+            found = (code, self._region_of[code] if code else None, note)
             self.places[raw] = found
         return found
 
@@ -386,10 +245,11 @@ class Cleaner:
             record.username = clean_username(record.username)
         code = None
         if record.country is not None:
-            code, record.region, unknown = self.place(record.country)
+            raw = record.country
+            code, record.region, note = self.place(raw)
             record.country = code
-            if unknown:
-                self.unknown(record)
+            if note:
+                self.unknown_at(record.source, record.line, raw)
         if record.reported_region:
             record.region, record.region_corrected = self.reported(record.reported_region, code)
         if record.role is not None:
@@ -402,14 +262,27 @@ class Cleaner:
                     return False
         return True
 
-    def unknown(self, record: Record) -> None:
-        self.unknown_at(record.source, record.line)
+    def unknown_at(self, source: str, line: int, raw: str) -> None:
+        """Note a row whose country value names no country, or only nearly (a guess)."""
+        note = self.places[raw][2]
+        if note == UNKNOWN:
+            self.log.unknown_country += 1
+            if self.log.first_unknown_country is None:
+                self.log.first_unknown_country = (source, line)
+            self.log.note(self.log.unknown_countries, raw, source, line)
+        elif note == GUESSED:
+            self.log.country_guessed += 1
+            self.log.note(self.log.guessed_countries, raw, source, line, self.places[raw][0])
 
-    def unknown_at(self, source: str, line: int) -> None:
-        """Count a row whose country value names no country."""
-        self.log.unknown_country += 1
-        if self.log.first_unknown_country is None:
-            self.log.first_unknown_country = (source, line)
+    def unknown_languages(self, raw: str, source: str, line: int) -> None:
+        """Note the parts of a languages cell that name no language (the cell gave `und`)."""
+        from letsconnect_cli.ingest.language_names import parse_languages
 
+        for part in parse_languages(raw).unknown:
+            self.log.note(self.log.unknown_languages, part, source, line)
+
+
+#: Notes of a country value (the third item of `Cleaner.place`).
+UNKNOWN, GUESSED = 1, 2
 
 BAD_RATING = "rating is not a whole number from 1 to 5; left out of satisfaction"

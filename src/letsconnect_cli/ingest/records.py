@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 #: How many skipped rows are listed one by one; the rest are only counted.
 MAX_LISTED_SKIPS = 200
+#: How many distinct unknown or guessed values are listed; the rows of others are counted under
+#: one entry whose value is null.
+MAX_LISTED_VALUES = 500
 
 
 @dataclass(slots=True)
@@ -94,6 +98,11 @@ class IngestLog:
     sources: list[SourceInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     first_unknown_country: tuple[str, int] | None = None
+    country_guessed: int = 0  # rows whose country value is a near miss lc accepted
+    # Distinct values, as a report may show them: value -> [rows, "file:line" of the first, code].
+    unknown_countries: dict[str, list[Any]] = field(default_factory=dict)
+    guessed_countries: dict[str, list[Any]] = field(default_factory=dict)
+    unknown_languages: dict[str, list[Any]] = field(default_factory=dict)
     unknown_clinics: Counter[str] = field(default_factory=Counter)  # clinic names matching none
 
     def skip(self, file: str, line: int | None, reason: str) -> None:
@@ -101,6 +110,45 @@ class IngestLog:
         self.skip_reasons[reason] += 1
         if len(self.skipped) < MAX_LISTED_SKIPS:
             self.skipped.append(Skip(file, line, reason))
+
+    def note(
+        self, table: dict[str, list[Any]], raw: str, file: str, line: int | None, code: Any = None
+    ) -> None:
+        """Count a row of a distinct cell value (at most MAX_LISTED_VALUES values are kept; the
+        rows of others add to the entry "" ...)."""
+        from letsconnect_cli.ingest.folding import shown_value
+
+        value = shown_value(raw)
+        entry = table.get(value)
+        if entry is None:
+            if len(table) >= MAX_LISTED_VALUES:
+                value = ""
+                entry = table.get(value)
+            if entry is None:
+                where = f"{file}:{line}" if line else file
+                entry = table[value] = [0, where, code]
+        entry[0] += 1
+
+    def value_lists(self, hidden_codes: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """`data_quality`'s lists of spellings: each {"value", "rows", "first"} (and "country" for
+        a guess), most rows first. Guesses of `hidden_codes` (protected countries) are left out."""
+
+        def listed(table: dict[str, list[Any]], guessed: bool = False) -> list[dict[str, Any]]:
+            items = []
+            for value, (rows, first, code) in table.items():
+                if guessed and code in hidden_codes:
+                    continue
+                item: dict[str, Any] = {"value": value or None, "rows": rows, "first": first}
+                if guessed:
+                    item["country"] = code
+                items.append(item)
+            return sorted(items, key=lambda i: (i["value"] is None, -i["rows"], i["value"] or ""))
+
+        return {
+            "country_guessed": listed(self.guessed_countries, guessed=True),
+            "unknown_countries": listed(self.unknown_countries),
+            "unknown_languages": listed(self.unknown_languages),
+        }
 
     def warn(self, text: str) -> None:
         self.warnings.append(text)

@@ -57,6 +57,7 @@ class ReadOptions:
     columns: Mapping[str, str] = field(default_factory=dict)  # normalised header -> field
     clinic: str | None = None  # clinic of rows that name none; the report keeps only this clinic
     clinic_names: Mapping[str, str] = field(default_factory=dict)  # other names of clinics -> id
+    countries: Mapping[str, str] = field(default_factory=dict)  # folded spelling -> country code
     fetch: FetchOptions = field(default_factory=FetchOptions)
 
 
@@ -141,7 +142,7 @@ def read_sources(
     expanded: list[SourceSpec] = []
     for spec, item in zip(specs, sources, strict=True):
         expanded.extend([spec] if spec is not None else expand_sources([str(item)], ids))
-    cleaner = Cleaner(options.scheme, log)
+    cleaner = Cleaner(options.scheme, log, options.countries)
     return _pipeline(expanded, matcher, cleaner, options, log, only, tables)
 
 

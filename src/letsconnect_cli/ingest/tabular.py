@@ -147,7 +147,7 @@ class Table:
         """A cleaned record per row that counts."""
         ctx, cleaner = self.ctx, self.ctx.cleaner
         name, fmt, registered = ctx.name, self.format, self.registered
-        place, reported, unknown = cleaner.place, cleaner.reported, cleaner.unknown
+        place, reported, unknown_at = cleaner.place, cleaner.reported, cleaner.unknown_at
         places, reports = cleaner.places, cleaner.reports  # the caches behind place(), reported()
         index = self.index
         i_email, i_user, i_name, i_first, i_last = map(
@@ -162,13 +162,15 @@ class Table:
             email = row[i_email]
             user = row[i_user]
             country = region = None
-            is_unknown = corrected = False
+            note = 0
+            corrected = False
             raw = row[i_country]
             if raw:
-                country, region, is_unknown = places.get(raw) or place(raw)
+                country, region, note = places.get(raw) or place(raw)
             given = row[i_region] or None
             if given:
                 region, corrected = reports.get((given, country)) or reported(given, country)
+            languages = language_codes(row[i_lang]) if row[i_lang] else ()
             if two_names:
                 first, last = row[i_first].strip(), row[i_last].strip()
                 person = " ".join(p for p in (first, last) if p) or None
@@ -189,7 +191,7 @@ class Table:
                 given,
                 corrected,
                 role_key(row[i_role]) if row[i_role] else None,
-                language_codes(row[i_lang]) if row[i_lang] else (),
+                languages,
                 rating,
                 row[i_aff].strip() or None,
                 row[i_time] or None,
@@ -198,8 +200,10 @@ class Table:
                 record.preferred_language = preferred_language(row[i_pref])
             if email and record.email and record.email != email:
                 record.email_as_given = email_as_given(email, record.email)
-            if is_unknown:
-                unknown(record)
+            if note:
+                unknown_at(name, line, raw)
+            if "und" in languages:
+                cleaner.unknown_languages(row[i_lang], name, line)
             yield record
 
 

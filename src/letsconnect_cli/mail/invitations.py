@@ -78,14 +78,17 @@ def check_clinic(clinic: Clinic, now: datetime) -> None:
 
 def language_for(person: Person, clinic: Clinic) -> Language:
     """The text part's language: the person's preferred language, else the first language they
-    asked interpretation into, when lc has labels in it; else the clinic's language."""
+    asked interpretation into, when lc has labels in it; else the clinic's language. Chinese
+    given without a script is written as the person's place writes it (zh-Hant in Taiwan, Hong
+    Kong and Macao; zh-Hans elsewhere)."""
     from letsconnect_cli.i18n import resolve_language
+    from letsconnect_cli.ingest.language_names import chinese_script
 
     for tag in (person.preferred_language, *person.interpretation):
         if not tag or tag == "und":
             continue
         try:
-            language = resolve_language(tag)
+            language = resolve_language(chinese_script(tag, person.country))
         except UsageError:
             continue
         if language.has_labels:
@@ -106,6 +109,7 @@ def prepare(
     now: datetime,
     taken_uids: set[str] | None = None,
     build: bool = True,
+    skip_unknown_country: bool = False,
 ) -> Prepared:
     """Everything one run writes or sends (the ledger is updated in memory, not saved).
 
@@ -137,6 +141,7 @@ def prepare(
         region_countries=countries,
         regions=tuple(item.code for item in regions),
         log=log,
+        skip_unknown_country=skip_unknown_country,
     )
     result = Prepared(clinic, invite, decided, [], {}, warnings=event.warnings + decided.warnings)
     result.stable_ids = log.stored
@@ -146,7 +151,7 @@ def prepare(
             "the meeting link; confirm it first unless that is meant"
         )
     description = calendar.description(content, invite.local_times, ", ".join(invite.regions))
-    event_item = calendar.CalendarEvent(content, invite.sequence, description)
+    events: dict[str, calendar.CalendarEvent] = {}
     organizer = settings.calendar.organizer
     sender = messages.address(settings.sender, "[smtp] from_address")
     author = messages.address(organizer.email, "[organiser] email", organizer.name)
@@ -176,6 +181,11 @@ def prepare(
         if not build:
             result.outgoing.append(Outgoing(delivery, b"", message_id))
             continue
+        event_item = events.get(language.tag)
+        if event_item is None:
+            translated = _event_in(content, clinic, language.tag)
+            event_item = calendar.CalendarEvent(translated, invite.sequence, description)
+            events[language.tag] = event_item
         data = calendar.calendar_bytes(
             [event_item],
             method=delivery.method,
@@ -200,6 +210,17 @@ def prepare(
         )
         result.outgoing.append(Outgoing(delivery, body, message_id))
     return result
+
+
+def _event_in(content: calendar.EventContent, clinic: Clinic, tag: str) -> calendar.EventContent:
+    """The event as a recipient reading `tag` sees it: SUMMARY is the clinic's title in that
+    language when its file translates it (the rest of the event stays as `lc invite` writes it)."""
+    from dataclasses import replace
+
+    from letsconnect_cli.translations import texts
+
+    title = texts(clinic, tag).title
+    return content if title == clinic.title else replace(content, summary=calendar.one_line(title))
 
 
 def eml_name(item: Outgoing) -> str:

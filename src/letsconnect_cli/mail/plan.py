@@ -3,7 +3,10 @@
 From the clinic's registrants, the region, the calendar's SEQUENCE (the ledger of issued
 invites, shared with the .ics files) and the send log, each person gets one of:
 
-- `new`: the first invitation (METHOD:REQUEST), for a registrant in the region never invited;
+- `new`: the first invitation (METHOD:REQUEST), for a registrant in the region never invited,
+  and for one whose country is unknown (blank, or a spelling lc does not know): they registered
+  for this clinic, and the region only tells other regions' registrants apart (unless
+  `skip_unknown_country`, which leaves them out as before);
 - `update`: METHOD:REQUEST with the current, higher SEQUENCE, for everyone invited before with a
   lower one (whatever region they are in now: the event is in their calendar);
 - `cancel`: METHOD:CANCEL, once a clinic is cancelled, for everyone who had an invitation;
@@ -22,6 +25,12 @@ from typing import TYPE_CHECKING
 
 from letsconnect_cli.calendar import CANCEL, REQUEST
 from letsconnect_cli.errors import UsageError
+from letsconnect_cli.mail.recipients import (
+    NEVER_INVITED,
+    OUTSIDE_REGION,
+    UNKNOWN_COUNTRY,
+    NotInvited,
+)
 
 if TYPE_CHECKING:
     from letsconnect_cli.mail.recipients import Person, Registrants
@@ -41,7 +50,7 @@ class Delivery:
     kind: str  # new, update, cancel or current
     method: str  # REQUEST or CANCEL (of the message to send, or of the last one sent)
     sequence: int
-    in_region: bool
+    in_region: bool | None  # None: the person's country is unknown
     previous: Sent | None = None
 
     @property
@@ -65,11 +74,13 @@ class MailPlan:
     deliveries: list[Delivery]
     registrants: Registrants
     outside_region: int = 0  # registrants with an address, not invited, in another region
-    no_country: int = 0  # registrants with an address, not invited, no country known
+    no_country: int = 0  # registrants with an address, not invited, no country known (skipped)
+    unknown_country: int = 0  # registrants invited although their country is unknown
     never_invited: int = 0  # registrants of a cancelled clinic who never had an invitation
     unreachable: int = 0  # invited before, in need of this message, missing from the export
     invited_before: int = 0  # recipients with an earlier message for this clinic in the log
     warnings: list[str] = field(default_factory=list)
+    not_invited: list[NotInvited] = field(default_factory=list)  # every person left out, and why
 
     @property
     def to_send(self) -> list[Delivery]:
@@ -100,6 +111,7 @@ def plan(
     region_countries: frozenset[str],
     regions: tuple[str, ...],
     log: SendLog,
+    skip_unknown_country: bool = False,
 ) -> MailPlan:
     """Decide, person by person, what this run sends (see the module's docstring)."""
     history = log.history(uid)
@@ -113,23 +125,31 @@ def plan(
         )
     method = CANCEL if cancelled else REQUEST
     result = MailPlan(clinic_id, uid, sequence, method, regions, [], registrants)
+    result.not_invited.extend(registrants.skipped)
     matched: set[str] = set()
     for person in registrants.people:
         hashes = {address: log.hash(address) for address in person.addresses}
         matched.update(hashes.values())
         earlier = [entry for digest in hashes.values() for entry in history.get(digest, [])]
         previous = max(earlier, key=lambda e: (e.time, e.sequence)) if earlier else None
-        in_region = person.country in region_countries if person.country else False
+        in_region = person.country in region_countries if person.country else None
         if previous is None:
             if cancelled:
                 result.never_invited += 1
+                result.not_invited.append(NotInvited(person.address, NEVER_INVITED, person.first))
                 continue
-            if not in_region:
-                if person.country:
-                    result.outside_region += 1
-                else:
+            if in_region is False:
+                result.outside_region += 1
+                result.not_invited.append(NotInvited(person.address, OUTSIDE_REGION, person.first))
+                continue
+            if in_region is None:
+                if skip_unknown_country:
                     result.no_country += 1
-                continue
+                    result.not_invited.append(
+                        NotInvited(person.address, UNKNOWN_COUNTRY, person.first)
+                    )
+                    continue
+                result.unknown_country += 1
             kind, address = NEW, person.address
         else:
             address = next(a for a, h in hashes.items() if h == previous.recipient)

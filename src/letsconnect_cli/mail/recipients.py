@@ -49,6 +49,16 @@ class Person:
     country: str | None = None
     preferred_language: str | None = None  # asked for in a preferred-language column
     interpretation: tuple[str, ...] = ()  # interpretation wanted, as the latest row says
+    first: str = ""  # "file:line" of their first registration row (to find them in the exports)
+
+
+@dataclass(frozen=True)
+class NotInvited:
+    """A registrant left without a message this run: where they are in the exports, and why."""
+
+    address: str | None  # the address as registered (the report masks it); None when none
+    reason: str  # outside_region, unknown_country, without_address, bad_address, never_invited
+    first: str  # "file:line" of their first registration row
 
 
 @dataclass
@@ -62,6 +72,7 @@ class Registrants:
     #: Of those without an address, the people registered through Meta-Wiki's event registration
     #: (CampaignEvents gives usernames only; its "Email participants" feature reaches them).
     meta_wiki: int = 0
+    skipped: list[NotInvited] = field(default_factory=list)  # those without a usable address
 
 
 class _Groups:
@@ -100,21 +111,22 @@ def registrants(records: Iterable[Record], clinic_id: str) -> Registrants:
         if not identities:
             result.without_address += 1  # an anonymous row: nobody to write to
             result.meta_wiki += record.format == META_WIKI_FORMAT
+            result.skipped.append(NotInvited(None, WITHOUT_ADDRESS, _where(record)))
             continue
         groups.union(identities)
         rows.append(record)
     people: dict[str, Person] = {}
-    unusable: set[str] = set()
+    unusable: dict[str, str] = {}  # root -> the first address lc cannot send to
     on_meta_wiki = {groups.find(r.identities[0]) for r in rows if r.format == META_WIKI_FORMAT}
     for record in sorted(rows, key=_registered_at):  # stable: undated rows keep their order
         root = groups.find(record.identities[0])
         person = people.get(root)
         email = record.email_as_given or record.email
         if email is not None and not usable_address(email):
-            unusable.add(root)
+            unusable.setdefault(root, email)
             email = None
         if person is None:
-            person = people[root] = Person(address=email or "", addresses=[])
+            person = people[root] = Person(address=email or "", addresses=[], first=_where(record))
         if email and email.lower() not in {a.lower() for a in person.addresses}:
             person.addresses.append(email)
             person.address = person.address or email
@@ -129,10 +141,20 @@ def registrants(records: Iterable[Record], clinic_id: str) -> Registrants:
             result.people.append(person)
         elif root in unusable:
             result.bad_address += 1
+            result.skipped.append(NotInvited(unusable[root], BAD_ADDRESS, person.first))
         else:
             result.without_address += 1
             result.meta_wiki += root in on_meta_wiki
+            result.skipped.append(NotInvited(None, WITHOUT_ADDRESS, person.first))
     return result
+
+
+OUTSIDE_REGION, UNKNOWN_COUNTRY = "outside_region", "unknown_country"
+WITHOUT_ADDRESS, BAD_ADDRESS, NEVER_INVITED = "without_address", "bad_address", "never_invited"
+
+
+def _where(record: Record) -> str:
+    return f"{record.source}:{record.line}"
 
 
 def _registered_at(record: Record) -> datetime:

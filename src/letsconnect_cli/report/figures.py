@@ -95,6 +95,8 @@ def build_report(
         "duplicates": counts.duplicates,
         "region_corrected": counts.region_corrected,
         "unknown_country": log.unknown_country,
+        "country_guessed_rows": log.country_guessed,
+        **log.value_lists(_protected_codes(show_protected)),
         "unattributed": log.unattributed,
         "hidden_users": log.hidden_users,
         "skipped_total": log.skips_total,
@@ -109,6 +111,13 @@ def build_report(
 
     report["headline"] = headline(report)
     return report
+
+
+def _protected_codes(show_protected: bool) -> frozenset[str]:
+    """The countries whose near-miss spellings data_quality does not list (a spelling names one)."""
+    if show_protected:
+        return frozenset()
+    return frozenset(code for code, c in countries().items() if c.protected)
 
 
 def _entries(
@@ -195,7 +204,10 @@ def _languages(counts: Counts, k: int) -> list[dict[str, Any]]:
     }
     # Several languages per person: the counts add up to more than the total, which stays unknown.
     hidden = suppress_group(dict(counts.languages), k, total_known=False)
-    return _entries(counts.languages, counts.with_languages, hidden, "language", names, k)
+    entries = _entries(counts.languages, counts.with_languages, hidden, "language", names, k)
+    from letsconnect_cli.report.language_scripts import add_scripts
+
+    return add_scripts(entries, counts.language_scripts, k)
 
 
 def _satisfaction(counts: Counts, k: int) -> dict[str, Any]:

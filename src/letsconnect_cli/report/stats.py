@@ -94,7 +94,8 @@ class Counts:
     with_country: int = 0
     roles: Counter[str] = field(default_factory=Counter)
     with_role: int = 0
-    languages: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)  # by language, scripts counted as one
+    language_scripts: Counter[str] = field(default_factory=Counter)  # "zh-Hant": as exports said
     with_languages: int = 0
     ratings: Counter[int] = field(default_factory=Counter)
     clinic_registrations: Counter[str] = field(default_factory=Counter)
@@ -257,9 +258,9 @@ class Tally:
             country = region = None
             raw = row[i_country]
             if raw:  # looked up on every row: unknown countries are counted per row
-                country, region, unknown = places.get(raw) or place(raw)
-                if unknown:
-                    unknown_at(source, line)
+                country, region, note = places.get(raw) or place(raw)
+                if note:
+                    unknown_at(source, line, raw)
             if not (registered or attended):
                 continue
             given = row[i_region]
@@ -277,6 +278,8 @@ class Tally:
             raw = row[i_lang]
             if raw:
                 languages = language_codes(raw)
+                if "und" in languages:
+                    cleaner.unknown_languages(raw, source, line)
                 if languages and languages != person.langs:
                     person.langs = tuple(dict.fromkeys(person.langs + languages))
         self._reg_clinics |= reg_clinics
@@ -436,8 +439,10 @@ class Tally:
         wanted = Counter(map(_LANGS, active))
         wanted.pop((), None)
         for codes, n in wanted.items():
-            for code in codes:
+            for code in dict.fromkeys(code.split("-", 1)[0] for code in codes):
                 result.languages[code] += n
+            for form in _scripts(codes):
+                result.language_scripts[form] += n
         result.with_languages = sum(wanted.values())
         for clinic in self._clinics:
             if self._registered[clinic]:
@@ -466,6 +471,19 @@ class Tally:
 _REG, _ATT, _FB, _SCORES = map(attrgetter, ("reg", "att", "fb", "scores"))
 _REGION, _COUNTRY, _ROLE, _LANGS = map(attrgetter, ("region", "country", "role", "langs"))
 _CORRECTED = attrgetter("corrected")
+
+
+def _scripts(codes: tuple[str, ...]) -> dict[str, None]:
+    """The written forms the tags give ('zh-Hant', from 'zh-Hant' or 'zh-TW'), each once."""
+    forms: dict[str, None] = {}
+    for code in codes:
+        if "-" in code:
+            from letsconnect_cli.ingest.language_names import script_of
+
+            script = script_of(code)
+            if script:
+                forms.setdefault(f"{code.split('-', 1)[0]}-{script}", None)
+    return forms
 
 
 def _known(values: Iterable[str | None]) -> Counter[str]:

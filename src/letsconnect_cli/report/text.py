@@ -134,10 +134,12 @@ def _entries(report: dict[str, Any], key: str, title: str, code: str, note: str)
     items = report[key]
     if not items:
         return None
+    from letsconnect_cli.report.language_scripts import label
+
     rows = tuple(
         (
             str(e[code] or ""),
-            e["name"],
+            label(e),
             count(e["participants"], e["suppressed"], k, e["secondary"]),
             percent(e["share"]),
         )
@@ -246,6 +248,7 @@ def quality_lines(report: dict[str, Any], listed: int = 10) -> list[str]:
             f" {quality['hidden_users']:,} registrations of hidden or deleted Meta-Wiki accounts, "
             "counted as people who match no other export."
         )
+    lines += spelling_lines(quality, listed)
     for skip in quality["skipped"][:listed]:
         where = f"{skip['file']}:{skip['line']}" if skip["line"] else skip["file"]
         lines.append(f"skipped {where}: {skip['reason']}")
@@ -253,6 +256,35 @@ def quality_lines(report: dict[str, Any], listed: int = 10) -> list[str]:
     if more > 0:
         lines.append(
             f"... and {more:,} more skipped rows (all of them in --format json, up to 200)"
+        )
+    return lines
+
+
+def spelling_lines(quality: dict[str, Any], listed: int = 10) -> list[str]:
+    """The spellings lc guessed or did not know, one line each, most rows first."""
+    import json
+
+    def shown(item: dict[str, Any]) -> str:
+        value = item["value"]
+        return "(other values)" if value is None else json.dumps(value, ensure_ascii=False)
+
+    lines = []
+    for key, what in (
+        ("country_guessed", "country guessed"),
+        ("unknown_countries", "unknown country"),
+        ("unknown_languages", "unknown language"),
+    ):
+        items = quality.get(key) or []
+        for item in items[:listed]:
+            became = f" -> {item['country']}" if "country" in item else ""
+            lines.append(
+                f"{what}: {shown(item)}{became} ({item['rows']:,} row(s), first {item['first']})"
+            )
+        if len(items) > listed:
+            lines.append(f"... and {len(items) - listed:,} more ({key} in --format json)")
+    if quality.get("unknown_countries") or quality.get("country_guessed"):
+        lines.append(
+            'map a spelling with [report.countries] in lc.toml or --map-country "SPELLING=CODE"'
         )
     return lines
 

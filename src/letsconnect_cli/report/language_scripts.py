@@ -1,0 +1,43 @@
+"""The scripts of a language in the report's language table, when the exports named them.
+
+A language counts once however it is written (`zh`, `zh-Hant` and `zh-Hans` are one row,
+Chinese); its entry's `scripts` says how many people named each script (`{"Hant": 6}`), `{}`
+when nobody did. Privacy as for every count: when any script's count is under K, or the
+language's own count is hidden, `scripts` is null (a shown count beside a hidden one would
+tell the hidden one by subtraction).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from letsconnect_cli.report.privacy import small
+
+#: Names of the scripts people write beside a language, for the text table.
+SCRIPT_NAMES = {"Hant": "Traditional", "Hans": "Simplified"}
+
+
+def add_scripts(entries: list[dict[str, Any]], forms: Counter[str], k: int) -> list[dict[str, Any]]:
+    """The language entries, each with its `scripts`."""
+    for entry in entries:
+        language = entry["language"]
+        scripts = {
+            form.split("-", 1)[1]: n
+            for form, n in sorted(forms.items())
+            if form.split("-", 1)[0] == language
+        }
+        if scripts and (entry["suppressed"] or any(small(n, k) for n in scripts.values())):
+            entry["scripts"] = None
+        else:
+            entry["scripts"] = scripts
+    return entries
+
+
+def label(entry: dict[str, Any]) -> str:
+    """'Chinese (Traditional 6, Simplified 5)'; the name alone when no script is shown."""
+    scripts = entry.get("scripts")
+    if not scripts:
+        return str(entry["name"])
+    parts = ", ".join(f"{SCRIPT_NAMES.get(s, s)} {n:,}" for s, n in scripts.items())
+    return f"{entry['name']} ({parts})"
