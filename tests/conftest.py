@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,29 @@ from letsconnect_cli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SEED_CLINICS = ROOT / "clinics"
+#: The example clinics as the repository tracks them. Tests copy these files only, never the
+#: working tree's `clinics/` folder, which holds whatever the Quick start or the user wrote there
+#: (the ledger of `lc invite`, new clinics).
+SEED_FILES = (
+    "2023-01-14-building-a-wikimedia-affiliate-group.toml",
+    "2023-02-21-copyright-clinic-awareness-education.toml",
+    "2023-04-02-travel-scholarships.toml",
+    "proposed-partnership-building-wikimedia-indonesia.toml",
+    "proposed-wiktionary-and-lexemes-on-wikidata.toml",
+)
+
+
+def copy_seed_clinics(folder: Path) -> Path:
+    """Copy the tracked example clinic files (nothing else) into `folder`; return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in SEED_FILES:
+        shutil.copy(ROOT / "clinics" / name, folder / name)
+    return folder
+
+
+#: A read-only copy of the seed clinics for tests that only read them, made once per run.
+SEED_CLINICS = copy_seed_clinics(Path(tempfile.mkdtemp(prefix="lc-seed-")) / "clinics")
+atexit.register(shutil.rmtree, SEED_CLINICS.parent, True)
 POSIX_LOCALE_VARIABLES = {
     "LC_ALL",
     "LC_CTYPE",
@@ -60,7 +84,7 @@ def runner() -> CliRunner:
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A working tree with a copy of the seed clinics and lc.toml, as the current folder."""
-    shutil.copytree(SEED_CLINICS, tmp_path / "clinics")
+    copy_seed_clinics(tmp_path / "clinics")
     shutil.copy(ROOT / "lc.toml", tmp_path / "lc.toml")
     monkeypatch.chdir(tmp_path)
     yield tmp_path

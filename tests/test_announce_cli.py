@@ -242,7 +242,7 @@ def test_a_proposed_clinic_has_nothing_to_announce(runner, project):
 
 
 def test_an_unknown_clinic_suggests_close_ids(runner, project):
-    result = invoke(runner, "announce", "2023-04-02-travel")
+    result = invoke(runner, "announce", "2023-04-02-travle")
     assert result.exit_code == 2 and "Did you mean 2023-04-02-travel-scholarships" in result.stderr
 
 

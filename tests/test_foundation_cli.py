@@ -85,7 +85,10 @@ def test_a_command_is_loaded_only_when_it_runs() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     loaded = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
-    assert loaded == ["LOADED:app,context", "LOADED:app,context,options,output,regions_cmd"]
+    assert loaded == [
+        "LOADED:app,context",
+        "LOADED:app,completion,context,options,output,regions_cmd",
+    ]
 
 
 def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(runner: CliRunner) -> None:

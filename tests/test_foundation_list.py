@@ -18,23 +18,22 @@ def test_table_sorted_by_start_with_proposed_last(runner: CliRunner, project: Pa
     result = invoke(runner, "list")
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == [
-        "start (UTC)           status     clinic: id, title, sharers",
-        "─" * 80,
-        "Sat 2023-01-14 06:00  done       2023-01-14-building-a-wikimedia-affiliate-group",
-        "                                 Building a Wikimedia Affiliate/Group",
-        "                                 Imelda R. Brazal",
-        "Tue 2023-02-21 15:00  done       2023-02-21-copyright-clinic-awareness-education",
-        "                                 Copyright Clinic: Awareness + Education",
-        "                                 Eric Luth",
-        "Sun 2023-04-02 06:00  scheduled  2023-04-02-travel-scholarships",
-        "                                 Guidelines, best practices, and documented",
-        "                                 learnings related to travel scholarships",
-        "(no date)             proposed   proposed-partnership-building-wikimedia-indones",
-        "                                 ia",
-        "                                 Partnership Building Case Study with Wikimedia",
-        "                                 Indonesia",
-        "(no date)             proposed   proposed-wiktionary-and-lexemes-on-wikidata",
-        "                                 Wiktionary and Lexemes on Wikidata",
+        "start (UTC)           status    clinic: id, title, sharers",
+        "─" * 81,  # the widest id is never cut: the table may pass 80 columns
+        "Sat 2023-01-14 06:00  done      2023-01-14-building-a-wikimedia-affiliate-group",
+        "                                Building a Wikimedia Affiliate/Group",
+        "                                Imelda R. Brazal",
+        "Tue 2023-02-21 15:00  done      2023-02-21-copyright-clinic-awareness-education",
+        "                                Copyright Clinic: Awareness + Education",
+        "                                Eric Luth",
+        "Sun 2023-04-02 06:00  done      2023-04-02-travel-scholarships",
+        "                                Guidelines, best practices, and documented",
+        "                                learnings related to travel scholarships",
+        "(no date)             proposed  proposed-partnership-building-wikimedia-indonesia",
+        "                                Partnership Building Case Study with Wikimedia",
+        "                                Indonesia",
+        "(no date)             proposed  proposed-wiktionary-and-lexemes-on-wikidata",
+        "                                Wiktionary and Lexemes on Wikidata",
     ]
     assert result.stderr == "5 clinic(s)\n"
 
@@ -50,7 +49,7 @@ def test_json_with_tz(runner: CliRunner, project: Path) -> None:
     assert travel == {
         "id": "2023-04-02-travel-scholarships",
         "title": "Guidelines, best practices, and documented learnings related to travel scholarships",
-        "status": "scheduled",
+        "status": "done",
         "category": None,
         "start_utc": "2023-04-02T06:00:00+00:00",
         "end_utc": "2023-04-02T08:00:00+00:00",
@@ -64,11 +63,11 @@ def test_json_with_tz(runner: CliRunner, project: Path) -> None:
 
 
 def test_tz_column_shows_local_time_with_offset(runner: CliRunner, project: Path) -> None:
-    result = invoke(runner, "list", "--tz", "Pacific/Pago_Pago", "--status", "scheduled")
+    result = invoke(runner, "list", "--tz", "Pacific/Pago_Pago", "--status", "done")
     out = lines(result.stdout)
     assert out[0].startswith("start (UTC, Pacific/Pago_Pago)")
-    assert out[2].startswith("Sun 2023-04-02 06:00")
-    assert out[3].startswith("Sat 19:00 -11:00")
+    assert out[-3].startswith("Sun 2023-04-02 06:00")
+    assert out[-2].startswith("Sat 19:00 -11:00")
 
 
 def test_filters(runner: CliRunner, project: Path) -> None:

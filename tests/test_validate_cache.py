@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import zoneinfo
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,12 @@ from tests.conftest import DATA, SEED_CLINICS, invoke
 
 TRAVEL = "clinics/2023-04-02-travel-scholarships.toml"
 COPYRIGHT = "clinics/2023-02-21-copyright-clinic-awareness-education.toml"
+
+
+@pytest.fixture(autouse=True)
+def before_the_seed_clinics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As of New Year 2023, before the seed clinics: their time check still applies."""
+    monkeypatch.setattr(validation, "current_time", lambda: datetime(2023, 1, 1, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -79,12 +86,12 @@ def test_an_edited_file_is_checked_again(
     checked.clear()
     path = project / TRAVEL
     path.write_text(
-        path.read_text(encoding="utf-8").replace('status = "scheduled"', 'status = "sheduled"'),
+        path.read_text(encoding="utf-8").replace('status = "done"', 'status = "donne"'),
         encoding="utf-8",
     )
     code, out = run(runner)
     assert [p.name for p in checked] == [path.name]
-    assert code == 3 and "did you mean 'scheduled'?" in out
+    assert code == 3 and "did you mean 'done'?" in out
     assert (code, out) == run(runner, "--no-cache")
 
 
@@ -229,3 +236,24 @@ def test_records_survive_the_cache_file_as_they_are(tmp_path: Path) -> None:
         assert FileCheck.from_plain(json.loads(json.dumps(item.to_plain()))) == item
     with pytest.raises((TypeError, ValueError)):
         FileCheck.from_plain([True, 3, (), None, None])
+
+
+def test_what_depends_on_the_time_of_the_run_is_not_taken_from_the_cache(
+    runner: CliRunner, project: Path, checked: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clinic's results are cached, but whether it is over is decided at each run: once over,
+    its local hours are not checked, and a clinic still scheduled says to mark it done."""
+    path = project / "clinics" / "2023-02-21-copyright-clinic-awareness-education.toml"
+    path.write_text(path.read_text("utf-8").replace('"done"', '"scheduled"'), "utf-8")
+    before = run(runner)[1]
+    assert "15:00-17:00 UTC is outside" in before and "mark it done" not in before
+    checked.clear()
+    monkeypatch.setattr(validation, "current_time", lambda: datetime(2023, 2, 21, 17, tzinfo=UTC))
+    code, after = run(runner)
+    assert checked == []  # every file from the cache
+    assert code == 0 and "15:00-17:00 UTC is outside" not in after
+    assert (
+        f"{path.relative_to(project)}:13: status: warning: this clinic ended on 2023-02-21 at "
+        "17:00 UTC but its status is still 'scheduled': mark it done" in after
+    )
+    assert (code, after) == run(runner, "--no-cache")

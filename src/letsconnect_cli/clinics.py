@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -381,37 +381,91 @@ def valid_clinics(files: list[ClinicFile]) -> list[Clinic]:
 
 
 def find_clinic(directory: Path, clinic_id: str) -> Clinic:
-    """One clinic by id (its file stem), or a UsageError naming close ids."""
-    from letsconnect_cli.errors import UsageError
-
-    path = directory / f"{clinic_id.removesuffix(SUFFIX)}{SUFFIX}"
-    if not path.is_file():
-        ids = [p.stem for p in clinic_paths(directory)]
-        close = difflib.get_close_matches(clinic_id, ids, n=3, cutoff=0.4)
-        hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
-        raise UsageError(
-            f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids."
-        )
+    """One clinic by id (its file stem), a unique prefix of one, or a unique word (or words) of
+    one's slug; a UsageError naming the matches when several match, or close ids when none."""
+    wanted = resolve_clinic_id(directory, clinic_id)
+    path = directory / f"{wanted}{SUFFIX}"
     result = read_clinic_file(path)
     if result.clinic is None or result.errors:
         raise ValidationFailed(f"{path} has problems", result.errors, source=str(path))
     return result.clinic
 
 
-# --- writing ----------------------------------------------------------------------------------
+def resolve_clinic_id(directory: Path, clinic_id: str) -> str:
+    """The id of the one clinic of `directory` that `clinic_id` names: the id itself, a unique
+    prefix (`2027-03-13`), or a unique word or run of words of the id (`lexemes`,
+    `wikimedia-commons`). A UsageError lists the matches when several match."""
+    from letsconnect_cli.errors import UsageError
+
+    wanted = clinic_id.removesuffix(SUFFIX)
+    if (directory / f"{wanted}{SUFFIX}").is_file():
+        return wanted
+    ids = [p.stem for p in clinic_paths(directory)]
+    matches = matching_ids(ids, wanted)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = matches[:10]
+        more = f" and {len(matches) - len(shown)} more" if len(matches) > len(shown) else ""
+        raise UsageError(
+            f"{clinic_id!r} matches {len(matches)} clinics: " + ", ".join(shown) + more,
+            hint="Give more of the id, or a word only one of them has.",
+        )
+    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.4)
+    hint = ("Did you mean " + " or ".join(close) + "? ") if close else ""
+    raise UsageError(
+        f"no clinic {clinic_id!r} in {directory}", hint=hint + "`lc list` shows the ids."
+    )
+
+
+def matching_ids(ids: list[str], wanted: str) -> list[str]:
+    """The ids that `wanted` names, in the first way that names any: the ids it starts; those
+    holding its words in a row (`lexemes`, `wikimedia-commons`); those with words in a row
+    that start with its words (`lexeme`, `wiki-comm`)."""
+    wanted = wanted.strip().lower()
+    if not wanted:
+        return []
+    prefixed = [i for i in ids if i.startswith(wanted)]
+    if prefixed:
+        return prefixed
+    words = [w for w in wanted.split("-") if w]
+    if not words:
+        return []
+
+    def holds(clinic_id: str, same: Callable[[str, str], bool]) -> bool:
+        parts = clinic_id.split("-")
+        return any(
+            all(same(part, word) for part, word in zip(parts[start:], words, strict=False))
+            for start in range(len(parts) - len(words) + 1)
+        )
+
+    exact = [i for i in ids if holds(i, str.__eq__)]
+    return exact or [i for i in ids if holds(i, str.startswith)]
+
+
+#: Words a slug never ends on: cut after them, an id reads as unfinished ("...-lexemes-and").
+SLUG_DANGLING = frozenset(
+    {"a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "per", "the"}
+    | {"to", "via", "vs", "with", "without", "about"}
+)
 
 
 def slugify(title: str, max_length: int = 48) -> str:
-    """A file-name slug from a title: ASCII letters and digits joined by '-'."""
+    """A file-name slug from a title: ASCII letters and digits joined by '-', cut at a word
+    boundary within `max_length` characters, and never ending on a word such as and, with,
+    the or of (SLUG_DANGLING)."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
+    words: list[str] = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    kept: list[str] = []
     for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
+        if len("-".join([*kept, word])) > max_length:
             break
-        slug = candidate
-    return slug or "clinic"
+        kept.append(word)
+    if not kept and words:
+        return words[0][:max_length]  # one word longer than a slug: its start
+    while len(kept) > 1 and kept[-1] in SLUG_DANGLING:
+        kept.pop()
+    return "-".join(kept) or "clinic"
 
 
 def clinic_id_for(title: str, start: datetime | None) -> str:

@@ -8,6 +8,7 @@ A file's outcome, the time check's warning included, is a small record of plain 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -29,6 +30,11 @@ class FileCheck(NamedTuple):
     warnings: tuple[Item, ...]
     uid: str | None  # the calendar UID the file sets, for the check across files
     time_warning: Item | None  # the time check's warning (kept only if the file stays valid)
+    # For the checks that depend on the time of the run (never cached as results): the status,
+    # its line, and the end in UTC (ISO 8601) of a valid clinic.
+    status: str | None = None
+    status_line: int | None = None
+    end: str | None = None
 
     def to_plain(self) -> tuple[object, ...]:
         """Built-in types only (JSON takes them)."""
@@ -36,15 +42,20 @@ class FileCheck(NamedTuple):
 
     @classmethod
     def from_plain(cls, values: Sequence[object]) -> FileCheck:
-        valid, errors, warnings, uid, time_warning = values
+        valid, errors, warnings, uid, time_warning, status, status_line, end = values
         if not isinstance(errors, Sequence) or not isinstance(warnings, Sequence):
             raise TypeError("not a file check")
+        if status_line is not None and not isinstance(status_line, int):
+            raise TypeError("not a line number")
         return cls(
             bool(valid),
             tuple(_item(e) for e in errors),
             tuple(_item(w) for w in warnings),
             None if uid is None else str(uid),
             None if time_warning is None else _item(time_warning),  # type: ignore[arg-type]
+            None if status is None else str(status),
+            status_line,
+            None if end is None else str(end),
         )
 
 
@@ -76,7 +87,48 @@ def check_bytes(path: Path, data: bytes, window: Window | None) -> FileCheck:
         tuple((p.field, p.line, p.message) for p in result.warnings),
         None if clinic is None else clinic.calendar.uid,
         time_warning,
+        None if clinic is None else clinic.status.value,
+        _key_line(result.text, "status") if result.text is not None else None,
+        None if clinic is None or clinic.end is None else clinic.end.isoformat(),
     )
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line of the top-level `key = ...` of a clinic file (before any [table])."""
+    import re
+
+    pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+    for number, text_line in enumerate(text.splitlines(), start=1):
+        if text_line.lstrip().startswith("["):
+            return None
+        if pattern.match(text_line):
+            return number
+    return None
+
+
+def current_time() -> datetime:
+    """The time of the run (one place, which tests replace to check past clinics)."""
+    return datetime.now(UTC)
+
+
+def over_warnings(item: FileCheck, now: datetime) -> tuple[bool, list[Item]]:
+    """What the time of the run says about a valid clinic: whether it is over (then the local
+    hours of its start no longer matter), and a warning when it is over but still scheduled or
+    confirmed (it should be marked done, or cancelled)."""
+    if item.end is None:
+        return False, []
+    from datetime import datetime as _datetime
+
+    end = _datetime.fromisoformat(item.end)
+    if end > now:
+        return False, []
+    if item.status not in ("scheduled", "confirmed"):
+        return True, []
+    message = (
+        f"this clinic ended on {end:%Y-%m-%d at %H:%M} UTC but its status is still "
+        f'{item.status!r}: mark it done (status = "done"), or cancelled if it did not take place'
+    )
+    return True, [("status", item.status_line, message)]
 
 
 class Report(NamedTuple):
@@ -101,6 +153,7 @@ def validate_files(
     window: Window | None,
     *,
     cache: ValidationCache | None = None,
+    now: datetime | None = None,
 ) -> list[Report]:
     """Check clinic files: each on its own (`check_files`), with the time check against
     `window` (None: none), then one calendar UID per clinic."""
@@ -119,9 +172,14 @@ def validate_files(
     uids = [(report.id, item.uid) for report, item in zip(reports, checks, strict=True)]
     for index, problem in duplicate_uids(uids):
         reports[index].errors.append(problem)
+    when = now or current_time()
     for report, item in zip(reports, checks, strict=True):
-        if item.time_warning is not None and report.ok:
+        if not report.ok:
+            continue
+        over, warnings = over_warnings(item, when)
+        if item.time_warning is not None and not over:
             report.warnings.append(Problem(*item.time_warning))
+        report.warnings.extend(Problem(*w) for w in warnings)
     return reports
 
 

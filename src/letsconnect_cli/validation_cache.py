@@ -44,7 +44,7 @@ FILE_PATTERN = "validate-{}.json"
 #: Cache files kept at most (the most recently written).
 MAX_FILES = 32
 #: The format of the cache file; a file of another format is ignored.
-FORMAT = 1
+FORMAT = 2  # 2: a file's record holds its status, status line and end
 #: Records kept per cache file at most (the most recently used first); about 200 bytes each.
 MAX_ENTRIES = 5_000
 

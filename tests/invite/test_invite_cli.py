@@ -32,7 +32,7 @@ def test_table_for_the_seed_clinic(runner: CliRunner, project: Path) -> None:
     result = _invite(runner, SEED_ID, "--region", "ESEAP")
     out = result.stdout
     assert out.startswith(
-        "2023-04-02-travel-scholarships (scheduled): Guidelines, best practices, and\n"
+        "2023-04-02-travel-scholarships (done): Guidelines, best practices, and\n"
         "documented learnings related to travel scholarships\n"
         "Sunday 2 April 2023, 06:00-08:00 UTC; local times for ESEAP\n"
     )
@@ -220,8 +220,8 @@ def test_nothing_to_invite_is_not_an_error(runner: CliRunner, project: Path) -> 
 
 
 def test_bad_selections_are_usage_errors(runner: CliRunner, project: Path) -> None:
-    result = _invite(runner, "2023-04-02-travel-scholarship", code=2)
-    assert "no clinic '2023-04-02-travel-scholarship'" in result.stderr
+    result = _invite(runner, "2023-04-02-travel-scholarhsips", code=2)
+    assert "no clinic '2023-04-02-travel-scholarhsips'" in result.stderr
     assert f"Did you mean {SEED_ID}" in result.stderr
     result = _invite(runner, "proposed-wiktionary-and-lexemes-on-wikidata", code=2)
     assert "proposed and has no date yet" in result.stderr

@@ -86,7 +86,7 @@ def test_seed_clinic_reads_back_the_same_in_both_parsers(runner: CliRunner, proj
     assert str(event["UID"]) == SEED_UID == strict.events[0].uid
     assert event.sequence == 0 == strict.events[0].sequence
     assert event.decoded("DTSTAMP") == PINNED == strict.events[0].dtstamp
-    assert str(event["STATUS"]) == "TENTATIVE"  # scheduled: a tentative date
+    assert str(event["STATUS"]) == "CONFIRMED"  # done: it took place as confirmed
     assert str(event["LOCATION"]) == "Zoom" == strict.events[0].location
     assert str(event["ORGANIZER"]) == "mailto:letsconnectteam@wikimedia.org"
     assert event["ORGANIZER"].params["CN"] == "Let's Connect team"
@@ -306,7 +306,7 @@ def test_a_published_cancellation_is_publish_with_status_cancelled(
     monkeypatch.setenv("LC_CALENDAR_REMINDER", "15m")
     _invite(runner, SEED_ID)
     assert "TRIGGER:-PT15M" in unfolded(_ics(project))
-    _edit(project / "clinics" / f"{SEED_ID}.toml", 'status = "scheduled"', 'status = "cancelled"')
+    _edit(project / "clinics" / f"{SEED_ID}.toml", 'status = "done"', 'status = "cancelled"')
     _invite(runner, SEED_ID)
     data = _ics(project)
     check_raw(data)

@@ -181,17 +181,18 @@ def test_new_clinic_translate_writes_fields_to_fill(runner: CliRunner, empty_pro
 def test_new_clinic_translate_asks_on_a_terminal(
     runner: CliRunner, empty_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from letsconnect_cli.cli import new_clinic as new_clinic_module
+    from letsconnect_cli.cli import prompts
 
-    monkeypatch.setattr(new_clinic_module, "stdin_is_interactive", lambda: True)
-    answers = "\n".join(["", "", JA_TITLE, JA_ROLE]) + "\n"  # category, regions, title, role
+    monkeypatch.setattr(prompts, "stdin_is_interactive", lambda: True)
+    # status, duration, category, regions, language, interpretation, registration, description
+    answers = "\n" * 8 + "\n".join([JA_TITLE, JA_ROLE]) + "\n"
     result = invoke(
         runner,
         "new-clinic",
         "--title",
         "Lexemes",
         "--start",
-        "2030-02-21T06:00Z",
+        "2027-06-21T06:00Z",
         "--sharer",
         "Rina Sato||Program officer",
         "--translate",

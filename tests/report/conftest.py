@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from letsconnect_cli.cli import app
 from letsconnect_cli.clinics import load_clinics
 from letsconnect_cli.models import Clinic
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, SEED_CLINICS
 
 SAMPLES = DATA / "exports"  # the format samples, copied from the program's shared formats folder
 REPORT_DATA = DATA / "report"
@@ -29,7 +29,7 @@ def exports(project: Path) -> Path:
 
 @pytest.fixture
 def clinics() -> list[Clinic]:
-    return load_clinics(ROOT / "clinics")
+    return load_clinics(SEED_CLINICS)
 
 
 def run(runner: CliRunner, *args: str) -> Any:

@@ -75,9 +75,9 @@ def test_json_flag(exports: Path, runner: CliRunner) -> None:
 
 
 def test_unknown_clinic(exports: Path, runner: CliRunner) -> None:
-    result = run(runner, "exports", "--clinic", "2023-04-02-travel-scholarship")
+    result = run(runner, "exports", "--clinic", "2023-04-02-travel-scholarhsips")
     assert result.exit_code == 2
-    assert "--clinic '2023-04-02-travel-scholarship' is no clinic" in result.stderr
+    assert "--clinic '2023-04-02-travel-scholarhsips' is no clinic" in result.stderr
     assert TRAVEL in result.stderr  # did you mean
 
 

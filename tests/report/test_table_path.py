@@ -23,10 +23,10 @@ from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
 from letsconnect_cli.ingest.sources import read_sources
 from letsconnect_cli.models import Clinic
 from letsconnect_cli.report.stats import Counts, Tally
-from tests.conftest import ROOT
+from tests.conftest import SEED_CLINICS as SEED_FOLDER
 from tests.report.conftest import REPORT_DATA, SAMPLES
 
-SEED_CLINICS = load_clinics(ROOT / "clinics")  # read-only: shared by every generated example
+SEED_CLINICS = load_clinics(SEED_FOLDER)  # read-only: shared by every generated example
 
 EMAILS = [
     "",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
 
@@ -31,7 +32,13 @@ class Format(StrEnum):
 def announce(
     ctx: typer.Context,
     clinic_id: Annotated[
-        str, typer.Argument(help="The clinic's id (its file name without .toml).")
+        str,
+        typer.Argument(
+            metavar="CLINIC_ID",
+            help="The clinic's id (its file name without .toml), a unique prefix of it "
+            "(2027-03-13) or a word only its id has (lexemes).",
+            autocompletion=completion.clinic_ids,
+        ),
     ],
     output_format: Annotated[
         Format,
@@ -44,7 +51,9 @@ def announce(
         typer.Option(
             "--lang",
             "-l",
+            metavar="LANG",
             help="Language, a BCP 47 tag (ja, zh-Hant, fil) [default: the clinic's].",
+            autocompletion=completion.language_tags,
         ),
     ] = None,
     all_langs: Annotated[
@@ -60,17 +69,25 @@ def announce(
     template: Annotated[
         Path | None,
         typer.Option(
-            "--template", help="Render this Jinja2 template file instead of the format's own."
+            "--template",
+            metavar="FILE",
+            help="Render this Jinja2 template file instead of the format's own.",
         ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file (a folder with --all-langs)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write to this file (a folder with --all-langs).",
+        ),
     ] = None,
     to: Annotated[
         list[str] | None,
         typer.Option(
             "--to",
+            metavar="ADDRESS",
             help="Email: a To address, e.g. a mailing list; repeatable [default: [announce] to].",
         ),
     ] = None,
@@ -114,6 +131,14 @@ def announce(
         for language in languages
     ]
     err = context.err()
+    if output_format is Format.EMAIL and not render_options["to"]:
+        message(
+            err,
+            "warning: the email has no To address: mail programs may refuse it. Give --to "
+            'ADDRESS (e.g. a mailing list), or set to = ["ADDRESS"] under [announce] in lc.toml '
+            "(or LC_ANNOUNCE_TO).",
+            style="yellow",
+        )
     for item in results:
         _note_language(context, item)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from letsconnect_cli import __version__
 from letsconnect_cli.cli.context import AppContext
@@ -65,6 +65,9 @@ class LcGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as error:
+            error.message = plain_choice_message(error.message)
+            raise
         except _CLICK_EXCEPTIONS:
             raise
         except LcError as error:
@@ -85,6 +88,80 @@ class LcGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.UNEXPECTED)) from None
 
 
+def plain_choice_message(text: str) -> str:
+    """A bad value's message as people read it: "'pdf' is not one of table, json, csv." rather
+    than Typer's "Value error, 'pdf' is not one of 'table', 'json', 'csv'."."""
+    import re
+
+    text = text.removeprefix("Value error, ")
+    found = re.fullmatch(r"(.*? is not one of )((?:'[^']*'(?:, )?)+)(\.?)", text, re.DOTALL)
+    if found:
+        choices = re.findall(r"'([^']*)'", found.group(2))
+        text = found.group(1) + ", ".join(choices) + found.group(3)
+    return text
+
+
+def _metavar(param: Any) -> str:
+    """What a value of `param` is called in usage and help: never a Python type."""
+    choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+    if choices:
+        return "[" + "|".join(str(getattr(c, "value", c)) for c in choices) + "]"
+    longest = max(param.opts, key=len).lstrip("-") if param.opts else param.name
+    return str(longest).replace("-", "_").upper()
+
+
+class LcCommand(TyperCommand):
+    """A command whose usage and help name values (CLINIC_ID..., PATH..., --to ADDRESS), never
+    Python types (<list[str]>, {clinic_id}), and whose help ends with examples."""
+
+    examples: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.metavar is None and not getattr(param, "is_flag", False):
+                if param.param_type_name == "option":
+                    param.metavar = _metavar(param)
+                else:
+                    param.metavar = str(param.name).upper()
+
+    @staticmethod
+    def _argument_name(param: Any) -> str:
+        return str(param.metavar) + ("..." if param.nargs != 1 else "")
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = self._argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                arguments.append((self._argument_name(param), record[1]))
+            else:
+                options.append(record)
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        if self.examples:
+            with formatter.section("Examples"):
+                for example in self.examples:
+                    formatter.write(f"{' ' * formatter.current_indent}{example}\n")
+
+
 def _report(ctx: Any, error: LcError) -> None:
     app_context = ctx.find_object(AppContext)
     if app_context is not None and app_context.debug:
@@ -102,7 +179,8 @@ app = typer.Typer(
         "files: check them, list them, and see their times across the Foundation's regions."
     ),
     epilog=EXIT_CODES_HELP,
-    no_args_is_help=True,
+    no_args_is_help=False,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     add_completion=True,
     rich_markup_mode=None,
@@ -136,46 +214,117 @@ def root(
     ] = False,
 ) -> None:
     ctx.obj = AppContext(clinics_dir_flag=clinics_dir, debug=debug)
+    if ctx.invoked_subcommand is None:
+        # `lc` alone: the help, on stdout, and success (clig.dev).
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit(0)
 
 
 class CommandSpec(NamedTuple):
     module: str  # in letsconnect_cli.cli
     function: str
     summary: str  # the line `lc --help` shows
+    examples: tuple[str, ...] = ()  # the end of the command's --help: real command lines
 
 
 #: The commands, loaded only when one runs (or its own help is shown): `lc validate` imports and
 #: builds `validate` alone, and `lc --help` lists them all from these summaries.
 COMMANDS: dict[str, CommandSpec] = {
     "init": CommandSpec(
-        "init_cmd", "init", "Start a folder of clinics: lc.toml, clinics/ and a .gitignore."
+        "init_cmd",
+        "init",
+        "Start a folder of clinics: lc.toml, clinics/ and a .gitignore.",
+        (
+            "lc init my-clinics",
+            "lc init eseap-clinics --region ESEAP --tz Asia/Manila",
+            'lc init ana-clinics --no-input --organiser-name "Ana Reyes" --organiser-email ana@example.org',
+        ),
     ),
     "new-clinic": CommandSpec(
-        "new_clinic", "new_clinic", "Create a clinic file (asks for what is missing)."
+        "new_clinic",
+        "new_clinic",
+        "Create a clinic file (asks for what is missing).",
+        (
+            "lc new-clinic",
+            'lc new-clinic -t "Wikidata for librarians" --start 2027-04-04T06:00Z -r ESEAP',
+            'lc new-clinic -t "Lexemes on Wikidata" --start "2027-03-13 14:00" --tz Asia/Manila',
+        ),
     ),
     "validate": CommandSpec(
-        "validate", "validate", "Check clinic files: where each problem is, how to fix it."
+        "validate",
+        "validate",
+        "Check clinic files: where each problem is, how to fix it.",
+        (
+            "lc validate",
+            "lc validate clinics/2023-04-02-travel-scholarships.toml",
+            "lc validate --json | jq '.[] | select(.ok | not)'",
+        ),
     ),
-    "list": CommandSpec("list_cmd", "list_clinics", "List the clinics by start, with filters."),
+    "list": CommandSpec(
+        "list_cmd",
+        "list_clinics",
+        "List the clinics by start, with filters.",
+        (
+            "lc list --upcoming",
+            "lc list --tz Asia/Manila --region ESEAP",
+            "lc list --status proposed --json",
+        ),
+    ),
     "regions": CommandSpec(
-        "regions_cmd", "regions", "The regions, their countries and time-zone groups."
+        "regions_cmd",
+        "regions",
+        "The regions, their countries and time-zone groups.",
+        ("lc regions", "lc regions ESEAP", "lc regions ESEAP --at 2027-04-04T06:00Z"),
     ),
     "invite": CommandSpec(
         "invite",
         "invite",
         "Calendar invites with local times; invitations by email.",
+        (
+            "lc invite",
+            "lc invite 2023-04-02-travel-scholarships --region ESEAP --zone Pacific/Honolulu",
+            "lc invite travel --region ESEAP --all-zones --dry-run",
+        ),
     ),
     "announce": CommandSpec(
-        "announce_cmd", "announce", "A clinic's announcement in a format and language."
+        "announce_cmd",
+        "announce",
+        "A clinic's announcement in a format and language.",
+        (
+            "lc announce 2023-04-02-travel-scholarships",
+            "lc announce travel --format text --lang ja",
+            "lc announce travel -F email --to eseap@lists.example.org -o travel.eml",
+        ),
     ),
     "publish": CommandSpec(
-        "publish_cmd", "publish", "Publish an announcement or the calendar page to the wiki."
+        "publish_cmd",
+        "publish",
+        "Publish an announcement or the calendar page to the wiki.",
+        (
+            'lc publish travel --page "Let\'s Connect/Learning Clinics/Travel" --dry-run',
+            "lc publish 2023-04-02-travel-scholarships --lang ja",
+            "lc publish --index --dry-run",
+        ),
     ),
     "report": CommandSpec(
-        "report_cmd", "report", "Figures of registration, attendance and feedback exports."
+        "report_cmd",
+        "report",
+        "Figures of registration, attendance and feedback exports.",
+        (
+            "lc report",
+            "lc report examples/exports --json",
+            "lc report examples/exports -o report.html",
+        ),
     ),
     "slots": CommandSpec(
-        "slots_cmd", "slots", "Which UTC start times suit a region's local hours."
+        "slots_cmd",
+        "slots",
+        "Which UTC start times suit a region's local hours.",
+        (
+            "lc slots --region ESEAP",
+            "lc slots --region ESEAP --region SA --week 2027-W14 --duration 90m",
+            "lc slots -r ESEAP --registrations examples/exports --clinic travel",
+        ),
     ),
 }
 
@@ -192,8 +341,11 @@ def load_command(name: str) -> Any:
     function = getattr(module, spec.function)
     if name != "init":
         function = _with_clinics_dir(function)
-    single.command(name, short_help=spec.summary)(function)
-    return typer.main.get_command(single)
+    single.command(name, short_help=spec.summary, cls=LcCommand)(function)
+    command = typer.main.get_command(single)
+    assert isinstance(command, LcCommand)
+    command.examples = spec.examples
+    return command
 
 
 def _remember_clinics_dir(ctx: typer.Context, value: Path | None) -> None:

@@ -51,17 +51,23 @@ class AppContext:
 
     @staticmethod
     def out() -> Console:
-        """stdout: the command's data."""
+        """stdout: the command's data; not wrapped at all when piped (see output.piped_width)."""
         from rich.console import Console
 
-        return Console(highlight=False, soft_wrap=False)
+        from letsconnect_cli.cli.output import piped_width
+
+        return Console(highlight=False, soft_wrap=False, width=piped_width())
 
     @staticmethod
     def err() -> Console:
-        """stderr: messages, warnings, progress."""
+        """stderr: messages, warnings, progress; not wrapped at all when piped."""
+        import sys
+
         from rich.console import Console
 
-        return Console(stderr=True, highlight=False)
+        from letsconnect_cli.cli.output import piped_width
+
+        return Console(stderr=True, highlight=False, width=piped_width(sys.stderr))
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -1,6 +1,7 @@
 """How commands read the program's exports: one place that turns `[report]` settings and flags
 into the readers' options (used by `lc report`, `lc slots` and `lc invite --registrations`)."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def read_options(
         scheme=scheme or settings.scheme,
         encoding=check_encoding(encoding) if encoding else None,
         columns=columns,
-        clinic=clinic,
+        clinic=_clinic_id(config.clinics_dir, clinic),
         clinic_names=settings.clinic_names,
         countries=countries,
         fetch=FetchOptions(
@@ -72,3 +73,24 @@ def organiser_login(context: "AppContext", command: str) -> "WikiLogin":
     if config.organiser.email:
         login.contact = config.organiser.email
     return login
+
+
+def _clinic_id(folder: Path, clinic: str | None) -> str | None:
+    """--clinic as an id of the clinics folder when it names one of them (a unique prefix or
+    word); as given otherwise (exports may name clinics that have no file here)."""
+    from letsconnect_cli.clinics import clinic_paths, resolve_clinic_id
+    from letsconnect_cli.errors import InputUnreadable
+
+    if clinic is None or not folder.is_dir():
+        return clinic
+    try:
+        ids = [p.stem for p in clinic_paths(folder)]
+    except InputUnreadable:
+        return clinic
+    if clinic in ids:
+        return clinic
+    from letsconnect_cli.clinics import matching_ids
+
+    if not matching_ids(ids, clinic):
+        return clinic
+    return resolve_clinic_id(folder, clinic)  # one match, or a UsageError listing them

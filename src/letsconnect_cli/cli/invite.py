@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import (
     ForceOption,
@@ -19,27 +20,15 @@ if TYPE_CHECKING:
     from letsconnect_cli.slots import Window
 
 
-def _complete_ids(incomplete: str) -> list[str]:
-    """Shell completion: the clinic ids of the configured clinics folder."""
-    from letsconnect_cli.clinics import clinic_paths
-    from letsconnect_cli.config import load_config
-    from letsconnect_cli.errors import LcError
-
-    try:
-        folder = load_config().clinics_dir
-        return [p.stem for p in clinic_paths(folder) if p.stem.startswith(incomplete)]
-    except LcError:
-        return []
-
-
 def invite(
     ctx: typer.Context,
     clinic_ids: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Clinic ids [default: the scheduled and confirmed clinics that have not started, "
-            "and cancelled ones invited before].",
-            autocompletion=_complete_ids,
+            help="Clinic ids, unique prefixes (2027-03-13) or words only one id has (lexemes) "
+            "[default: the scheduled and confirmed clinics that have not started, and cancelled "
+            "ones invited before].",
+            autocompletion=completion.clinic_ids,
             show_default=False,
             metavar="CLINIC_ID",
         ),
@@ -52,6 +41,7 @@ def invite(
             "-z",
             metavar="ZONE",
             help="Also show this IANA zone, e.g. Pacific/Honolulu; repeatable.",
+            autocompletion=completion.time_zones,
         ),
     ] = None,
     all_zones: Annotated[

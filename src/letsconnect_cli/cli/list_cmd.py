@@ -84,23 +84,29 @@ def list_clinics(
         print_json([_as_json(clinic, zone, lang) for clinic in clinics])
         return
 
-    from letsconnect_cli.cli.output import new_table
+    from rich.console import Group
+    from rich.text import Text
+
+    from letsconnect_cli.cli.output import new_table, print_block
 
     table = new_table()
     table.add_column("start (UTC)" if zone is None else f"start (UTC, {zone.key})", no_wrap=True)
     table.add_column("status", no_wrap=True)
-    table.add_column("clinic: id, title, sharers", overflow="fold")
+    # The id is never wrapped or cut (people copy it and grep for it): the title and sharers wrap.
+    widest_id = max((len(c.id) for c in clinics), default=0)
+    table.add_column("clinic: id, title, sharers", overflow="fold", min_width=widest_id)
     for clinic in clinics:
         when = _when(clinic.start, None)
         if zone is not None and clinic.start is not None:
             when += "\n" + _when(clinic.start, zone)
-        lines = [clinic.id, _title(clinic, lang)]
+        lines = [_title(clinic, lang)]
         if clinic.sharers:
             lines.append(", ".join(s.name for s in clinic.sharers))
-        table.add_row(when, clinic.status.value, "\n".join(lines))
+        cell = Group(Text(clinic.id, no_wrap=True, overflow="ignore"), Text("\n".join(lines)))
+        table.add_row(when, clinic.status.value, cell)
     out = context.out()
     if clinics:
-        out.print(table)
+        print_block(out, table, crop=False)
     context.err().print(f"{len(clinics)} clinic(s)", markup=False)
     untranslated = sum(1 for c in clinics if lang and _translated(c, lang) is None)
     if untranslated:

@@ -4,6 +4,8 @@ from typing import Annotated
 
 import typer
 
+from letsconnect_cli.cli import completion
+
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout (messages go to stderr).")
 ]
@@ -15,6 +17,7 @@ RegionsOption = Annotated[
         "-r",
         metavar="CODE",
         help="Region code (CEE, ESEAP, LAC, MENA, NA, NWE, SA, SSA); repeat for several.",
+        autocompletion=completion.region_codes,
     ),
 ]
 TzOption = Annotated[
@@ -23,6 +26,7 @@ TzOption = Annotated[
         "--tz",
         metavar="ZONE",
         help="Also show times in this IANA zone, e.g. Asia/Manila [default: timezone of lc.toml].",
+        autocompletion=completion.time_zones,
     ),
 ]
 MapCountryOption = Annotated[

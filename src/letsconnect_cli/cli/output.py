@@ -23,6 +23,54 @@ def use_colour(stream: Any = None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+#: The width of piped output (not a terminal, no COLUMNS): wide enough that lc never wraps a line
+#: of its own, so `lc list | grep ID` finds whole ids and whole rows.
+PIPED_WIDTH = 10_000
+
+
+def piped_width(stream: Any = None) -> int | None:
+    """The width for a Rich console on `stream`: None (Rich's choice: COLUMNS, else the
+    terminal's) on a terminal or with COLUMNS set; PIPED_WIDTH when piped."""
+    import os
+
+    stream = stream or sys.stdout
+    if os.environ.get("COLUMNS", "").strip().isdigit():
+        return None
+    if getattr(stream, "isatty", lambda: False)():
+        return None
+    return PIPED_WIDTH
+
+
+def terminal_width(stream: Any = None) -> int | None:
+    """The terminal's width when `stream` is a terminal (COLUMNS first); None when piped."""
+    import shutil
+
+    stream = stream or sys.stdout
+    if not getattr(stream, "isatty", lambda: False)():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def wrap_to_terminal(text: str, *, indent: int = 0, stream: Any = None) -> str:
+    """`text` wrapped to the terminal's width, later lines indented by `indent`, when `stream`
+    (stdout) is a terminal; whole when piped, so that grep and logs keep one line per problem.
+    Words are never broken (a path or a link stays whole)."""
+    width = terminal_width(stream)
+    if width is None or len(text) <= width:
+        return text
+    import textwrap
+
+    lead = len(text) - len(text.lstrip(" "))
+    return textwrap.fill(
+        text.lstrip(" "),
+        width=max(width, 40),
+        initial_indent=" " * lead,
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
 def line(text: str, *, fg: str | None = None, bold: bool = False, err: bool = False) -> None:
     """One plain line on stdout (or stderr), coloured on a terminal: cheaper than a Rich console."""
     import typer
@@ -65,17 +113,19 @@ def new_table(title: str | None = None) -> Table:
     )
 
 
-def print_block(console: Console, *renderables: Any) -> None:
+def print_block(console: Console, *renderables: Any, crop: bool = True) -> None:
     """Print tables and text without the trailing spaces of padded cells and wrapped lines,
-    so that plain output (not a colour terminal) can be compared and pasted as it is."""
+    so that plain output (not a colour terminal) can be compared and pasted as it is.
+    crop=False: a line wider than the console is kept whole (a table with an id column wider
+    than the terminal), for the terminal to wrap."""
     if console.no_color or not console.is_terminal:
         with console.capture() as capture:
-            console.print(*renderables, sep="\n")
+            console.print(*renderables, sep="\n", crop=crop)
         lines = capture.get().split("\n")
         console.file.write("\n".join(line.rstrip() for line in lines))
         console.file.flush()
     else:
-        console.print(*renderables, sep="\n")
+        console.print(*renderables, sep="\n", crop=crop)
 
 
 def local_time_table(

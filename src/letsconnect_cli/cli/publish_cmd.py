@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import JsonOption
 
@@ -16,7 +17,13 @@ if TYPE_CHECKING:
 def publish(
     ctx: typer.Context,
     clinic_id: Annotated[
-        str | None, typer.Argument(help="The clinic to publish (its id); omit with --index.")
+        str | None,
+        typer.Argument(
+            metavar="CLINIC_ID",
+            help="The clinic to publish: its id, a unique prefix or a word only its id has; "
+            "omit with --index.",
+            autocompletion=completion.clinic_ids,
+        ),
     ] = None,
     index: Annotated[
         bool,
@@ -26,17 +33,26 @@ def publish(
         str | None,
         typer.Option(
             "--page",
+            metavar="TITLE",
             help="The page title [default: [wiki] page_title, or index_page with --index].",
         ),
     ] = None,
     api_url: Annotated[
         str | None,
-        typer.Option("--api-url", help="The wiki's api.php [default: [wiki] api_url, Meta-Wiki]."),
+        typer.Option(
+            "--api-url",
+            metavar="URL",
+            help="The wiki's api.php [default: [wiki] api_url, Meta-Wiki].",
+        ),
     ] = None,
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", "-l", help="Language of the page [default: the clinic's; en for --index]."
+            "--lang",
+            "-l",
+            metavar="LANG",
+            help="Language of the page [default: the clinic's; en for --index].",
+            autocompletion=completion.language_tags,
         ),
     ] = None,
     dry_run: Annotated[
@@ -53,7 +69,9 @@ def publish(
             help="Publish even over someone else's edit of lc's text (kept in the page history).",
         ),
     ] = False,
-    summary: Annotated[str | None, typer.Option("--summary", help="The edit summary.")] = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", metavar="TEXT", help="The edit summary.")
+    ] = None,
     section: Annotated[
         bool,
         typer.Option(
@@ -66,6 +84,7 @@ def publish(
         str | None,
         typer.Option(
             "--as-of",
+            metavar="DATETIME",
             help="With --index: list clinics not over at this UTC date-time [default: now].",
         ),
     ] = None,

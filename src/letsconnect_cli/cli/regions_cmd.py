@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import JsonOption
 from letsconnect_cli.vocab import Scheme
@@ -14,7 +15,9 @@ def regions(
     code: Annotated[
         str | None,
         typer.Argument(
-            metavar="CODE", help="A region code, e.g. ESEAP: show its countries and zone groups."
+            metavar="CODE",
+            help="A region code, e.g. ESEAP: show its countries and zone groups.",
+            autocompletion=completion.region_codes,
         ),
     ] = None,
     scheme: Annotated[

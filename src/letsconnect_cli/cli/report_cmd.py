@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
-from letsconnect_cli.cli.options import ForceOption, JsonOption, MapCountryOption
+from letsconnect_cli.cli.options import ForceOption, MapCountryOption
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
@@ -42,13 +43,25 @@ def report(
         ),
     ] = None,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="Output format.")
-    ] = ReportFormat.TABLE,
-    json_output: JsonOption = False,
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            help="Output format [default: table; with -o, the file's extension: .html, .json, "
+            ".csv, .md].",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="The same as --format json: one JSON document.")
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file instead of stdout; its extension gives the format when "
+            "--format is not given, and must agree with it when it is.",
         ),
     ] = None,
     force: ForceOption = False,
@@ -85,7 +98,8 @@ def report(
         typer.Option(
             "--clinic",
             "-c",
-            metavar="ID",
+            metavar="CLINIC_ID",
+            autocompletion=completion.clinic_ids,
             help="Clinic id of rows that name none; report on this clinic only.",
         ),
     ] = None,
@@ -127,19 +141,13 @@ def report(
     """
     from letsconnect_cli.cli.exports import organiser_login, read_options
     from letsconnect_cli.clinics import load_clinics
-    from letsconnect_cli.errors import UsageError
     from letsconnect_cli.ingest import IngestLog
     from letsconnect_cli.report import make_report
 
     context = app_context(ctx)
     config = context.config
     settings = config.report
-    if json_output:
-        if output_format not in (ReportFormat.TABLE, ReportFormat.JSON):
-            raise UsageError(
-                f"--json and --format {output_format.value} exclude each other; give one"
-            )
-        output_format = ReportFormat.JSON
+    output_format = report_format(output_format, json_output, output)
     source_list = list(sources or [])
     if not source_list:
         source_list = [_examples(config)]
@@ -176,6 +184,52 @@ def report(
     _warn(log, figures)
     # Rich is imported only for the terminal table: the other formats are plain text.
     _emit(figures, output_format, output, force, context.out)
+
+
+#: The format a file's extension asks for (`-o report.html`).
+EXTENSION_FORMATS = {
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
+    ".json": ReportFormat.JSON,
+    ".csv": ReportFormat.CSV,
+    ".md": ReportFormat.MARKDOWN,
+    ".markdown": ReportFormat.MARKDOWN,
+    ".txt": ReportFormat.TABLE,
+}
+
+
+def report_format(
+    given: ReportFormat | None, json_output: bool, output: Path | None
+) -> ReportFormat:
+    """The one format of a report: --json means --format json; without --format, -o's extension
+    chooses (a text table for other extensions); an extension that disagrees is refused."""
+    from letsconnect_cli.errors import UsageError
+
+    if json_output:
+        if given not in (None, ReportFormat.JSON):
+            raise UsageError(f"--json and --format {given} exclude each other; give one")
+        given = ReportFormat.JSON
+    implied = EXTENSION_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if given is None:
+        return implied or ReportFormat.TABLE
+    if implied is not None and implied is not given:
+        assert output is not None
+        asked = "--json" if json_output else f"--format {given}"
+        raise UsageError(
+            f"-o {output.name!r} names a {implied} file, but {asked} asks for {given}",
+            hint=f"Give -o a .{_EXTENSION[given]} name, or --format {implied}, or leave "
+            "--format out (the extension then chooses).",
+        )
+    return given
+
+
+_EXTENSION = {
+    ReportFormat.HTML: "html",
+    ReportFormat.JSON: "json",
+    ReportFormat.CSV: "csv",
+    ReportFormat.MARKDOWN: "md",
+    ReportFormat.TABLE: "txt",
+}
 
 
 def _say(text: str, *, warn: bool = False) -> None:

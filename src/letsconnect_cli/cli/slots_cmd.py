@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple, TypeVar
 
 import typer
 
+from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import JsonOption, RegionsOption
 from letsconnect_cli.vocab import Scheme
@@ -95,7 +96,8 @@ def slots(
         str | None,
         typer.Option(
             "--clinic",
-            metavar="ID",
+            metavar="CLINIC_ID",
+            autocompletion=completion.clinic_ids,
             help="With --registrations: count the registrants of this clinic only (and rows "
             "naming no clinic).",
         ),

@@ -37,7 +37,7 @@ def validate(
     Results of files unchanged since an earlier run come from a cache in the user's cache
     folder ($XDG_CACHE_HOME/lc, by default ~/.cache/lc).
     """
-    from letsconnect_cli.cli.output import line, print_json
+    from letsconnect_cli.cli.output import line, print_json, wrap_to_terminal
     from letsconnect_cli.clinics import clinic_paths
     from letsconnect_cli.errors import ExitCode, InputUnreadable
     from letsconnect_cli.validation import validate_files
@@ -90,7 +90,8 @@ def validate(
                     where = f"{result.path}:{problem.line}" if problem.line else str(result.path)
                     field = f" {problem.field}:" if problem.field else ""
                     colour = "red" if kind == "error" else "yellow"
-                    line(f"     {where}:{field} {kind}: {problem.message}", fg=colour)
+                    text = f"     {where}:{field} {kind}: {problem.message}"
+                    line(wrap_to_terminal(text, indent=7), fg=colour)
         broken = sum(1 for r in results if not r.ok)
         errors = sum(len(r.errors) for r in results)
         warnings = sum(len(r.warnings) for r in results)
