@@ -8,8 +8,10 @@ with the field and line, so `lc validate` can report all of them at once.
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
+import stat
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -41,6 +43,7 @@ class ClinicFile:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     text: str | None = field(default=None, repr=False, compare=False)  # as decoded, if it was
+    unreadable: bool = False  # it could not be read at all (errors says why)
 
     @property
     def id(self) -> str:
@@ -59,14 +62,20 @@ def clinic_paths(directory: Path) -> list[Path]:
             hint="Run lc from the folder that holds clinics/, or give --clinics-dir.",
         )
     # os.scandir: Path objects for every entry (and sorting them) cost more than the listing.
-    with os.scandir(directory) as entries:
-        names = sorted(
-            entry.name
-            for entry in entries
-            if entry.name.endswith(SUFFIX)
-            and not entry.name.startswith((".", "_"))
-            and entry.is_file()
-        )
+    # Every entry named like a clinic file is one, whatever it is: a folder, a FIFO or a broken
+    # link named *.toml is reported when read, never skipped in silence.
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(
+                entry.name
+                for entry in entries
+                if entry.name.endswith(SUFFIX) and not entry.name.startswith((".", "_"))
+            )
+    except OSError as error:
+        raise InputUnreadable(
+            f"cannot read the clinics folder {directory}: {error.strerror or error}",
+            hint="Check its permissions (lc needs to list and read it), or give --clinics-dir.",
+        ) from None
     return [directory / name for name in names]
 
 
@@ -95,32 +104,92 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_LONG_NUMBER = re.compile(r"[0-9_]{4300,}")
 
 
 def _parse(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
         return tomllib.loads(text), []
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        match = _TOML_POSITION.search(message)
-        line = int(match[1]) if match else None
-        detail = _TOML_POSITION.sub("", message).strip().rstrip(".")
-        where = f"line {match[1]}, column {match[2]}" if match else "somewhere"
-        hint = " (text values need quotes; dates look like 2023-04-02T06:00:00Z)"
-        return None, [Problem(None, line, f"TOML syntax error at {where}: {detail}{hint}")]
+    except RecursionError:
+        return None, [
+            Problem(
+                None,
+                None,
+                "arrays or tables nested hundreds deep; a clinic file needs at most two levels",
+            )
+        ]
+    except ValueError as error:
+        if isinstance(error, tomllib.TOMLDecodeError):
+            return None, _syntax_error(error)
+        # Python refuses to convert numbers of more than 4,300 digits (int_max_str_digits).
+        match = _LONG_NUMBER.search(text)
+        line = text.count("\n", 0, match.start()) + 1 if match else None
+        where = f" at line {line}" if line else ""
+        return None, [
+            Problem(None, line, f"a number of more than 4,300 digits{where}; no value needs one")
+        ]
+
+
+def _syntax_error(error: tomllib.TOMLDecodeError) -> list[Problem]:
+    message = str(error)
+    match = _TOML_POSITION.search(message)
+    line = int(match[1]) if match else None
+    detail = _TOML_POSITION.sub("", message).strip().rstrip(".")
+    where = f"line {match[1]}, column {match[2]}" if match else "somewhere"
+    hint = " (text values need quotes; dates look like 2023-04-02T06:00:00Z)"
+    return [Problem(None, line, f"TOML syntax error at {where}: {detail}{hint}")]
 
 
 def read_clinic_file(path: Path) -> ClinicFile:
-    """Read and check one clinic file. Problems inside the file are collected, never raised."""
-    return clinic_file_from_bytes(path, read_clinic_bytes(path))
+    """Read and check one clinic file. Problems inside the file are collected, never raised;
+    a file that cannot be read at all is a ClinicFile with that one problem (`unreadable`)."""
+    try:
+        data = read_clinic_bytes(path)
+    except InputUnreadable as error:
+        problem = Problem(None, None, unreadable_problem(path, error))
+        return ClinicFile(path, errors=[problem], unreadable=True)
+    return clinic_file_from_bytes(path, data)
+
+
+def unreadable_problem(path: Path, error: InputUnreadable) -> str:
+    """The message of a file that cannot be read, for a line that already names it."""
+    return "cannot be read: " + error.message.removeprefix(f"cannot read {path}: ")
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` is no file to read (a folder, a FIFO, a broken link ...), or None."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return "a symbolic link to something that does not exist"
+        return "it does not exist"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symbolic link loop (it points, through links, to itself)"
+        return None  # the read says why
+    if stat.S_ISDIR(status.st_mode):
+        return "a folder, not a clinic file: rename it (a clinic file is a TOML text file)"
+    if not stat.S_ISREG(status.st_mode):
+        return "not a regular file (a FIFO, socket or device); a clinic file is a TOML text file"
+    return None
 
 
 def read_clinic_bytes(path: Path) -> bytes:
-    """The file's bytes (up to one more than MAX_FILE_BYTES); InputUnreadable if it cannot be read."""
+    """The file's bytes (up to one more than MAX_FILE_BYTES); InputUnreadable if it cannot be read.
+
+    Never blocks: a FIFO, a device or a folder is refused before it is opened, and the file is
+    opened non-blocking and checked again once open (it may have been swapped in between)."""
+    why = _not_a_file(path)
+    if why is not None:
+        raise InputUnreadable(f"cannot read {path}: {why}")
     try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         # Unbuffered, as much as the file holds, in one read: asking for MAX_FILE_BYTES at once
         # would have Python set aside a mebibyte for every file.
-        with open(path, "rb", buffering=0) as handle:  # noqa: PTH123
+        with open(descriptor, "rb", buffering=0) as handle:  # noqa: PTH123
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise InputUnreadable(f"cannot read {path}: not a regular file")
             size = os.fstat(handle.fileno()).st_size
             data = handle.read(min(size, MAX_FILE_BYTES) + 1) or b""
             # Grown since, cut short, or not a regular file: read on, up to the limit.
@@ -216,13 +285,18 @@ def problems_from(
     root = model or Clinic
     problems = []
     for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
-        # Errors inside list items of a union carry the type name; keep the path readable.
-        loc = tuple(part for part in loc if not (isinstance(part, str) and "[" in part))
+        raw = tuple(item["loc"])
+        kind = item["type"]
+        # Errors inside list items of a union carry the type name; keep the path readable. An
+        # unknown key is the last part, and kept whatever it holds ("speakers[0]").
+        keep = raw[-1:] if kind == "extra_forbidden" else ()
+        body = raw[: len(raw) - len(keep)]
+        loc = tuple(p for p in body if not (isinstance(p, str) and "[" in p)) + keep
+        if not loc:
+            loc = raw[-1:] or ("file",)
         path = _dotted(loc)
         if loc == ("id",):
             path = "file name"
-        kind = item["type"]
         value = item.get("input")
         if kind == "extra_forbidden":
             owner = model_at(root, loc[:-1])
@@ -288,7 +362,7 @@ _EXPECTED = {
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    text = ("true" if value else "false") if isinstance(value, bool) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -334,29 +408,55 @@ def read_clinics(directory: Path) -> list[ClinicFile]:
 
 
 def check_unique_uids(files: list[ClinicFile]) -> None:
-    """One calendar UID per clinic: an error on each file whose UID an earlier file has."""
-    pairs = [(f.id, f.clinic.calendar.uid if f.clinic is not None else None) for f in files]
-    for index, problem in duplicate_uids(pairs):
+    """One calendar UID per clinic: an error on each file whose UID another file has."""
+    clinics = [
+        (f.id, f.clinic.calendar.uid if f.clinic is not None else None, f.clinic is not None)
+        for f in files
+    ]
+    for index, problem in duplicate_uids(clinics):
         files[index].errors.append(problem)
 
 
-def duplicate_uids(clinics: Iterable[tuple[str, str | None]]) -> Iterator[tuple[int, Problem]]:
-    """For clinics given as (id, the UID set in the file or None): the index and the problem of
-    each whose UID an earlier clinic already has (the first keeps it)."""
-    owners: dict[str, str] = {}
-    for index, (clinic_id, uid) in enumerate(clinics):
+def duplicate_uids(
+    clinics: Iterable[tuple[str, str | None, bool]],
+) -> Iterator[tuple[int, Problem]]:
+    """For clinics given as (id, the UID set in the file or None, whether the file is valid):
+    the index and the problem of each whose UID another clinic already has, as `lc invite`
+    would find it: the UIDs set in files and those derived from the ids of valid files that
+    set none, compared regardless of case (calendars differ on whether case matters). A
+    derived UID keeps it (the other file's uid line is the one to delete); else the first."""
+    from letsconnect_cli.models import derived_uid
+
+    items = list(clinics)
+    owners: dict[str, tuple[str, str, bool]] = {}  # folded UID: (clinic id, UID, derived)
+    # Derived UIDs first, in order; then the UIDs set in files, in order.
+    order = sorted(range(len(items)), key=lambda i: (items[i][1] is not None, i))
+    for index in order:
+        clinic_id, written, valid = items[index]
+        uid = written if written is not None else (derived_uid(clinic_id) if valid else None)
         if uid is None:
             continue
-        if uid not in owners:
-            owners[uid] = clinic_id
+        key = uid.casefold()
+        if key not in owners:
+            owners[key] = (clinic_id, uid, written is None)
             continue
+        owner, owned, derived = owners[key]
+        if derived:
+            what = f"{uid} is the UID lc derives for {owner}, which sets none"
+        elif owned == uid:
+            what = f"{uid} is also the UID of {owner}"
+        else:
+            what = (
+                f"{uid} differs only in case from {owned}, the UID of {owner} (calendars may "
+                "take them for one event)"
+            )
         yield (
             index,
             Problem(
                 "calendar.uid",
                 None,
-                f"{uid} is also the UID of {owners[uid]}; every clinic needs its own: "
-                "delete this uid line from the copied file (lc then derives one from the id)",
+                f"{what}; every clinic needs its own: delete this uid line from the copied file "
+                "(lc then derives one from the id)",
             ),
         )
 
@@ -368,16 +468,28 @@ def load_clinics(directory: Path) -> list[Clinic]:
 
 def valid_clinics(files: list[ClinicFile]) -> list[Clinic]:
     """The clinics of files already read, sorted by start; ValidationFailed if any is broken."""
+    clinics, problem = usable_clinics(files)
+    if problem is not None:
+        raise problem
+    return clinics
+
+
+def usable_clinics(files: list[ClinicFile]) -> tuple[list[Clinic], ValidationFailed | None]:
+    """The clinics of the valid files, sorted by start, and the error naming the broken files
+    (None when there is none): one broken file does not keep the others from being used."""
     broken = [f for f in files if not f.ok]
+    problem = None
     if broken:
         first = broken[0]
-        raise ValidationFailed(
-            f"{len(broken)} clinic file(s) have problems; run `lc validate` for all of them",
+        names = ", ".join(f.path.name for f in broken[:5]) + (", ..." if len(broken) > 5 else "")
+        problem = ValidationFailed(
+            f"{len(broken)} clinic file(s) have problems ({names}); run `lc validate` for all "
+            "of them",
             first.errors,
             source=str(first.path),
         )
-    clinics = [f.clinic for f in files if f.clinic is not None]
-    return sorted(clinics, key=lambda c: c.sort_key())
+    clinics = [f.clinic for f in files if f.ok and f.clinic is not None]
+    return sorted(clinics, key=lambda c: c.sort_key()), problem
 
 
 def find_clinic(directory: Path, clinic_id: str) -> Clinic:

@@ -7,6 +7,7 @@ Paths in a file are relative to that file's folder. Secrets are never read from 
 """
 
 import os
+import re
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -41,6 +42,16 @@ class Organiser(_Section):
 
     name: OptionalText = None
     email: OptionalText = None
+
+    @field_validator("name", "email")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        """The name goes into From and ORGANIZER headers: one line, no control character."""
+        if value is not None and re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):
+            raise ValueError(
+                "holds a line break or another control character; write it on one line"
+            )
+        return value
 
 
 class RegionSettings(_Section):

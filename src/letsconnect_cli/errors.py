@@ -87,6 +87,10 @@ class InputUnreadable(LcError):
     exit_code = ExitCode.INPUT
 
 
+class OutputUnwritable(InputUnreadable):
+    """A file could not be written: a read-only or full disk, a folder in the way (exit 4)."""
+
+
 class RemoteError(LcError):
     """A remote service (a wiki, an SMTP server, a URL) failed or refused."""
 

@@ -123,14 +123,17 @@ def select(
     every: bool,
     now: datetime,
     ledger: Ledger,
-) -> tuple[list[Clinic], list[str]]:
-    """The clinics to invite, and warnings.
+) -> tuple[list[Clinic], list[str], ValidationFailed | None]:
+    """The clinics to invite, warnings, and the error naming broken clinic files (or None).
+
+    A broken file never keeps the others from being invited: without ids it is left out and
+    named in the error (exit 3 once the rest is done); with ids it is only warned about.
 
     Given ids: those (they must be valid and dated). --all: every dated clinic. Otherwise the
     scheduled and confirmed clinics that have not started, and the cancelled ones that have not
     started but were invited before (so that their cancellation goes out).
     """
-    from letsconnect_cli.clinics import find_clinic, valid_clinics
+    from letsconnect_cli.clinics import find_clinic, usable_clinics
 
     if ids and every:
         raise UsageError("give clinic ids or --all, not both")
@@ -149,11 +152,11 @@ def select(
         warnings = []
         if others:
             warnings.append(f"{len(others)} other clinic file(s) have problems; see `lc validate`")
-        return chosen, warnings
-    clinics = valid_clinics(files)
+        return chosen, warnings, None
+    clinics, broken = usable_clinics(files)
     dated = [c for c in clinics if c.start is not None]
     if every:
-        return dated, []
+        return dated, [], broken
 
     def wanted(clinic: Clinic) -> bool:
         if clinic.start is None or clinic.start <= now:
@@ -163,7 +166,7 @@ def select(
         known = clinic.uid in ledger.entries or ledger.uid_of_clinic(clinic.id) is not None
         return clinic.status is Status.CANCELLED and known
 
-    return [c for c in dated if wanted(c)], []
+    return [c for c in dated if wanted(c)], [], broken
 
 
 def resolve_uid(clinic: Clinic, ledger: Ledger, taken: set[str]) -> tuple[str, str | None]:
@@ -310,13 +313,14 @@ def _check_unique(used: list[tuple[str, str]]) -> None:
     """Each UID belongs to one clinic: ValidationFailed naming two clinics that share one."""
     seen: dict[str, str] = {}
     for uid, clinic_id in used:
-        if uid in seen and seen[uid] != clinic_id:
+        key = uid.casefold()  # calendars differ on whether a UID's case matters
+        if key in seen and seen[key] != clinic_id:
             raise ValidationFailed(
-                f"clinics {seen[uid]} and {clinic_id} would share the UID {uid}",
+                f"clinics {seen[key]} and {clinic_id} would share the UID {uid}",
                 [Problem("calendar.uid", None, "give each clinic its own [calendar] uid")],
                 source=f"{clinic_id}.toml",
             )
-        seen[uid] = clinic_id
+        seen[key] = clinic_id
 
 
 def feed_clinics(source: FeedSource, ledger: Ledger, taken: set[str]) -> list[Clinic]:
@@ -414,14 +418,14 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> str:
     lc replaces the invites it wrote before (their PRODID is lc's); any other existing file
     only with force.
     """
-    from letsconnect_cli.files import write_bytes_atomic
+    from letsconnect_cli.files import unwritable, write_bytes_atomic
 
     try:
         existing = path.read_bytes()
-    except FileNotFoundError:
-        existing = None
+    except (FileNotFoundError, NotADirectoryError):
+        existing = None  # a path through a file: the write says so
     except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from error
+        raise unwritable(path, error) from None
     if existing == data:
         return "unchanged"
     if existing is not None and not force and _OURS not in existing[:4096]:
@@ -429,11 +433,5 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> str:
             f"{path} exists and was not written by lc",
             hint="Give --force to overwrite it, or --out another folder.",
         )
-    try:
-        write_bytes_atomic(path, data, force=existing is not None)
-    except OSError as error:
-        raise UsageError(
-            f"cannot write {path}: {error.strerror or error}",
-            hint="Give --out a folder you can write to.",
-        ) from error
+    write_bytes_atomic(path, data, force=existing is not None)
     return "created" if existing is None else "updated"

@@ -10,12 +10,15 @@ Because the ledger is keyed by UID and lives in git beside the clinics, it survi
 a clinic file (a changed time is seen as a change), renames (the UID is kept), and fresh clones.
 A clinic file that lost its `[calendar] uid` line gets back the UID its invites were issued with.
 The file is written atomically, only when something in it changed, in a stable order, so that
-concurrent branches merge cleanly.
+concurrent branches merge cleanly. A run holds the clinics folder (`hold`) from reading the ledger
+to writing it back, so that two runs at once cannot lose each other's entries: the second waits
+for the first, up to LOCK_WAIT seconds, then stops with exit 2.
 """
 
 from __future__ import annotations
 
 import tomllib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +29,8 @@ from letsconnect_cli.errors import InputUnreadable
 
 LEDGER_NAME = ".lc-issued.toml"
 FORMAT = 1
+#: How long a run waits for another that is writing the same ledger, in seconds.
+LOCK_WAIT = 10.0
 _HEADER = """\
 # lc's record of the calendar invites it has written (`lc invite`). Commit it with the clinics:
 # it is how lc knows, after any edit, rename or fresh clone, which SEQUENCE an invite must carry so
@@ -56,6 +61,23 @@ class Revision:
     change: str  # "new", "changed" or "unchanged"
 
 
+def hold(folder: Path) -> AbstractContextManager[None]:
+    """Hold the ledger of a clinics folder for one read-modify-write (the folder is locked)."""
+    from contextlib import nullcontext
+
+    from letsconnect_cli.locking import exclusive
+
+    if not folder.is_dir():  # reading the clinics says what is wrong with it
+        return nullcontext()
+    return exclusive(
+        folder,
+        busy=f"another lc run is recording invites in {folder / LEDGER_NAME}; waited "
+        f"{LOCK_WAIT:g} s for it",
+        hint="Run lc invite again once the other run has finished.",
+        wait=LOCK_WAIT,
+    )
+
+
 class Ledger:
     """The issued-invites ledger of one clinics folder."""
 
@@ -66,7 +88,12 @@ class Ledger:
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
-        """Read the ledger; a missing file is an empty ledger, a damaged one an InputUnreadable."""
+        """Read the ledger; a missing file is an empty ledger, a damaged one an InputUnreadable.
+
+        The temporary files of writes killed halfway (kill -9) are removed from its folder."""
+        from letsconnect_cli.files import remove_stale_temporaries
+
+        remove_stale_temporaries(path.parent)
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from letsconnect_cli.durations import parse_duration
+from letsconnect_cli.timezones import MAX_YEAR, year_problem
 from letsconnect_cli.values import (
     EMAIL,
     LanguageTag,
@@ -110,6 +111,21 @@ class CalendarInfo(_Strict):
 
     uid: OptionalText = None
 
+    @field_validator("uid")
+    @classmethod
+    def _uid(cls, value: str | None) -> str | None:
+        from letsconnect_cli.calendar import uid_problem  # what lc invite would refuse
+
+        problem = uid_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+def derived_uid(clinic_id: str) -> str:
+    """The calendar UID of a clinic whose file sets none: derived from its id, so stable too."""
+    return f"{uuid.uuid5(uuid.NAMESPACE_URL, 'https://letsconnect/clinic/' + clinic_id)}@lc"
+
 
 def _reject_non_datetime(value: Any) -> Any:
     """TOML gives dates, times and numbers their own types; only a date-time is a start/end."""
@@ -136,7 +152,15 @@ def _aware_utc(value: datetime, field: str) -> datetime:
             f"{field} {shown} has no time zone; add Z for UTC ({shown}Z) or the offset of "
             f"the place the time is meant for ({shown}+08:00)"
         )
-    return value.astimezone(UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    problem = year_problem(utc.year) if utc is not None else year_problem(0)
+    if problem:
+        raise ValueError(f"{field} {value.isoformat()} is {problem}")
+    assert utc is not None
+    return utc
 
 
 class Clinic(_Strict):
@@ -158,7 +182,7 @@ class Clinic(_Strict):
     registration_url: OptionalUrl = Field(default=None, validate_default=True)
     description: OptionalText = None
     contact: OptionalText = None
-    capacity: int | None = Field(default=None, gt=0)
+    capacity: int | None = Field(default=None, gt=0, strict=True)  # not true, not "100"
     links: Links = Field(default_factory=lambda: Links())
     calendar: CalendarInfo = Field(default_factory=lambda: CalendarInfo())
     translations: dict[str, TextTranslation] = Field(default_factory=_no_translations)
@@ -216,7 +240,7 @@ class Clinic(_Strict):
         if value is None:
             if start is None:
                 return None
-            return start + (duration or DEFAULT_DURATION)
+            return _later(start, duration or DEFAULT_DURATION)
         end = _aware_utc(value, "end")
         if "duration" in info.data and duration is not None:
             raise ValueError("give either end or duration, not both")
@@ -276,7 +300,7 @@ class Clinic(_Strict):
         """The calendar UID: the one in the file, else one derived from the id (stable too)."""
         if self.calendar.uid:
             return self.calendar.uid
-        return f"{uuid.uuid5(uuid.NAMESPACE_URL, 'https://letsconnect/clinic/' + self.id)}@lc"
+        return derived_uid(self.id)
 
     @property
     def is_dated(self) -> bool:
@@ -287,6 +311,16 @@ class Clinic(_Strict):
         if self.start is None:
             return (1, datetime.max.replace(tzinfo=UTC), self.id)
         return (0, self.start, self.id)
+
+
+def _later(start: datetime, duration: timedelta) -> datetime:
+    """start + duration; a ValueError (not an OverflowError) past the last date Python knows."""
+    try:
+        return start + duration
+    except OverflowError:
+        raise ValueError(
+            f"start + duration is out of range: lc takes dates up to the year {MAX_YEAR}"
+        ) from None
 
 
 def _check_duration(value: timedelta, what: str) -> None:

@@ -11,6 +11,7 @@ the read and the save.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import tomllib
@@ -164,9 +165,31 @@ class PublishState:
         return self.records.get((wiki, title))
 
     def put(self, record: Record) -> None:
+        """Record a page, keeping what other runs recorded meanwhile: the file is read again and
+        written back while lc holds its folder (one writer at a time, as for the ledger)."""
+        from letsconnect_cli.ledger import LOCK_WAIT
+        from letsconnect_cli.locking import exclusive
+
+        folder = self.path.parent
+        with (
+            exclusive(
+                folder,
+                busy=f"another lc run is writing in {folder}; waited {LOCK_WAIT:g} s for it",
+                hint="Run lc publish again once the other run has finished; the page was published "
+                "(lc will see its own text and record it).",
+                wait=LOCK_WAIT,
+            )
+            if folder.is_dir()
+            else contextlib.nullcontext()
+        ):
+            fresh = PublishState(self.path)
+            fresh.records[(record.wiki, record.title)] = record
+            self.records = fresh.records
+            self._write()
+
+    def _write(self) -> None:
         from letsconnect_cli.files import write_text_atomic
 
-        self.records[(record.wiki, record.title)] = record
         lines = [
             "# Written by `lc publish`: the revision lc published last of each wiki page, and a",
             "# hash of the text it owns there, so that it never overwrites someone else's edit.",

@@ -16,6 +16,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from letsconnect_cli.errors import UsageError
 from letsconnect_cli.regions import city_of
 
+#: The years lc takes dates in: wide, but leaving room to compute local times and spans around a
+#: date without leaving the calendar Python knows (years 1 to 9999).
+MIN_YEAR = 1900
+MAX_YEAR = 9998
+
+
+def year_problem(year: int) -> str | None:
+    """Why a date of this year is out of lc's range, or None."""
+    if MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    return f"out of range: lc takes dates from the year {MIN_YEAR} to {MAX_YEAR}"
+
+
 #: A session is "at night" somewhere when any part of it falls in this local window.
 NIGHT_START = time(22, 0)
 NIGHT_END = time(7, 0)

@@ -138,6 +138,7 @@ class Report(NamedTuple):
     valid: bool
     errors: list[Problem]
     warnings: list[Problem]
+    unreadable: bool = False  # it could not be read at all (a folder, a FIFO, no permission)
 
     @property
     def id(self) -> str:
@@ -157,19 +158,21 @@ def validate_files(
 ) -> list[Report]:
     """Check clinic files: each on its own (`check_files`), with the time check against
     `window` (None: none), then one calendar UID per clinic."""
-    checks = check_files(paths, window, cache=cache)
+    unreadable: set[int] = set()
+    checks = check_files(paths, window, cache=cache, unreadable=unreadable)
     reports = [
         Report(
             path,
             item.valid,
             [Problem(*e) for e in item.errors],
             [Problem(*w) for w in item.warnings],
+            index in unreadable,
         )
-        for path, item in zip(paths, checks, strict=True)
+        for index, (path, item) in enumerate(zip(paths, checks, strict=True))
     ]
     from letsconnect_cli.clinics import duplicate_uids
 
-    uids = [(report.id, item.uid) for report, item in zip(reports, checks, strict=True)]
+    uids = [(report.id, item.uid, item.valid) for report, item in zip(reports, checks, strict=True)]
     for index, problem in duplicate_uids(uids):
         reports[index].errors.append(problem)
     when = now or current_time()
@@ -184,16 +187,29 @@ def validate_files(
 
 
 def check_files(
-    paths: Sequence[Path], window: Window | None, *, cache: ValidationCache | None = None
+    paths: Sequence[Path],
+    window: Window | None,
+    *,
+    cache: ValidationCache | None = None,
+    unreadable: set[int] | None = None,
 ) -> list[FileCheck]:
-    """Check each file on its own; the records in the order of `paths`. Each file is read once
-    (InputUnreadable for the first that cannot be); the records of unchanged files come from
-    `cache`, and the others go into it."""
-    from letsconnect_cli.clinics import read_clinic_bytes
+    """Check each file on its own; the records in the order of `paths`. Each file is read once;
+    one that cannot be read (a folder, a FIFO, a broken link, no permission) gets a record with
+    that one error, and its index goes into `unreadable`. The records of unchanged files come
+    from `cache`, and the others go into it."""
+    from letsconnect_cli.clinics import read_clinic_bytes, unreadable_problem
+    from letsconnect_cli.errors import InputUnreadable
 
     records = []
-    for path in paths:
-        data = read_clinic_bytes(path)
+    for index, path in enumerate(paths):
+        try:
+            data = read_clinic_bytes(path)
+        except InputUnreadable as error:
+            problem = (None, None, unreadable_problem(path, error))
+            records.append(FileCheck(False, (problem,), (), None, None))
+            if unreadable is not None:
+                unreadable.add(index)
+            continue
         if cache is None:
             records.append(check_bytes(path, data, window))
             continue

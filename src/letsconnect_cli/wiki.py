@@ -3,29 +3,39 @@
 Follows the API etiquette of Wikimedia wikis: a User-Agent naming lc and a contact, `maxlag=5` on
 every request, `assert=user` on edits, the CSRF token last in the POST body, timeouts, and a bounded
 number of retries with exponential backoff for maxlag, HTTP 429 and 5xx, honouring Retry-After.
-The password is sent in one POST body and is never part of a message, a log line or a repr.
+The password is sent in one POST body and is never part of a message, a log line or a repr: a
+wiki's answer that quotes it (or a token), in any encoding, is masked. Plain http:// is refused
+except to this computer, and a redirect to another origin (scheme, host, port) is never followed:
+the login and the edit token go to the configured address only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from letsconnect_cli import __version__
-from letsconnect_cli.errors import RemoteError
+from letsconnect_cli.errors import RemoteError, UsageError
+from letsconnect_cli.loopback import is_loopback
+from letsconnect_cli.masking import Masker
 
 MAXLAG = 5
 #: Never wait longer than this for one retry, whatever Retry-After says; fail instead.
 MAX_WAIT = 120.0
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _RETRY_CODES = {"maxlag", "ratelimited", "readonly"}
+#: Redirects followed within the wiki's own origin, at most.
+MAX_REDIRECTS = 5
+#: Tokens (login, CSRF) are masked in messages from this length on (MediaWiki's have 42 characters).
+TOKEN_MIN = 8
 
 
 class WikiError(RemoteError):
@@ -100,6 +110,7 @@ class MediaWiki:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        check_api_url(api_url)
         self.api_url = api_url
         self.max_retries = max_retries
         self.timeout = timeout
@@ -108,9 +119,10 @@ class MediaWiki:
             headers={"User-Agent": user_agent(contact), "Accept": "application/json"},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             transport=transport,
-            follow_redirects=True,
+            follow_redirects=False,  # followed by hand, within the wiki's origin only
         )
         self._csrf: str | None = None
+        self._masker = Masker()
 
     def __enter__(self) -> MediaWiki:
         return self
@@ -136,14 +148,7 @@ class MediaWiki:
         for attempt in range(attempts):
             wait = min(2.0**attempt, 30.0)
             try:
-                if method == "GET":
-                    response = self._client.get(self.api_url, params=tuple(pairs))
-                else:  # the body keeps the order given: the token stays last
-                    response = self._client.post(
-                        self.api_url,
-                        content=urlencode(pairs).encode(),
-                        headers={"Content-Type": "application/x-www-form-urlencoded"},
-                    )
+                response = self._send(method, pairs)
             except httpx.TimeoutException:
                 failure = f"the wiki did not answer within {self.timeout:g} s"
             except httpx.ConnectError as error:
@@ -167,6 +172,59 @@ class MediaWiki:
             f"{self.api_url}: {failure} (gave up after {attempt + 1} attempts)",
             hint="Check the address ([wiki] api_url or --api-url) and the network, or try later.",
         )
+
+    def _send(self, method: str, pairs: list[tuple[str, str]]) -> httpx.Response:
+        """One request; redirects followed only within the wiki's origin, keeping the method."""
+        if method == "GET":
+            request = self._client.build_request("GET", self.api_url, params=tuple(pairs))
+        else:  # the body keeps the order given: the token stays last
+            request = self._client.build_request(
+                "POST",
+                self.api_url,
+                content=urlencode(pairs).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._client.send(request)
+            following = response.next_request
+            if not response.is_redirect or following is None:
+                return response
+            response.close()
+            status = response.status_code
+            if _origin(following.url) != _origin(request.url):
+                raise WikiError(
+                    f"{self.api_url}: the wiki answered HTTP {status} with a redirect to "
+                    f"{_origin(following.url)}, another site; lc sends its login and edits to "
+                    "the configured address only",
+                    code="redirect",
+                    hint="If the wiki moved, set [wiki] api_url (or --api-url) to its new api.php.",
+                )
+            if following.method != request.method:
+                raise WikiError(
+                    f"{self.api_url}: the wiki answered HTTP {status} with a redirect that would "
+                    f"turn the {request.method} into a {following.method}",
+                    code="redirect",
+                    hint="Set [wiki] api_url (or --api-url) to the address it redirects to.",
+                )
+            request = following
+        raise WikiError(
+            f"{self.api_url}: more than {MAX_REDIRECTS} redirects",
+            code="redirect",
+            hint="Set [wiki] api_url (or --api-url) to the wiki's final api.php address.",
+        )
+
+    @contextlib.contextmanager
+    def _masking(self) -> Iterator[None]:
+        """Every WikiError leaving the block with the password and tokens masked."""
+        try:
+            yield
+        except WikiError as error:
+            masked = WikiError(
+                self._masker.mask(error.message),
+                code=error.code,
+                hint=None if error.hint is None else self._masker.mask(error.hint),
+            )
+            raise masked from None
 
     def _read(
         self, response: httpx.Response, wait: float
@@ -200,13 +258,21 @@ class MediaWiki:
 
     def login(self, credentials: Credentials) -> None:
         """Log in with a bot password (action=login); WikiError saying why when it fails."""
+        self._masker.add(credentials.password, username=credentials.username)
+        with self._masking():
+            self._login(credentials)
+
+    def _login(self, credentials: Credentials) -> None:
         if "@" not in credentials.username:
             raise WikiError(
                 f"{credentials.username!r} is not a bot password's login name",
                 hint="Bot passwords log in as Name@App: create one at Special:BotPasswords.",
             )
         token = self._call("GET", [("action", "query"), ("meta", "tokens"), ("type", "login")])
-        login_token = token["query"]["tokens"]["logintoken"]
+        login_token = str(_tokens(token).get("logintoken", ""))
+        if not login_token:
+            raise WikiError(f"{self.api_url}: the wiki's answer holds no login token")
+        self._masker.add(login_token, min_length=TOKEN_MIN)
         data = self._call(
             "POST",
             [
@@ -216,11 +282,14 @@ class MediaWiki:
                 ("lgtoken", login_token),
             ],
         )
-        result = data.get("login", {})
+        result = data.get("login")
+        if not isinstance(result, dict):
+            raise WikiError(f"{self.api_url}: the wiki's answer to the login is malformed")
         if result.get("result") != "Success":
             reason = result.get("reason") or result.get("result") or "no reason given"
             if isinstance(reason, dict):
                 reason = reason.get("text") or reason.get("code") or str(reason)
+            reason = " ".join(str(reason).split())
             raise WikiError(
                 f"login to {self.api_url} as {credentials.username} failed: {reason}",
                 code="login-failed",
@@ -231,40 +300,47 @@ class MediaWiki:
 
     def read_page(self, title: str) -> Page:
         """The page's current text and revision (or that it does not exist)."""
-        data = self._call(
-            "GET",
-            [
-                ("action", "query"),
-                ("prop", "revisions"),
-                ("rvprop", "ids|timestamp|content"),
-                ("rvslots", "main"),
-                ("titles", title),
-                ("curtimestamp", "1"),
-            ],
-        )
-        pages = data.get("query", {}).get("pages", [])
-        read_at = str(data.get("curtimestamp", ""))
-        if not pages:
-            raise WikiError(f"the wiki gave no page for {title!r}")
-        page = pages[0]
-        if page.get("invalid"):
-            raise WikiError(f"{title!r} is not a valid page title: {page.get('invalidreason', '')}")
-        if page.get("missing") or not page.get("revisions"):
-            return Page(str(page.get("title", title)), False, "", None, None, read_at)
-        revision = page["revisions"][0]
-        text = revision.get("slots", {}).get("main", {}).get("content", "")
-        return Page(
-            str(page["title"]), True, text, int(revision["revid"]), revision["timestamp"], read_at
-        )
+        with self._masking():
+            data = self._call(
+                "GET",
+                [
+                    ("action", "query"),
+                    ("prop", "revisions"),
+                    ("rvprop", "ids|timestamp|content"),
+                    ("rvslots", "main"),
+                    ("titles", title),
+                    ("curtimestamp", "1"),
+                ],
+            )
+            try:
+                return _page(title, data)
+            except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+                raise WikiError(
+                    f"{self.api_url}: the wiki's answer about {title!r} is malformed "
+                    "(not what MediaWiki's API gives)",
+                    code="malformed",
+                    hint="Is this the address of a MediaWiki api.php ([wiki] api_url or --api-url)?",
+                ) from None
 
     def csrf_token(self) -> str:
         if self._csrf is None:
-            data = self._call("GET", [("action", "query"), ("meta", "tokens"), ("type", "csrf")])
-            self._csrf = str(data["query"]["tokens"]["csrftoken"])
+            with self._masking():
+                data = self._call(
+                    "GET", [("action", "query"), ("meta", "tokens"), ("type", "csrf")]
+                )
+                token = _tokens(data).get("csrftoken")
+                if not isinstance(token, str) or not token:
+                    raise WikiError(f"{self.api_url}: the wiki's answer holds no edit token")
+                self._masker.add(token, min_length=TOKEN_MIN)
+                self._csrf = token
         return self._csrf
 
     def edit(self, base: Page, text: str, *, summary: str) -> EditResult:
         """Save `text` over `base` (the page as read); MediaWiki refuses if it changed since."""
+        with self._masking():
+            return self._edit(base, text, summary=summary)
+
+    def _edit(self, base: Page, text: str, *, summary: str) -> EditResult:
         params = [("action", "edit"), ("title", base.title), ("text", text), ("summary", summary)]
         params += [("assert", "user"), ("starttimestamp", base.read_at)]
         if base.exists:
@@ -283,14 +359,65 @@ class MediaWiki:
                 if error.code != "badtoken" or attempt:
                     raise
                 self._csrf = None  # the session's token expired: fetch a new one, once
-        result = data.get("edit", {})
+        result = data.get("edit")
+        if not isinstance(result, dict):
+            raise WikiError(f"{self.api_url}: the wiki's answer to the edit is malformed")
         if result.get("result") != "Success":
             raise WikiError(f"the edit of {base.title} did not succeed: {result}")
+        revid = result.get("newrevid")
         return EditResult(
-            revid=result.get("newrevid"),
-            timestamp=result.get("newtimestamp"),
+            revid=revid if isinstance(revid, int) and not isinstance(revid, bool) else None,
+            timestamp=str(result["newtimestamp"]) if result.get("newtimestamp") else None,
             nochange=bool(result.get("nochange")),
         )
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """(scheme, host, port), the port made explicit: what a redirect may not change."""
+    port = url.port or {"http": 80, "https": 443}.get(url.scheme)
+    return (url.scheme, url.host.lower(), port)
+
+
+def check_api_url(url: str) -> None:
+    """An api.php address lc may send a password to: https, or http to this computer only."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return
+    raise UsageError(
+        f"{url}: lc sends the wiki's password and edit tokens over https only "
+        "(plain http only to this computer: localhost, 127.0.0.1, ::1)",
+        hint="Use the https:// address of the wiki's api.php ([wiki] api_url or --api-url).",
+    )
+
+
+def _tokens(data: dict[str, Any]) -> dict[str, Any]:
+    query = data.get("query")
+    tokens = query.get("tokens") if isinstance(query, dict) else None
+    return tokens if isinstance(tokens, dict) else {}
+
+
+def _page(title: str, data: dict[str, Any]) -> Page:
+    """The page in a query's answer; AttributeError, KeyError ... when it is malformed."""
+    query = data.get("query", {})
+    pages = query.get("pages", [])
+    read_at = str(data.get("curtimestamp", ""))
+    if not pages:
+        raise WikiError(f"the wiki gave no page for {title!r}")
+    page = pages[0]
+    if page.get("invalid"):
+        raise WikiError(f"{title!r} is not a valid page title: {page.get('invalidreason', '')}")
+    if page.get("missing") or not page.get("revisions"):
+        return Page(str(page.get("title", title)), False, "", None, None, read_at)
+    revision = page["revisions"][0]
+    text = revision.get("slots", {}).get("main", {}).get("content", "")
+    if not isinstance(text, str):
+        raise TypeError("content is not text")
+    revid = revision["revid"]
+    if not isinstance(revid, int) or isinstance(revid, bool):
+        raise TypeError("revid is not a number")
+    return Page(str(page["title"]), True, text, revid, str(revision["timestamp"]), read_at)
 
 
 _MESSAGES = {

@@ -13,11 +13,11 @@ from letsconnect_cli.config import load_config
 from letsconnect_cli.errors import ConfigError, InputUnreadable, UsageError
 from letsconnect_cli.ingest import IngestLog, ReadOptions, Record, read_records
 from letsconnect_cli.ingest.cleaning import preferred_language
+from letsconnect_cli.loopback import is_loopback
 from letsconnect_cli.mail.deliver import Pace
 from letsconnect_cli.mail.plan import plan
 from letsconnect_cli.mail.recipients import Person, registrants, usable_address
 from letsconnect_cli.mail.sendlog import SendLog, Sent
-from letsconnect_cli.mail.smtp import is_loopback
 from letsconnect_cli.passwords import read_secret
 from tests.conftest import DATA, SEED_CLINICS
 from tests.mail.conftest import SEED_ID, SEED_UID

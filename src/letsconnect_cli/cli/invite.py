@@ -175,7 +175,7 @@ def invite(
     from letsconnect_cli import calendar, invites
     from letsconnect_cli.cli.output import message, print_json, warning
     from letsconnect_cli.clinics import read_clinics
-    from letsconnect_cli.ledger import LEDGER_NAME, Ledger
+    from letsconnect_cli.ledger import LEDGER_NAME, Ledger, hold
     from letsconnect_cli.regions import normalise_region_code
     from letsconnect_cli.timezones import canonical_zone, resolve_zone
 
@@ -187,62 +187,74 @@ def invite(
         all_zones=all_zones,
     )
     dtstamp = calendar.dtstamp_from(os.environ)
-    now = invites.now()
-    files = read_clinics(context.clinics_dir)
-    ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
-    clinics, warnings = invites.select(
-        context.clinics_dir,
-        files,
-        clinic_ids or [],
-        every=every,
-        now=now,
-        ledger=ledger,
-    )
-    err = context.err()
-    settings = invites.Settings(
-        organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
-        reminder=config.calendar.reminder,
-        default_location=config.calendar.location,
-        default_region=config.default_region,
-        main_cities=config.main_cities(),
-    )
-    out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
-    feed_path = out_dir / invites.FEED_NAME
-    plan = invites.plan(
-        clinics,
-        view,
-        settings=settings,
-        ledger=ledger,
-        dtstamp=dtstamp,
-        out_dir=out_dir,
-        taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
-        feed=invites.FeedSource(
-            clinics=[f.clinic for f in files if f.ok and f.clinic is not None],
+    with hold(context.clinics_dir):  # one run at a time reads and writes the ledger
+        now = invites.now()
+        files = read_clinics(context.clinics_dir)
+        ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
+        clinics, warnings, broken = invites.select(
+            context.clinics_dir,
+            files,
+            clinic_ids or [],
+            every=every,
             now=now,
-            past_days=config.calendar.feed_past_days,
-            previous=_previous_feed(feed_path),
-        ),
-    )
-    warnings += plan.warnings
-    if not clinics and not plan.feed:
-        for text in warnings:
-            warning(err, text)
-        message(
-            err,
-            "no clinics to invite: none is scheduled or confirmed and still to come; "
-            "give clinic ids, or --all for every clinic with a date",
+            ledger=ledger,
         )
-        if json_output:
-            print_json([])
-        return
-    outcomes: dict[Path, str] = {}
-    ledger_written = False
-    if not dry_run:
-        for item in plan.invites:
-            outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
-        if plan.feed:
-            outcomes[plan.feed_path] = invites.write_file(plan.feed_path, plan.feed, force=force)
-        ledger_written = ledger.save()
+        err = context.err()
+        settings = invites.Settings(
+            organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
+            reminder=config.calendar.reminder,
+            default_location=config.calendar.location,
+            default_region=config.default_region,
+            main_cities=config.main_cities(),
+        )
+        out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
+        feed_path = out_dir / invites.FEED_NAME
+        # Without a broken file's clinic the feed would lose its event: then it is left as it was.
+        feed = None
+        if broken is None:
+            feed = invites.FeedSource(
+                clinics=[f.clinic for f in files if f.ok and f.clinic is not None],
+                now=now,
+                past_days=config.calendar.feed_past_days,
+                previous=_previous_feed(feed_path),
+            )
+        plan = invites.plan(
+            clinics,
+            view,
+            settings=settings,
+            ledger=ledger,
+            dtstamp=dtstamp,
+            out_dir=out_dir,
+            taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
+            feed=feed,
+        )
+        warnings += plan.warnings
+        if not clinics and not plan.feed:
+            for text in warnings:
+                warning(err, text)
+            message(
+                err,
+                "no clinics to invite: none is scheduled or confirmed and still to come; "
+                "give clinic ids, or --all for every clinic with a date",
+            )
+            if json_output:
+                print_json([])
+            if broken is not None:
+                raise broken
+            return
+        outcomes: dict[Path, str] = {}
+        ledger_written = False
+        if broken is not None:
+            kept = "left as it was, while a clinic file has problems"
+            outcomes[plan.feed_path] = ("would be " if dry_run else "") + kept
+        if not dry_run:
+            for item in plan.invites:
+                outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
+            if plan.feed:
+                outcomes[plan.feed_path] = invites.write_file(
+                    plan.feed_path, plan.feed, force=force
+                )
+            ledger_written = ledger.save()
 
     if json_output:
         window = context.config.slots.window()
@@ -258,7 +270,9 @@ def invite(
             f"{shown(item.path)}: {state} ({item.method}, SEQUENCE {item.sequence}; "
             f"clinic {item.revision.change})",
         )
-    if plan.feed:
+    if broken is not None:
+        message(err, f"{shown(plan.feed_path)}: {outcomes[plan.feed_path]}")
+    elif plan.feed:
         state = outcomes.get(plan.feed_path, "would write")
         message(err, f"{shown(plan.feed_path)}: {state} ({plan.feed_events} event(s))")
     else:
@@ -272,6 +286,8 @@ def invite(
         message(err, "dry run: no file was written")
     elif ledger_written:
         message(err, f"recorded in {shown(ledger.path)}: commit it with the clinics")
+    if broken is not None:
+        raise broken
 
 
 def _previous_feed(path: Path) -> bytes | None:

@@ -48,7 +48,7 @@ def run(context: AppContext, request: Request) -> None:
     from letsconnect_cli.cli.announce_cmd import organiser_of
     from letsconnect_cli.cli.output import message, warning
     from letsconnect_cli.clinics import find_clinic, read_clinics
-    from letsconnect_cli.ledger import LEDGER_NAME, Ledger
+    from letsconnect_cli.ledger import LEDGER_NAME, Ledger, hold
     from letsconnect_cli.mail.invitations import MailSettings, prepare
     from letsconnect_cli.mail.sendlog import STATE_DIR, SendLog
 
@@ -81,52 +81,61 @@ def run(context: AppContext, request: Request) -> None:
     )
     state_dir = config.smtp.state_dir or context.clinics_dir.parent / STATE_DIR
     log = SendLog.open(state_dir, create=not request.dry_run)
-    ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
-    # A sending run holds the send log from planning to the last message: no other run can send
-    # to the same people in between.
-    with log.lock() if request.send else contextlib.nullcontext():
-        prepared = prepare(
-            clinic,
-            records,
-            view=invites.View(_view_codes(regions), request.zones, request.all_zones),
-            regions=regions,
-            settings=settings,
-            ledger=ledger,
-            log=log,
-            dtstamp=calendar.dtstamp_from(os.environ),
-            now=datetime.now(UTC),
-            taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
-            build=not request.dry_run,
-            skip_unknown_country=request.skip_unknown_country,
-        )
-        err = context.err()
-        if log.torn:
-            warning(
-                err, f"{log.path}: its last line was cut short (a crash while writing); ignored"
+    # The ledger is held from reading it to writing it back (one run at a time).
+    ledger_held = contextlib.ExitStack()
+    ledger_held.enter_context(hold(context.clinics_dir))
+    try:
+        ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
+        # A sending run holds the send log from planning to the last message: no other run can send
+        # to the same people in between.
+        with log.lock() if request.send else contextlib.nullcontext():
+            prepared = prepare(
+                clinic,
+                records,
+                view=invites.View(_view_codes(regions), request.zones, request.all_zones),
+                regions=regions,
+                settings=settings,
+                ledger=ledger,
+                log=log,
+                dtstamp=calendar.dtstamp_from(os.environ),
+                now=datetime.now(UTC),
+                taken_uids={
+                    f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid
+                },
+                build=not request.dry_run,
+                skip_unknown_country=request.skip_unknown_country,
             )
-        for text in prepared.warnings:
-            warning(err, text)
-        if prepared.plan.registrants.meta_wiki:
-            from letsconnect_cli.cli.invite_mail_report import META_WIKI_NOTE
+            err = context.err()
+            if log.torn:
+                warning(
+                    err, f"{log.path}: its last line was cut short (a crash while writing); ignored"
+                )
+            for text in prepared.warnings:
+                warning(err, text)
+            if prepared.plan.registrants.meta_wiki:
+                from letsconnect_cli.cli.invite_mail_report import META_WIKI_NOTE
 
-            message(err, META_WIKI_NOTE.format(n=prepared.plan.registrants.meta_wiki))
-        if request.dry_run:
-            report(context, request, prepared, mode="dry-run")
-            message(err, "dry run: nothing was sent or written")
-            return
-        server = _server(config, err) if request.send and prepared.outgoing else None
-        if ledger.save():
-            message(
-                err, f"recorded SEQUENCE {prepared.invite.sequence} in {ledger.path}: commit it"
-            )
-        if server is None:
-            if request.send:
-                report(context, request, prepared, mode="send", outcomes=[])
-                message(err, _nothing(prepared))
-            else:
-                _write(context, request, prepared, config)
-            return
-        _send(context, request, prepared, config, log, settings.sender, server)
+                message(err, META_WIKI_NOTE.format(n=prepared.plan.registrants.meta_wiki))
+            if request.dry_run:
+                report(context, request, prepared, mode="dry-run")
+                message(err, "dry run: nothing was sent or written")
+                return
+            server = _server(config, err) if request.send and prepared.outgoing else None
+            if ledger.save():
+                message(
+                    err, f"recorded SEQUENCE {prepared.invite.sequence} in {ledger.path}: commit it"
+                )
+            ledger_held.close()  # written: other runs may record theirs while this one sends
+            if server is None:
+                if request.send:
+                    report(context, request, prepared, mode="send", outcomes=[])
+                    message(err, _nothing(prepared))
+                else:
+                    _write(context, request, prepared, config)
+                return
+            _send(context, request, prepared, config, log, settings.sender, server)
+    finally:
+        ledger_held.close()
 
 
 def _nothing(prepared: Prepared) -> str:

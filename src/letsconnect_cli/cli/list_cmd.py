@@ -47,7 +47,7 @@ def list_clinics(
     from datetime import UTC, datetime
 
     from letsconnect_cli.cli.output import print_json
-    from letsconnect_cli.clinics import load_clinics
+    from letsconnect_cli.clinics import read_clinics, usable_clinics
     from letsconnect_cli.errors import UsageError
     from letsconnect_cli.regions import normalise_region_code
     from letsconnect_cli.timezones import resolve_zone
@@ -67,8 +67,10 @@ def list_clinics(
             raise UsageError(f"--lang: {error}") from None
     now = datetime.now(UTC)
 
+    # A broken file is named at the end (exit 3), after the list of all the others.
+    usable, broken = usable_clinics(read_clinics(context.clinics_dir))
     clinics = []
-    for clinic in load_clinics(context.clinics_dir):
+    for clinic in usable:
         over = clinic.end is not None and clinic.end <= now
         if upcoming and (over or clinic.status in (Status.DONE, Status.CANCELLED)):
             continue
@@ -82,8 +84,13 @@ def list_clinics(
 
     if json_output:
         print_json([_as_json(clinic, zone, lang) for clinic in clinics])
-        return
+    else:
+        _table(context, clinics, zone, lang)
+    if broken is not None:
+        raise broken
 
+
+def _table(context: Any, clinics: "list[Clinic]", zone: Any, lang: str | None) -> None:
     from rich.console import Group
     from rich.text import Text
 

@@ -345,14 +345,24 @@ def parse_start(text: str, tz: str | None) -> "datetime":
     if moment.tzinfo is not None:
         if tz:
             resolve_zone(tz)  # still report a mistyped zone
-        return moment.astimezone(UTC)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00+05:00 is before the first date Python knows
+            raise UsageError(
+                f"--start {text!r} is out of range", hint="Give a date from 1900 to 9998."
+            ) from None
     if tz is None:
         raise UsageError(
             f"--start {text!r} has no time zone",
             hint=f"Add Z for UTC ({text}Z) or an offset ({text}+08:00), or give --tz Asia/Manila "
             "to read it as local time there.",
         )
-    return localize(moment, tz)
+    try:
+        return localize(moment, tz)
+    except OverflowError:
+        raise UsageError(
+            f"--start {text!r} is out of range", hint="Give a date from 1900 to 9998."
+        ) from None
 
 
 def parse_sharer(text: str) -> dict[str, str | None]:

@@ -58,7 +58,10 @@ def publish(
     dry_run: Annotated[
         bool,
         typer.Option(
-            "--dry-run", "-n", help="Show the diff against the page as it is; change nothing."
+            "--dry-run",
+            "-n",
+            help="Show the diff against the page as it is, read without logging in; change "
+            "nothing.",
         ),
     ] = False,
     force: Annotated[
@@ -101,7 +104,7 @@ def publish(
     from letsconnect_cli.errors import RemoteError, UsageError
     from letsconnect_cli.publish import STATE_FILE, PublishState, diff_link, plan, record_for
     from letsconnect_cli.values import check_url
-    from letsconnect_cli.wiki import MediaWiki
+    from letsconnect_cli.wiki import MediaWiki, check_api_url
 
     context = app_context(ctx)
     config = context.config
@@ -113,13 +116,15 @@ def publish(
         api = check_url(api_url or config.wiki.api_url)
     except ValueError as error:
         raise UsageError(f"--api-url: {error}") from None
+    check_api_url(api)
     if not config.organiser.email:
         raise UsageError(
             "lc publish names a contact in its User-Agent, as Wikimedia's API policy asks",
             hint="Set [organiser] email in lc.toml, or LC_ORGANISER_EMAIL.",
         )
     title, owned, what, tag = _content(context, clinic_id, index, page, lang, as_of)
-    credentials = _credentials(context, required=not dry_run)
+    # A dry run reads the page as anyone may: it never logs in, so no password leaves lc.
+    credentials = None if dry_run else _credentials(context, required=True)
     state = PublishState(context.clinics_dir / STATE_FILE)
 
     with MediaWiki(
@@ -243,6 +248,11 @@ def _as_of(value: str | None) -> Any:
         raise UsageError(
             f"--as-of {value!r} is not a date or date-time, e.g. 2023-03-20 or 2023-03-20T06:00Z"
         ) from None
+    from letsconnect_cli.timezones import year_problem
+
+    problem = year_problem(moment.year)
+    if problem:
+        raise UsageError(f"--as-of {value!r} is {problem}")
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 

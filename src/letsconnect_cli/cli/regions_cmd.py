@@ -56,6 +56,11 @@ def regions(
             ) from None
         if moment.tzinfo is None:
             raise UsageError(f"--at {at!r} has no offset", hint=f"add Z for UTC: {at}Z")
+        from letsconnect_cli.timezones import year_problem
+
+        problem = year_problem(moment.year)
+        if problem:
+            raise UsageError(f"--at {at!r} is {problem}")
         moment = moment.astimezone(UTC)
     main_cities = context.config.main_cities() if code else {}
 

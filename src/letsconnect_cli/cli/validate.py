@@ -32,7 +32,8 @@ def validate(
     """Check clinic files: TOML syntax, every field, and the rules between fields.
 
     Prints each problem as FILE:LINE: FIELD: MESSAGE, then a summary. Exits 3 when any file
-    has a problem, 0 when all are valid (warnings do not fail). Warns when a clinic starts
+    has a problem, 4 when a file cannot be read at all (the others are checked all the same), 0
+    when all are valid (warnings do not fail). Warns when a clinic starts
     outside the acceptable local hours ([slots] of lc.toml) for most of a target region.
     Results of files unchanged since an earlier run come from a cache in the user's cache
     folder ($XDG_CACHE_HOME/lc, by default ~/.cache/lc).
@@ -49,7 +50,7 @@ def validate(
     for path in paths or []:
         if path.is_dir():
             files.extend(clinic_paths(path))
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken link is reported, as in a folder
             files.append(path)
         else:
             raise InputUnreadable(f"{path} does not exist")
@@ -99,5 +100,7 @@ def validate(
             f"{len(results)} file(s) checked: {len(results) - broken} valid, {broken} with problems "
             f"({errors} error(s), {warnings} warning(s))"
         )
+    if any(r.unreadable for r in results):  # the others were checked all the same
+        raise typer.Exit(int(ExitCode.INPUT))
     if any(not r.ok for r in results):
         raise typer.Exit(int(ExitCode.VALIDATION))

@@ -48,6 +48,18 @@ def read_participants(text: str, ctx: ReadContext) -> Iterator[Record]:
             f"({error.msg})",
             hint="The file may be truncated: download the participants list again.",
         ) from None
+    except RecursionError:
+        raise InputUnreadable(
+            f"{ctx.name}: JSON nested hundreds of levels deep, not a CampaignEvents participants "
+            "list",
+            hint=_EXPECTED,
+        ) from None
+    except ValueError:  # Python converts no number of more than 4,300 digits
+        raise InputUnreadable(
+            f"{ctx.name}: JSON with a number of more than 4,300 digits, not a CampaignEvents "
+            "participants list",
+            hint=_EXPECTED,
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("participants"), list):
         data = data["participants"]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):

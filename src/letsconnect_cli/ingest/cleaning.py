@@ -177,7 +177,7 @@ def parse_rating(value: str) -> int | None:
         number = float(text)
     except ValueError:
         return None
-    if number != int(number) or not 1 <= number <= 5:
+    if not 1 <= number <= 5 or number != int(number):  # NaN, inf and 1e309 fail the range first
         return None
     return int(number)
 

@@ -55,9 +55,35 @@ class ReadContext:
         self.log.skip(self.name, line, reason)
 
 
-def ragged(fields: int, width: int) -> str:
-    """The skip reason of a row whose cells do not line up with its header."""
-    return f"row has {fields} fields, the header {width}"
+def ragged(fields: int, width: int, lines: int = 1, start: int = 0) -> str:
+    """The skip reason of a row whose cells do not line up with its header. A row read from
+    several lines is what an unbalanced quote makes of the lines up to the next quote."""
+    reason = f"row has {fields} fields, the header {width}"
+    if lines > 1:
+        reason += "; " + unbalanced_quote(start, start + lines - 1)
+    return reason
+
+
+def unbalanced_quote(start: int, end: int) -> str:
+    """The skip reason of lines an unbalanced quote joined into one row."""
+    return (
+        f'an unbalanced quote (") joined lines {start}-{end} ({end - start + 1} lines) into one '
+        "row, all skipped; fix the quote in the file and run again"
+    )
+
+
+def joined_rows(cells: list[str], width: int) -> bool:
+    """Whether a row read from several lines holds whole rows in a cell (what an unbalanced
+    quote does), rather than a text of several lines (a comment, an address)."""
+    if width < 2:
+        return False
+    for cell in cells:
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        for line in cell.splitlines()[1:]:
+            if max(line.count(d) for d in ",;\t") >= width - 1:
+                return True
+    return False
 
 
 def yes_no(value: str) -> bool | None:

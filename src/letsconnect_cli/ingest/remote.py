@@ -218,7 +218,7 @@ def _fetch_pages(
             buffer.seek(0)
             try:
                 page = json.load(buffer)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 raise InputUnreadable(f"{name}: a page of participants is not JSON") from None
         if not isinstance(page, list):
             raise InputUnreadable(

@@ -21,7 +21,13 @@ from letsconnect_cli.ingest.cleaning import (
     preferred_language,
     role_key,
 )
-from letsconnect_cli.ingest.context import ReadContext, ragged, yes_no
+from letsconnect_cli.ingest.context import (
+    ReadContext,
+    joined_rows,
+    ragged,
+    unbalanced_quote,
+    yes_no,
+)
 from letsconnect_cli.ingest.fields import map_header, normalise_header
 from letsconnect_cli.ingest.records import Record
 
@@ -102,17 +108,22 @@ class Table:
         i_clinic, i_rating, i_wait = map(self.index, ("clinic", "rating", "waiting_room"))
         # A feedback row whose rating is unusable tells nothing else.
         drop_bad_rating = not self.registered and not self.has_attended
+        end = rows.line_num  # the last line of the row before
         for row in rows:
+            start, end = end + 1, rows.line_num
             if len(row) != width:
                 if not any(row):
                     continue
                 ctx.rows += 1
                 if len(row) < width or any(row[width:]):
-                    log.skip(name, rows.line_num, ragged(len(row), width))
+                    log.skip(name, start, ragged(len(row), width, end - start + 1, start))
                     continue
             else:
                 ctx.rows += 1
                 row.append("")
+            if end > start and joined_rows(row, width):
+                log.skip(name, start, unbalanced_quote(start, end))
+                continue
             line = rows.line_num
             text = row[i_clinic]
             clinic = resolved(text) if text else None

@@ -52,6 +52,13 @@ def detect_encoding(handle: IO[bytes], name: str) -> tuple[str, str | None]:
         if head.startswith(magic):
             raise InputUnreadable(f"{name} is {what}", hint=_EXPECTED)
     if b"\x00" in head:
+        utf16 = _utf16_without_bom(head)
+        if utf16 is not None:
+            raise InputUnreadable(
+                f"{name} looks like UTF-16 text without a byte-order mark, which lc cannot "
+                "detect for sure",
+                hint=f"Give --encoding {utf16} (or save the file as UTF-8).",
+            )
         raise InputUnreadable(f"{name} is a binary file, not a CSV or JSON export", hint=_EXPECTED)
     if _is_utf8(handle):
         return encoding, None
@@ -59,6 +66,26 @@ def detect_encoding(handle: IO[bytes], name: str) -> tuple[str, str | None]:
         f"{name} is not UTF-8; read it as Windows-1252 (cp1252). Check accented names, or save "
         "the file as UTF-8 (or give --encoding) to silence this warning."
     )
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes read as such text (mostly ASCII: every other
+    byte zero, and it decodes); None otherwise."""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even = head[0 : pairs * 2 : 2].count(0)
+    odd = head[1 : pairs * 2 : 2].count(0)
+    encoding = "utf-16-le" if odd > 0.6 * pairs and even == 0 else None
+    if even > 0.6 * pairs and odd == 0:
+        encoding = "utf-16-be"
+    if encoding is None:
+        return None
+    try:
+        head[: pairs * 2].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding
 
 
 _EXPECTED = (

@@ -45,7 +45,9 @@ def read_zoom_report(rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
     columns: dict[str, int] | None = None
     width = 0
     seen: set[str] = set()  # people already met in this section: later rows are rejoins
+    end = rows.line_num  # the last line of the row before
     for row in rows:
+        start, end = end + 1, rows.line_num
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
@@ -69,7 +71,7 @@ def read_zoom_report(rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
             continue
         ctx.rows += 1
         if len(cells) < width or any(cells[width:]):
-            ctx.log.skip(ctx.name, rows.line_num, ragged(len(cells), width))
+            ctx.log.skip(ctx.name, start, ragged(len(cells), width, end - start + 1, start))
             continue
         record = _record(cells, columns, ctx, rows.line_num, section == "other attended")
         if record is None:

@@ -35,6 +35,29 @@ if TYPE_CHECKING:
 _GITIGNORE = (
     "# Invitations as .eml files: they hold registrants' addresses; never commit them.\n*\n"
 )
+#: What lc adds to the .gitignore of a folder it did not make (which may hold other files).
+_GITIGNORE_EML = (
+    "# lc: invitations as .eml files hold registrants' addresses; never commit them.\n*.eml\n"
+)
+
+
+def ignore_in_git(folder: Path) -> None:
+    """Keep lc's .eml files out of git: a folder lc makes ignores everything, one it did not
+    make gets `*.eml` in its .gitignore (added to one that is there, unless it has the line)."""
+    ignore = folder / ".gitignore"
+    try:  # OSError: the caller says the folder cannot be written
+        text: str | None = ignore.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        text = None
+    lines = {line.strip() for line in (text or "").splitlines()}
+    if lines & {"*", "*.eml", "/*", "/*.eml"}:
+        return
+    if text is None:
+        ignore.write_text(_GITIGNORE_EML, encoding="utf-8")
+    else:
+        separator = "" if not text or text.endswith("\n") else "\n"
+        with ignore.open("a", encoding="utf-8") as handle:
+            handle.write(separator + _GITIGNORE_EML)
 
 
 @dataclass(frozen=True)
@@ -232,19 +255,21 @@ def eml_name(item: Outgoing) -> str:
 def write_eml(folder: Path, items: list[Outgoing], *, force: bool) -> dict[str, str]:
     """Write each message as `<hash>-<method>-<sequence>.eml`, atomically; per file name,
     'created', 'updated' or 'unchanged'. A file lc did not write is replaced only with force."""
-    from letsconnect_cli.files import write_bytes_atomic
+    from letsconnect_cli.errors import OutputUnwritable
+    from letsconnect_cli.files import unwritable, write_bytes_atomic
 
     try:
         if not folder.exists():
             folder.mkdir(parents=True)
             (folder / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
+        elif folder.is_dir():
+            ignore_in_git(folder)
     except OSError as error:
-        raise UsageError(
-            f"cannot create {folder}: {error.strerror or error}",
-            hint="Give --out a folder you can write to.",
-        ) from None
+        raise unwritable(folder, error) from None
     if not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder", hint="Give --out a folder.")
+        raise OutputUnwritable(
+            f"cannot write to {folder}: it is not a folder", hint="Give --out a folder."
+        )
     outcomes: dict[str, str] = {}
     for item in items:
         path = folder / eml_name(item)
@@ -253,7 +278,7 @@ def write_eml(folder: Path, items: list[Outgoing], *, force: bool) -> dict[str, 
         except FileNotFoundError:
             existing = None
         except OSError as error:
-            raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+            raise unwritable(path, error) from None
         if existing == item.data:
             outcomes[path.name] = "unchanged"
             continue
@@ -263,12 +288,6 @@ def write_eml(folder: Path, items: list[Outgoing], *, force: bool) -> dict[str, 
                 f"{path} exists and was not written by lc",
                 hint="Give --force to overwrite it, or --out another folder.",
             )
-        try:
-            write_bytes_atomic(path, item.data, force=existing is not None)
-        except OSError as error:
-            raise UsageError(
-                f"cannot write {path}: {error.strerror or error}",
-                hint="Give --out a folder you can write to.",
-            ) from None
+        write_bytes_atomic(path, item.data, force=existing is not None)
         outcomes[path.name] = "created" if existing is None else "updated"
     return outcomes

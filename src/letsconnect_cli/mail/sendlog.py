@@ -22,7 +22,6 @@ import hmac
 import json
 import os
 import secrets
-import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -146,21 +145,16 @@ class SendLog:
         The log is read again once the lock is held, so that a plan made inside it sees every
         message a run that just finished has sent.
         """
-        path = self.folder / LOCK_NAME
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            try:
-                _lock(descriptor)
-            except OSError:
-                raise UsageError(
-                    f"another lc run is sending invitations from {self.folder}",
-                    hint="Wait for it to finish; two runs at once could invite people twice.",
-                ) from None
+        from letsconnect_cli.locking import exclusive
+
+        with exclusive(
+            self.folder / LOCK_NAME,
+            busy=f"another lc run is sending invitations from {self.folder}",
+            hint="Wait for it to finish; two runs at once could invite people twice.",
+        ):
             self.entries, self.torn, self._valid_size, self._needs_newline = [], 0, None, False
             self._load()
             yield
-        finally:
-            os.close(descriptor)  # closing releases the lock
 
     def _load(self) -> None:
         try:
@@ -177,7 +171,7 @@ class SendLog:
             try:
                 data = json.loads(line)
                 entry = self._entry(data)
-            except (ValueError, KeyError, TypeError) as error:
+            except (ValueError, KeyError, TypeError, RecursionError) as error:
                 if number == last + 1 and not text.endswith("\n"):
                     self.torn += 1  # the last line, cut short by a crash while it was written
                     self._valid_size = len(
@@ -263,15 +257,3 @@ def _make_key(folder: Path, path: Path) -> bytes:
     finally:
         os.close(descriptor)
     return key
-
-
-def _lock(descriptor: int) -> None:
-    """An exclusive, non-blocking lock that the system releases when the process ends."""
-    if sys.platform == "win32":  # pragma: no cover - Windows
-        import msvcrt
-
-        msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

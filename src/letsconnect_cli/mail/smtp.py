@@ -3,12 +3,12 @@
 Certificates are verified against the system's trust store (and `[smtp] ca_file` when set).
 Plain SMTP (`security = "none"`) is refused except to this computer (a loopback address), where
 a local relay or a test server listens. The password is passed to the server's AUTH and nowhere
-else: it is in no message, no repr, no log; a server's reply that quotes it is masked.
+else: it is in no message, no repr, no log; a server's reply that quotes it (as typed,
+URL-encoded, or in base64 as AUTH PLAIN or LOGIN sent it) is masked.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import smtplib
 import socket
 import ssl
@@ -18,6 +18,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from letsconnect_cli.errors import ConfigError, RemoteError, UsageError
+from letsconnect_cli.loopback import is_loopback
+from letsconnect_cli.masking import Masker
 
 if TYPE_CHECKING:
     from letsconnect_cli.config import SmtpSettings
@@ -40,15 +42,6 @@ class Server:
     @property
     def name(self) -> str:
         return f"{self.host}:{self.port}"
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def server_from(settings: SmtpSettings, password: str | None) -> Server:
@@ -106,6 +99,8 @@ class Connection:
         self.server = server
         self.local_hostname = local_hostname
         self._smtp: smtplib.SMTP | None = None
+        self._masker = Masker()
+        self._masker.add(server.password, username=server.username)
 
     def __enter__(self) -> Connection:
         self.open()
@@ -196,7 +191,7 @@ class Connection:
             ) from None
         except (smtplib.SMTPException, OSError) as error:
             self.close()
-            reason = _os_reason(error)
+            reason = self._masker.mask(_os_reason(error))
             raise RemoteError(
                 f"cannot talk to the mail server {server.name}: {reason}",
                 hint="Check [smtp] host, port and security, and the network.",
@@ -230,7 +225,9 @@ class Connection:
             ) from None
         except (smtplib.SMTPException, OSError) as error:
             self.close()
-            raise SendFailure("connection", None, _os_reason(error)) from None
+            raise SendFailure(
+                "connection", None, self._text(_os_reason(error), recipient)
+            ) from None
 
     def _after_failure(self, code: int | None) -> None:
         if code == 421:  # the server is closing the connection (smtplib closed it already)
@@ -261,8 +258,7 @@ class Connection:
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
         text = " ".join(text.split())
-        if self.server.password:
-            text = text.replace(self.server.password, "***")
+        text = self._masker.mask(text)
         if recipient:
             text = _replace_folded(text, recipient, "recipient")
         return text

@@ -170,6 +170,11 @@ def parse_week(text: str) -> list[date]:
     match = _WEEK.match(text)
     if match is None:
         raise ValueError(f"{text!r} is not an ISO week; write it like 2023-W13")
+    from letsconnect_cli.timezones import year_problem
+
+    problem = year_problem(int(match[1]))
+    if problem:
+        raise ValueError(f"{text!r} is {problem}")
     try:
         monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
@@ -178,10 +183,16 @@ def parse_week(text: str) -> list[date]:
 
 
 def parse_day(text: str) -> date:
+    from letsconnect_cli.timezones import year_problem
+
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"{text!r} is not a date; write it like 2023-04-02") from None
+    problem = year_problem(day.year)
+    if problem:
+        raise ValueError(f"{text!r} is {problem}")
+    return day
 
 
 def next_days(today: date, count: int = 7) -> list[date]:
