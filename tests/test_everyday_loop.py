@@ -326,7 +326,7 @@ def test_report_json_is_format_json(runner: CliRunner, project: Path) -> None:
     [
         ("report.html", "<!DOCTYPE html>"),
         ("report.json", "{"),
-        ("report.csv", "section,"),
+        ("report.csv", '"section",'),
         ("report.md", "# "),
         ("report.txt", ""),
     ],

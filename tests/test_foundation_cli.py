@@ -85,8 +85,9 @@ def test_a_command_is_loaded_only_when_it_runs() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     loaded = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
+    # output: every command runs with stdout and stderr that show control characters visibly
     assert loaded == [
-        "LOADED:app,context",
+        "LOADED:app,context,output",
         "LOADED:app,completion,context,options,output,regions_cmd",
     ]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from letsconnect_cli.errors import InputUnreadable, Problem, UsageError, ValidationFailed
-from letsconnect_cli.escaping import FORMATS, escape_for, url_for
+from letsconnect_cli.escaping import FORMATS, escape_for, one_line, strip_controls, url_for
 from letsconnect_cli.i18n import (
     Language,
     city_name,
@@ -89,8 +89,9 @@ class Announcement:
 # --- what an announcement says ----------------------------------------------------------------
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+#: Single-line fields (a title, a name, the platform) stay on one line in every format: a line
+#: break would end a list item, a table cell or a heading.
+_one_line = one_line
 
 
 def clinic_context(
@@ -150,13 +151,13 @@ def clinic_context(
                 "name": _one_line(sharer.name),
                 "role": role and _one_line(role),
                 "affiliation": affiliation and _one_line(affiliation),
-                "username": sharer.username,
+                "username": sharer.username and _one_line(sharer.username),
                 "line": ", ".join(parts),
             }
         )
     main_language = language_name(clinic.language, language)
     interpretation = [language_name(tag, language) for tag in clinic.interpretation]
-    contact = clinic.contact or organiser.email
+    contact = _one_line(clinic.contact or organiser.email or "") or None
     timestamp = int(start.timestamp())
     return {
         "clinic": {
@@ -168,7 +169,7 @@ def clinic_context(
             "status": clinic.status.value,
             "cancelled": clinic.status is Status.CANCELLED,
             "done": clinic.status is Status.DONE,
-            "platform": clinic.platform,
+            "platform": clinic.platform and _one_line(clinic.platform),
             "language": main_language,
             "interpretation": interpretation,
             "languages_line": languages_line(clinic, language),
@@ -279,8 +280,12 @@ def environment(
     escape = None if html else escape_for(output_format)
 
     def finalize(value: Any) -> Any:
-        if escape is None or isinstance(value, Markup) or value is None:
-            return "" if value is None else value
+        if value is None:
+            return ""
+        if isinstance(value, Markup):
+            return value
+        if escape is None:  # HTML: Jinja escapes the markup; control characters go here
+            return strip_controls(value) if isinstance(value, str) else value
         return escape(str(value))
 
     make_url = url_for(output_format)

@@ -15,11 +15,51 @@ FAR_AHEAD = timedelta(days=2 * 365)
 _DRAFT_ID = "proposed-draft"
 
 
+#: The fields that may hold several lines (tab and newline allowed); the others are one line.
+MULTILINE_FIELDS = frozenset({"description"})
+SHARER_PARTS = ("name", "affiliation", "role", "username")
+
+
+def control_problem(text: str, *, multiline: bool = False) -> str | None:
+    """Why a new value may not hold `text`'s control character (ESC, BEL, CR, ...), or None.
+    It would reach the terminals, wikis and calendars the clinic is shown in."""
+    from letsconnect_cli.escaping import control_character
+
+    hit = control_character(text, multiline=multiline)
+    if hit is None:
+        return None
+    position, character = hit
+    allowed = "tab and newline are allowed" if multiline else "it must be one line"
+    return (
+        f"holds a control character (U+{ord(character):04X}) at character {position + 1}; "
+        f"type the text without it ({allowed})"
+    )
+
+
+def text_problems(name: str, value: Any) -> list[str]:
+    """The control characters of a new text field (a sharer's parts named)."""
+    texts: list[tuple[str, str]] = []
+    if isinstance(value, str):
+        texts.append(("", value))
+    elif name == "sharers" and isinstance(value, list):
+        for sharer in value:
+            texts += [(f"{part} ", sharer.get(part) or "") for part in SHARER_PARTS]
+    found = []
+    for prefix, text in texts:
+        problem = control_problem(text, multiline=name in MULTILINE_FIELDS)
+        if problem is not None:
+            found.append(prefix + problem)
+    return found
+
+
 def field_problems(fields: dict[str, Any], name: str) -> list[str]:
     """What the clinic rules say about `fields[name]`, given the other values so far: the
     messages of the problems found in that field (empty when it is fine)."""
     from letsconnect_cli.clinics import clinic_from_mapping
 
+    refused = text_problems(name, fields.get(name))
+    if refused:
+        return refused
     raw = {"title": "draft", "status": "proposed"}
     raw.update({key: value for key, value in fields.items() if value is not None})
     _clinic, problems = clinic_from_mapping(_DRAFT_ID, raw)

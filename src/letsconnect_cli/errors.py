@@ -69,13 +69,17 @@ class ValidationFailed(LcError):
         self.source = source
 
     def __str__(self) -> str:
+        from letsconnect_cli.escaping import escape_name
+
         lines = [self.message]
         for problem in self.problems:
             where = []
             if self.source:
-                where.append(self.source + (f":{problem.line}" if problem.line else ""))
+                where.append(
+                    escape_name(self.source) + (f":{problem.line}" if problem.line else "")
+                )
             if problem.field:
-                where.append(problem.field)
+                where.append(escape_name(problem.field))
             prefix = ": ".join(where)
             lines.append(f"  {prefix}: {problem.message}" if prefix else f"  {problem.message}")
         return "\n".join(lines)

@@ -1,19 +1,76 @@
-"""Escaping text for the formats announcements are written in, so no value can change the markup.
+"""Escaping text for every output lc writes, one place per kind, so no value can change the markup.
 
 Every `{{ value }}` of an announcement template passes through the format's escape (HTML through
 Jinja's autoescape; wikitext, Markdown and plain text through `escape_for`); links go through
 `url_for`. A value marked safe (`|safe`, a Markup) is left alone: that is the template's choice.
+The report's CSV cells go through `escape_csv_cell`, its Markdown through `escape_markdown`; text
+for a terminal through `escape_terminal` (applied by `cli/output.py` to everything lc prints).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 FORMATS = ("wikitext", "markdown", "text", "html", "email")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters no output keeps: C0 but tab and line feed, DEL, and C1 (U+0080-U+009F:
+#: U+009B is a terminal's CSI, U+0085 a line break to some readers).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters (tab and line feed kept)."""
+    return _CONTROL.sub("", text)
+
+
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str, *, multiline: bool = False) -> tuple[int, str] | None:
+    """The first control character of `text` and its position (0-based), or None. Tab and line
+    feed count only when the text is not `multiline`."""
+    for match in (_CONTROL if multiline else _ANY_CONTROL).finditer(text):
+        return match.start(), match[0]
+    return None
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: every run of white space or line breaks (CR, LF, VT, FF, NEL,
+    U+2028, U+2029 ...) one space, control characters dropped, no space at either end."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+# --- terminals ------------------------------------------------------------------------------------
+
+#: What a terminal must never get raw: C0 controls but tab and line feed (and CR of a CRLF line
+#: end), DEL, C1, and (with bidi) the bidirectional embeddings, overrides and isolates that
+#: reorder a line on screen (CVE-2021-42574, "Trojan Source").
+_TERMINAL_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)"
+_TERMINAL = re.compile(_TERMINAL_CONTROL + r"|[\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_NO_BIDI = re.compile(_TERMINAL_CONTROL)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_terminal(text: str, *, bidi: bool = True) -> str:
+    """Text a terminal shows as it is: each control character written visibly (ESC as `\\x1b`)."""
+    return (_TERMINAL if bidi else _TERMINAL_NO_BIDI).sub(_visible, text)
+
+
+_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_name(text: str) -> str:
+    """A file name or TOML key inside a line of a message: line breaks and tabs written visibly
+    too (`\\x0a`), so that a name can never start a line of its own ("ok   fake.toml")."""
+    return _NAME.sub(_visible, text)
+
 
 # --- wikitext ------------------------------------------------------------------------------------
 
@@ -56,7 +113,7 @@ def wikitext_url(url: str) -> str:
 
 # --- Markdown (CommonMark, with GitHub's tables and strikethrough) --------------------------------
 
-_MD_ALWAYS = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_ALWAYS = re.compile(r"([\\`*_\[\]<>|~{}])")  # { } make wiki templates, [[ ]] links
 _MD_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(
     r"^(#|[-+](?=[ \t]|$)|=+[ \t]*$|-+[ \t]*$|(\d+)([.)])(?=[ \t]|$))", re.MULTILINE
@@ -81,6 +138,28 @@ def escape_markdown(text: str) -> str:
 def markdown_url(url: str) -> str:
     """A URL safe inside `[label](url)`: spaces, brackets and parentheses %-encoded."""
     return quote(_CONTROL.sub("", url), safe="/:?#@!$&*+,;=%-._~")
+
+
+# --- CSV (spreadsheets) --------------------------------------------------------------------------
+
+#: What makes a spreadsheet run a cell as a formula (OWASP's list): such a cell gets a leading '.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A text cell a spreadsheet would evaluate, made inert by a leading '; numbers unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def escape_csv_cell(value: Any) -> Any:
+    """A CSV cell that stays one cell of one row in every reader and runs no formula: text on
+    one line (no CR or LF a naive reader splits on, no control character), then neutralised.
+    The writer quotes every text cell (csv.QUOTE_NONNUMERIC); numbers pass unchanged."""
+    if isinstance(value, str):
+        return neutralise_formula(one_line(value))
+    return value
 
 
 # --- plain text and email ------------------------------------------------------------------------

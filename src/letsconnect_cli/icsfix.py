@@ -57,8 +57,8 @@ _URI_PROPERTIES = frozenset({"URL", "ORGANIZER", "ATTENDEE"})
 _SORTED_LISTS = frozenset({"CATEGORIES"})
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _LIST_ITEM = re.compile(r"(?:\\.|[^,\\])+", re.DOTALL)
-#: Control characters RFC 5545 allows in no value (HTAB is allowed).
-CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+#: Control characters RFC 5545 allows in no value (HTAB is allowed), and C1, which terminals obey.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # C0 but tab, DEL, and C1 (a terminal's CSI)
 _PLAIN_PARAM = re.compile(r"[A-Za-z0-9-]+")
 
 

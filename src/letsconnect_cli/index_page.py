@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from letsconnect_cli.announce import environment, languages_line, load_template, render
+from letsconnect_cli.escaping import one_line
 from letsconnect_cli.i18n import Language, format_date, format_time_range
 from letsconnect_cli.vocab import Status
 
@@ -37,12 +38,12 @@ def index_context(
         rows.append(
             {
                 "id": clinic.id,
-                "title": " ".join(clinic.title.split()),
+                "title": one_line(clinic.title),
                 "page": page_of(clinic),
                 "start_utc": clinic.start.isoformat(),
                 "date": format_date(clinic.start, language),
                 "time_utc": format_time_range(clinic.start, clinic.end, language),
-                "sharers": [s.name for s in clinic.sharers],
+                "sharers": [one_line(s.name) for s in clinic.sharers],
                 "languages_line": languages_line(clinic, language),
                 "registration_url": clinic.registration_url,
                 "cancelled": clinic.status is Status.CANCELLED,
@@ -50,7 +51,7 @@ def index_context(
         )
     return {
         "upcoming": rows,
-        "proposed": [{"id": c.id, "title": " ".join(c.title.split())} for c in proposed],
+        "proposed": [{"id": c.id, "title": one_line(c.title)} for c in proposed],
         "lang": language.tag,
         "dir": language.direction,
         "now": now.isoformat(),

@@ -132,7 +132,7 @@ def test_missing_header_is_named(exports: Path, runner: CliRunner) -> None:
     (exports / "no-header.csv").write_text("\n".join(lines) + "\n")
     result = run(runner, "no-header.csv")
     assert result.exit_code == 4
-    assert "no-header.csv: the first row holds data, not column titles" in result.stderr
+    assert "no-header.csv, line 1: the first row holds data, not column titles" in result.stderr
     assert "@example.org" not in result.stderr
 
 
@@ -142,8 +142,9 @@ def test_unrecognised_csv_names_the_file_and_what_was_expected(
     (exports / "budget.csv").write_text("Item,Amount,Currency\nCoffee,12,EUR\n")
     result = run(runner, "budget.csv")
     assert result.exit_code == 4
-    assert "budget.csv: unrecognised export" in result.stderr
-    assert "'Item', 'Amount', 'Currency'" in result.stderr
+    assert "budget.csv, line 1: unrecognised export: none of its 3 column(s)" in result.stderr
+    # Without a header row these would be a person's data: never quoted (issue 15).
+    assert not any(cell in result.stderr for cell in ("Item", "Amount", "Currency", "Coffee"))
     assert "--map" in result.stderr
 
 

@@ -62,6 +62,14 @@ class LcGroup(TyperGroup):
             ctx.fail(f"No such command {name!r}.{hint}")
         return super().resolve_command(ctx, args)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command with stdout and stderr showing control characters visibly: whatever a
+        command, lc's messages or Click's write, no title or file name drives the terminal."""
+        from letsconnect_cli.cli.output import terminal_safe_streams
+
+        with terminal_safe_streams():
+            return super().main(*args, **kwargs)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)

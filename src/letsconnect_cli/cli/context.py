@@ -51,23 +51,20 @@ class AppContext:
 
     @staticmethod
     def out() -> Console:
-        """stdout: the command's data; not wrapped at all when piped (see output.piped_width)."""
-        from rich.console import Console
+        """stdout: the command's data, control characters shown visibly; not wrapped at all
+        when piped (see output.piped_width)."""
+        from letsconnect_cli.cli.output import console, piped_width
 
-        from letsconnect_cli.cli.output import piped_width
-
-        return Console(highlight=False, soft_wrap=False, width=piped_width())
+        return console(soft_wrap=False, width=piped_width())
 
     @staticmethod
     def err() -> Console:
         """stderr: messages, warnings, progress; not wrapped at all when piped."""
         import sys
 
-        from rich.console import Console
+        from letsconnect_cli.cli.output import console, piped_width
 
-        from letsconnect_cli.cli.output import piped_width
-
-        return Console(stderr=True, highlight=False, width=piped_width(sys.stderr))
+        return console(stderr=True, width=piped_width(sys.stderr))
 
 
 def app_context(ctx: typer.Context) -> AppContext:

@@ -95,6 +95,7 @@ def _table(context: Any, clinics: "list[Clinic]", zone: Any, lang: str | None) -
     from rich.text import Text
 
     from letsconnect_cli.cli.output import new_table, print_block
+    from letsconnect_cli.escaping import escape_name, escape_terminal
 
     table = new_table()
     table.add_column("start (UTC)" if zone is None else f"start (UTC, {zone.key})", no_wrap=True)
@@ -106,10 +107,15 @@ def _table(context: Any, clinics: "list[Clinic]", zone: Any, lang: str | None) -
         when = _when(clinic.start, None)
         if zone is not None and clinic.start is not None:
             when += "\n" + _when(clinic.start, zone)
-        lines = [_title(clinic, lang)]
+        lines = [_one_line(_title(clinic, lang))]
         if clinic.sharers:
-            lines.append(", ".join(s.name for s in clinic.sharers))
-        cell = Group(Text(clinic.id, no_wrap=True, overflow="ignore"), Text("\n".join(lines)))
+            lines.append(", ".join(_one_line(s.name) for s in clinic.sharers))
+        # Text objects are built here, not by the console (Rich drops BEL and other controls
+        # from a Text it is given): control characters are written visibly first.
+        cell = Group(
+            Text(escape_name(clinic.id), no_wrap=True, overflow="ignore"),
+            Text(escape_terminal("\n".join(lines))),
+        )
         table.add_row(when, clinic.status.value, cell)
     out = context.out()
     if clinics:
@@ -136,6 +142,11 @@ def _title(clinic: "Clinic", lang: str | None) -> str:
         return clinic.title
     translated = _translated(clinic, lang)
     return translated if translated is not None else f"{clinic.title} *"
+
+
+def _one_line(text: str) -> str:
+    """A title or name on one line of its cell (its other control characters are shown)."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 def _when(start: "datetime | None", zone: Any) -> str:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.errors import Problem
     from letsconnect_cli.models import Clinic
 
 #: Which flag sets which field, so problems name what the user typed.
@@ -396,10 +397,40 @@ def _existing_uid(path: Any) -> str | None:
     return existing.clinic.calendar.uid if existing.clinic else None
 
 
+def control_problems(fields: dict[str, Any]) -> list["Problem"]:
+    """A problem for each text field holding a control character (ESC, BEL, CR, ...): tab and
+    newline only in a field of several lines (`drafts.control_problem`)."""
+    from letsconnect_cli.drafts import MULTILINE_FIELDS, SHARER_PARTS, control_problem
+    from letsconnect_cli.errors import Problem
+
+    found = []
+    for key, value in fields.items():
+        texts: list[tuple[str, str]] = []
+        if isinstance(value, str):
+            texts.append((FLAG_OF_FIELD.get(key, key), value))
+        elif key == "sharers" and value:
+            for sharer in value:
+                texts += [(f"--sharer ({part})", sharer.get(part) or "") for part in SHARER_PARTS]
+                for tag, parts in (sharer.get("translations") or {}).items():
+                    texts += [(f"--sharer ({part}, {tag})", t) for part, t in parts.items()]
+        elif key == "translations" and value:
+            for tag, parts in value.items():
+                texts += [(f"--translate {tag} ({part})", text) for part, text in parts.items()]
+        for flag, text in texts:
+            multiline = key in MULTILINE_FIELDS or flag.endswith("(description)")
+            problem = control_problem(str(text), multiline=multiline)
+            if problem is not None:
+                found.append(Problem(flag, None, problem))
+    return found
+
+
 def _build(clinic_id: str, fields: dict[str, Any]) -> "Clinic":
     from letsconnect_cli.clinics import clinic_from_mapping
     from letsconnect_cli.errors import Problem, ValidationFailed
 
+    refused = control_problems(fields)
+    if refused:
+        raise ValidationFailed("the new clinic is not valid; nothing was written", refused)
     raw = {key: value for key, value in fields.items() if value is not None}
     clinic, problems = clinic_from_mapping(clinic_id, raw)
     if clinic is None:

@@ -1,9 +1,22 @@
-"""Rendering helpers shared by commands: JSON on stdout, messages on stderr, local-time tables."""
+"""Rendering helpers shared by commands: JSON on stdout, messages on stderr, local-time tables.
+
+The one place where text meets the terminal. Titles, TOML keys, file names, export cells and
+server answers are hostile: none of their control characters (ESC, BEL, CR, C1, bidi overrides)
+reaches a terminal raw. While a command runs, stdout and stderr are `TerminalSafe` streams that
+write each such character visibly (`\\x1b`, see `escaping.escape_terminal`); Rich consoles
+(`console()`) escape the text of what they render before they style it, and write to the streams
+underneath, so that lc's own colours stay colours; JSON escapes them as `\\u001b` (`json_text`).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, cast
+
+from letsconnect_cli.escaping import escape_terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -11,6 +24,72 @@ if TYPE_CHECKING:
 
     from letsconnect_cli.slots import Window
     from letsconnect_cli.timezones import LocalTime
+
+
+class TerminalSafe:
+    """A text stream that writes control characters visibly; everything else is the stream's."""
+
+    def __init__(self, stream: IO[str], *, bidi: bool = True) -> None:
+        self.raw_stream = stream
+        self._bidi = bidi
+
+    def write(self, text: str) -> int:
+        self.raw_stream.write(escape_terminal(text, bidi=self._bidi))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for text in lines:
+            self.write(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, errors, ...
+        return getattr(self.raw_stream, name)
+
+
+def raw(stream: Any) -> IO[str]:
+    """The stream under a `TerminalSafe` one (the stream itself otherwise)."""
+    return cast("IO[str]", getattr(stream, "raw_stream", stream))
+
+
+@contextlib.contextmanager
+def terminal_safe_streams() -> Iterator[None]:
+    """stdout and stderr as `TerminalSafe` streams while the block runs. Bidirectional controls
+    are data on a redirected stdout (an Arabic title may need them), shown visibly on a terminal
+    and in every message."""
+    saved = sys.stdout, sys.stderr
+    out_is_terminal = bool(getattr(sys.stdout, "isatty", lambda: False)())
+    sys.stdout = cast("Any", TerminalSafe(raw(sys.stdout), bidi=out_is_terminal))
+    sys.stderr = cast("Any", TerminalSafe(raw(sys.stderr)))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def console(*, stderr: bool = False, **options: Any) -> Console:
+    """A Rich console on stdout (or stderr) that shows control characters of what it prints
+    visibly and reads no Rich markup in text (a title "[red]" is text)."""
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.segment import Segment
+    from rich.text import Text
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Text:
+            return super().render_str(escape_terminal(text), **kwargs)
+
+        def render(
+            self, renderable: RenderableType, options: ConsoleOptions | None = None
+        ) -> Iterable[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control is None and escape_terminal(segment.text) != segment.text:
+                    yield Segment(escape_terminal(segment.text), segment.style)
+                else:
+                    yield segment
+
+    options.setdefault("markup", False)
+    options.setdefault("highlight", False)
+    if "file" not in options:
+        options["file"] = raw(sys.stderr if stderr else sys.stdout)
+    return SafeConsole(**options)
 
 
 def use_colour(stream: Any = None) -> bool:
@@ -75,17 +154,29 @@ def line(text: str, *, fg: str | None = None, bold: bool = False, err: bool = Fa
     """One plain line on stdout (or stderr), coloured on a terminal: cheaper than a Rich console."""
     import typer
 
-    stream = sys.stderr if err else sys.stdout
+    stream = raw(sys.stderr if err else sys.stdout)
+    text = escape_terminal(text)
     if fg and use_colour(stream):
         text = typer.style(text, fg=fg, bold=bold)
     stream.write(text + "\n")
 
 
-def print_json(data: Any) -> None:
-    """One JSON document on stdout, UTF-8, and nothing else."""
+#: What JSON may hold raw but a terminal must not get: DEL, C1, line and paragraph separators,
+#: bidi controls. Only strings can hold them, so `\\uXXXX` keeps the document and its values.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: Any) -> str:
+    """`data` as one JSON document (UTF-8, indented), with no control character left raw."""
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
+
+
+def print_json(data: Any) -> None:
+    """One JSON document on stdout, UTF-8, and nothing else."""
+    sys.stdout.write(json_text(data))
 
 
 def message(console: Console, text: str, *, style: str | None = None) -> None:

@@ -311,15 +311,15 @@ def _emit(
             return
         from io import StringIO
 
-        from rich.console import Console
+        from letsconnect_cli.cli.output import console
 
         buffer = StringIO()
-        render_table(figures, Console(file=buffer, width=100, no_color=True, highlight=False))
+        render_table(figures, console(file=buffer, width=100, no_color=True))
         text = buffer.getvalue()
     elif fmt is ReportFormat.JSON:
-        import json
+        from letsconnect_cli.cli.output import json_text
 
-        text = json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
+        text = json_text(figures)
     elif fmt is ReportFormat.CSV:
         from letsconnect_cli.report.csv_out import render_csv
 
@@ -344,14 +344,15 @@ class _ProgressBar:
     """Download progress on stderr (a terminal only): one Rich bar per URL, gone when done."""
 
     def __init__(self) -> None:
-        from rich.console import Console
         from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+
+        from letsconnect_cli.cli.output import console
 
         self._progress = Progress(
             *Progress.get_default_columns(),
             DownloadColumn(),
             TransferSpeedColumn(),
-            console=Console(stderr=True),
+            console=console(stderr=True),
             transient=True,
         )
         self._tasks: dict[str, Any] = {}

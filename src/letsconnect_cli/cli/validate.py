@@ -41,6 +41,7 @@ def validate(
     from letsconnect_cli.cli.output import line, print_json, wrap_to_terminal
     from letsconnect_cli.clinics import clinic_paths
     from letsconnect_cli.errors import ExitCode, InputUnreadable
+    from letsconnect_cli.escaping import escape_name
     from letsconnect_cli.validation import validate_files
 
     context = app_context(ctx)
@@ -85,11 +86,12 @@ def validate(
     else:
         for result in results:
             mark = "ok" if result.ok else "FAIL"
-            line(f"{mark:4} {result.path}", fg=None if result.ok else "red", bold=True)
+            shown = escape_name(str(result.path))  # a name's line break never starts a line
+            line(f"{mark:4} {shown}", fg=None if result.ok else "red", bold=True)
             for kind, problems in (("error", result.errors), ("warning", result.warnings)):
                 for problem in problems:
-                    where = f"{result.path}:{problem.line}" if problem.line else str(result.path)
-                    field = f" {problem.field}:" if problem.field else ""
+                    where = f"{shown}:{problem.line}" if problem.line else shown
+                    field = f" {escape_name(problem.field)}:" if problem.field else ""
                     colour = "red" if kind == "error" else "yellow"
                     text = f"     {where}:{field} {kind}: {problem.message}"
                     line(wrap_to_terminal(text, indent=7), fg=colour)

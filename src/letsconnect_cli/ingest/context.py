@@ -29,14 +29,15 @@ class ReadContext:
     notes: list[str] = field(default_factory=list)
     resolved: dict[str, str] = field(default_factory=dict)  # clinic text -> id, "" for none
 
-    def clinic_of(self, text: str | None, line: int) -> str | None:
-        """The clinic of a row naming `text` (or none); None when the row is left out, counted."""
+    def clinic_of(self, text: str | None, line: int, column: int | None = None) -> str | None:
+        """The clinic of a row naming `text` (in `column`, counted from 1) or none; None when
+        the row is left out, counted."""
         if text:
             clinic = self.resolved.get(text)
             if clinic is None:
                 clinic = self.resolved[text] = self.matcher.match(text) or ""
             if not clinic:
-                self.log.unknown_clinics[text.strip()[:80]] += 1
+                self.log.unknown_clinic(text, self.name, line, column)
                 self._unattributed(line, "the clinic it names matches no clinic file")
                 return None
         else:

@@ -104,6 +104,8 @@ class IngestLog:
     guessed_countries: dict[str, list[Any]] = field(default_factory=dict)
     unknown_languages: dict[str, list[Any]] = field(default_factory=dict)
     unknown_clinics: Counter[str] = field(default_factory=Counter)  # clinic names matching none
+    # where the first of them is: file, line, column (the name itself is a cell: never shown)
+    first_unknown_clinic: tuple[str, int, int | None] | None = None
 
     def skip(self, file: str, line: int | None, reason: str) -> None:
         self.skips_total += 1
@@ -153,11 +155,22 @@ class IngestLog:
     def warn(self, text: str) -> None:
         self.warnings.append(text)
 
+    def unknown_clinic(self, text: str, file: str, line: int, column: int | None) -> None:
+        """A row names a clinic no clinic file matches."""
+        self.unknown_clinics[text.strip()[:80]] += 1
+        if self.first_unknown_clinic is None:
+            self.first_unknown_clinic = (file, line, column)
+
     def all_warnings(self) -> list[str]:
-        """The warnings, then the clinic names that matched no clinic file (the five most seen)."""
-        found = [
-            f"no clinic file matches the clinic {text!r} ({count} row(s)); "
-            "add it to [report.clinic_names] in lc.toml, or see `lc list`"
-            for text, count in self.unknown_clinics.most_common(5)
-        ]
-        return self.warnings + found
+        """The warnings, then the rows naming a clinic no clinic file matches: where the first
+        one is, never the names (cells of an export are never quoted in a message)."""
+        if not self.unknown_clinics or self.first_unknown_clinic is None:
+            return list(self.warnings)
+        file, line, column = self.first_unknown_clinic
+        where = f"{file}, line {line}" + (f", column {column}" if column else "")
+        rows, names = self.unknown_clinics.total(), len(self.unknown_clinics)
+        found = (
+            f"{rows} row(s) name {names} clinic(s) that match no clinic file (the first: {where}); "
+            "add each to [report.clinic_names] in lc.toml, or see `lc list`"
+        )
+        return [*self.warnings, found]

@@ -128,7 +128,7 @@ class Table:
             text = row[i_clinic]
             clinic = resolved(text) if text else None
             if not clinic or (only is not None and clinic != only):
-                clinic = clinic_of(text, line)
+                clinic = clinic_of(text, line, i_clinic + 1 if i_clinic < width else None)
                 if clinic is None:
                     continue
             if row[i_wait] and yes_no(row[i_wait]):
@@ -229,15 +229,20 @@ def _looks_like_zoom(header: Sequence[str]) -> bool:
 
 
 def _unrecognised(name: str, header: Sequence[str]) -> InputUnreadable:
-    if any("@" in cell for cell in header):
+    """The error of a first row with no column lc knows. Its cells are never quoted: without a
+    header row they are a person's data (a name, an address)."""
+    at = next((i for i, cell in enumerate(header, 1) if "@" in cell), None)
+    if at is not None:
         return InputUnreadable(
-            f"{name}: the first row holds data, not column titles (the header row is missing)",
+            f"{name}, line 1: the first row holds data, not column titles (the header row is "
+            f"missing: column {at} holds an email address)",
             hint="Export the file again with its header row, or add one: Email,Country,Clinic,...",
         )
-    shown = ", ".join(repr(h.strip()[:40]) for h in header[:8] if h.strip())
+    titled = sum(1 for cell in header if cell.strip())
     return InputUnreadable(
-        f"{name}: unrecognised export: no column is an email, username, name, country or rating "
-        f"(columns: {shown or 'none'})",
+        f"{name}, line 1: unrecognised export: none of its {len(header)} column(s) "
+        f"({titled} with a title) is an email, username, name, country or rating; or the header "
+        "row is missing (the cells are not shown: they may be personal data)",
         hint=(
             "lc reads Google Forms and Zoom exports, CampaignEvents JSON, and CSVs with columns "
             "such as "

@@ -10,6 +10,7 @@ sends exactly to those not yet served.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,15 @@ class Pace:
         self._next = now + self.interval
 
 
+_ADDRESS_IN_TEXT = re.compile(r"[^\s<>()\[\]\"',;:@]+@[^\s<>()\[\]\"',;:]+")
+
+
+def without_addresses(text: str) -> str:
+    """A server's answer without the addresses it may echo (a registrant's, from the export):
+    each one is written `<address>`."""
+    return _ADDRESS_IN_TEXT.sub("<address>", text)
+
+
 def deliver(
     items: Sequence[Outgoing],
     connection: Connection,
@@ -100,7 +110,7 @@ def deliver(
         try:
             _send(connection, sender, item)
         except SendFailure as failure:
-            detail = str(failure)
+            detail = without_addresses(str(failure))
             if failure.stage == "recipient":  # this recipient only: the next one may be fine
                 record(Outcome(item, DEFERRED if failure.temporary else REFUSED, detail))
                 continue

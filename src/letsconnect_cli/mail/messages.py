@@ -125,8 +125,11 @@ def local_time_line(row: LocalTime, language: Language) -> str:
     return f"{join_date_time(format_date(row.start, language), times, language)}: {cities}"
 
 
-def address(text: str, what: str, display_name: str | None = None) -> Address:
-    """An Address header value; UsageError when `text` is not one (ASCII) address."""
+def address(
+    text: str, what: str, display_name: str | None = None, *, private: bool = False
+) -> Address:
+    """An Address header value; UsageError when `text` is not one (ASCII) address (quoted in the
+    message unless `private`: a registrant's address is never shown)."""
     try:
         local, domain = text.strip().rsplit("@", 1)
         bad = '<>,;"()[]\\'
@@ -136,7 +139,8 @@ def address(text: str, what: str, display_name: str | None = None) -> Address:
             raise ValueError(text)
         return Address(display_name=display_name or "", username=local, domain=domain)
     except (ValueError, IndexError):
-        raise UsageError(f"{what} {text!r} is not an email address") from None
+        shown = "" if private else f" {text!r}"
+        raise UsageError(f"{what}{shown} is not an email address") from None
 
 
 class Composer:
@@ -165,7 +169,7 @@ class Composer:
         """The whole message to one recipient, CRLF line ends, for SMTP or an .eml file."""
         from letsconnect_cli.mail import headers
 
-        to = address(recipient, "recipient")
+        to = address(recipient, "a recipient", private=True)
         # Boundaries made from the Message-ID: the same message gives the same bytes. "=_" cannot
         # occur in base64 or quoted-printable text, so a boundary never appears inside a part.
         stem = "=_lc_" + message_id.strip("<>").split("@", 1)[0]

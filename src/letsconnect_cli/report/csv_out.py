@@ -1,7 +1,8 @@
 """CSV: one row per figure (section, key, name, metric, value), safe to open in a spreadsheet.
 
-Cells that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage
-return) are prefixed with an apostrophe. Hidden counts have an empty value and `suppressed` true.
+Every text cell is quoted, kept on one line, and prefixed with an apostrophe where a spreadsheet
+would run it as a formula (starting with =, +, -, @, a tab or a carriage return): see
+`escaping.escape_csv_cell`. Hidden counts have an empty value and `suppressed` true.
 """
 
 from __future__ import annotations
@@ -10,15 +11,11 @@ import csv
 import io
 from typing import Any
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from letsconnect_cli.escaping import escape_csv_cell
+from letsconnect_cli.escaping import neutralise_formula as neutralise
+
 COLUMNS = ("section", "key", "name", "metric", "value", "suppressed")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would evaluate, made inert; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+__all__ = ["COLUMNS", "neutralise", "render_csv"]
 
 
 def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -118,11 +115,11 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 def render_csv(report: dict[str, Any]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(COLUMNS)
     for row in _rows(report):
         *cells, secret = row
         value = cells[-1]
         cells[-1] = "" if value is None else value
-        writer.writerow([neutralise(c) for c in cells] + ["true" if secret else "false"])
+        writer.writerow([escape_csv_cell(c) for c in cells] + ["true" if secret else "false"])
     return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from letsconnect_cli.escaping import strip_controls
 from letsconnect_cli.report.markdown import _privacy_note
 from letsconnect_cli.report.text import NUMERIC_COLUMNS, quality_lines, sections, summary_rows
 
@@ -17,6 +18,8 @@ def render_html(report: dict[str, Any]) -> str:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Jinja escapes the markup of every value; control characters are dropped here.
+        finalize=lambda value: strip_controls(value) if isinstance(value, str) else value,
     )
     template = environment.get_template("report.html.j2")
     return template.render(

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from letsconnect_cli.escaping import escape_markdown, one_line
 from letsconnect_cli.report.text import NUMERIC_COLUMNS, bar, quality_lines, sections, summary_rows
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text in a table cell, list item or line: on one line, markup escaped (the announcements'
+    escaper: HTML, wiki links and templates, Markdown)."""
+    return escape_markdown(one_line(text))
 
 
 def _table(
@@ -25,10 +28,10 @@ def _table(
 
 def render_markdown(report: dict[str, Any]) -> str:
     lines = ["# Let's Connect learning clinics: registrations, attendance and feedback", ""]
-    lines += [report["headline"], ""]
+    lines += [_cell(report["headline"]), ""]
     lines += _table(("figure", "value"), summary_rows(report), {1})
     for section in sections(report):
-        lines += ["", f"## {section.title}", ""]
+        lines += ["", f"## {_cell(section.title)}", ""]
         with_bars = any(share for share in section.shares)
         columns = section.columns + (("",) if with_bars else ())
         rows = [
@@ -38,7 +41,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         numeric = {i for i, c in enumerate(section.columns) if c in NUMERIC_COLUMNS}
         lines += _table(columns, rows, numeric)
         if section.note:
-            lines += ["", f"*{section.note}.*"]
+            lines += ["", f"*{_cell(section.note)}.*"]
     lines += ["", "## Data quality", ""]
     lines += [f"- {_cell(line)}" for line in quality_lines(report)]
     lines += ["", _privacy_note(report)]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from letsconnect_cli.escaping import one_line
+
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 #: Columns of numbers: right-aligned in every format.
@@ -218,7 +220,7 @@ def _clinics(per_clinic: list[dict[str, Any]], k: int) -> Section | None:
         rows.append(
             (
                 clinic["date"] or "",
-                clinic["title"],
+                one_line(clinic["title"]),  # a title's line breaks would break a row
                 count(
                     clinic["registrations"],
                     "registrations" in hidden,
