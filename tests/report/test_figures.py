@@ -70,7 +70,6 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
         "participants": 1,
         "share": 0.1429,
         "suppressed": False,
-        "secondary": False,
     }
     assert [(r["role"], r["participants"]) for r in report["roles"]] == [
         ("editor", 3),
@@ -93,7 +92,6 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
         "median": 4.5,
         "distribution": {"1": 0, "2": 0, "3": 0, "4": 2, "5": 2},
         "suppressed": [],
-        "secondary": [],
     }
     assert [
         (c["clinic"], c["registrations"], c["attended"], c["satisfaction_mean"])

@@ -47,6 +47,7 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "scheme",
         "min_count",
         "show_protected",
+        "privacy",
         "clinics",
         "registrations",
         "participants",
@@ -55,6 +56,10 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "attended",
         "average_attendance_per_clinic",
         "attendance_rate",
+        "with_region",
+        "with_country",
+        "with_role",
+        "with_languages",
         "regions",
         "countries",
         "protected_countries",
@@ -73,7 +78,6 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "participants",
         "share",
         "suppressed",
-        "secondary",
     }
     assert set(data["countries"][0]) == {
         "country",
@@ -83,7 +87,6 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "share",
         "share_of_region",
         "suppressed",
-        "secondary",
         "protected",
     }
     assert set(data["satisfaction"]) == {
@@ -92,8 +95,8 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "median",
         "distribution",
         "suppressed",
-        "secondary",
     }
+    assert data["privacy"] == {"min_count": 2, "round": None, "protected_countries": "grouped"}
     assert list(data["satisfaction"]["distribution"]) == ["1", "2", "3", "4", "5"]
     assert set(data["per_clinic"][0]) == {
         "clinic",
@@ -104,7 +107,6 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "satisfaction_mean",
         "satisfaction_responses",
         "suppressed",
-        "secondary",
     }
     assert set(data["data_quality"]) == {
         "rows_read",

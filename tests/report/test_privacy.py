@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from letsconnect_cli.ingest.fields import normalise_header
 from letsconnect_cli.report.csv_out import neutralise
-from letsconnect_cli.report.privacy import suppress_group, suppress_within
+from letsconnect_cli.report.privacy import Disclosure
 from tests.conftest import ROOT
 from tests.report.conftest import run, run_json
 
@@ -134,7 +134,8 @@ def test_small_counts_are_hidden_by_default(exports: Path, runner: CliRunner) ->
     assert all(c["participants"] is None and c["share"] is None for c in report["countries"])
     assert report["registrations"] == 11 and report["participants"] == 11
     table = run(runner, "data/hand")
-    assert "<5" in table.stdout
+    # Every hidden count looks the same: "<5" would tell a small one from one hidden to protect it.
+    assert "hidden" in table.stdout and "<5" not in table.stdout
 
 
 def test_min_count_zero_shows_everything(exports: Path, runner: CliRunner) -> None:
@@ -143,45 +144,66 @@ def test_min_count_zero_shows_everything(exports: Path, runner: CliRunner) -> No
     assert not any(r["suppressed"] for r in report["regions"] + report["countries"])
 
 
-def test_hidden_people_in_a_group_are_never_fewer_than_k() -> None:
-    # One small count alone would be total minus the others: the next smallest goes too.
-    assert suppress_group({"SSA": 40, "ESEAP": 12, "SA": 2}, 5) == {"SA", "ESEAP"}
-    assert suppress_group({"SSA": 40, "ESEAP": 12, "SA": 2, "LAC": 3}, 5) == {"SA", "LAC"}
-    assert suppress_group({"A": 10, "B": 7}, 5) == set()
-    assert suppress_group({"A": 3}, 5) == {"A"}
-    assert suppress_group({"A": 9, "B": 0}, 5) == set()  # zero tells nothing
-    assert suppress_group({"A": 9, "B": 1}, 5, total_known=False) == {"B"}
-    assert suppress_group({"A": 9, "B": 1}, 0) == set()
-    region_of = {"NG": "SSA", "GH": "SSA", "PH": "ESEAP", "ID": "ESEAP", "TW": "ESEAP"}
-    counts = {"NG": 30, "GH": 2, "PH": 20, "ID": 6, "TW": 5}
-    assert suppress_within(counts, region_of, 5) == {"GH", "NG"}
+def _group(counts: dict[str, int], k: int) -> set[str]:
+    """The hidden members of one table whose total is published."""
+    model = Disclosure(k)
+    cells = [model.count(key, n) for key, n in counts.items()]
+    model.equal(model.count("total", sum(counts.values()), priority=1), cells)
+    model.suppress()
+    return {key for key in counts if model.hidden(key)}
 
 
-def test_secondary_suppression_is_marked_and_shown_as_hidden(
-    exports: Path, runner: CliRunner
-) -> None:
-    report = run_json(runner, "data/hand", "--min-count", "3")
-    marks = {r["region"]: (r["suppressed"], r["secondary"]) for r in report["regions"]}
-    # SA (1 person) is small; ESEAP (2) is small too; SSA (4) stays.
-    assert marks == {"SSA": (False, False), "ESEAP": (True, False), "SA": (True, False)}
+def test_hidden_counts_leave_k_values_possible() -> None:
+    # One small count alone would be total minus the others: the smallest other goes too.
+    assert _group({"SSA": 40, "ESEAP": 12, "SA": 2}, 5) == {"SA", "ESEAP"}
+    # Two small ones: 2 + 3 = 5 leaves each 1..4, fewer than 5 values: one more.
+    assert _group({"SSA": 40, "ESEAP": 12, "SA": 2, "LAC": 3}, 5) == {"SA", "LAC", "ESEAP"}
+    assert _group({"A": 10, "B": 7}, 5) == set()
+    assert _group({"A": 9, "B": 0}, 5) == set()  # zero tells nothing
+    assert _group({"A": 9, "B": 1}, 0) == set()
+    assert _group({"A": 9, "B": 1}, 1) == set()
+    # Deterministic: ties go to the first (by size, then by order).
+    assert _group({"A": 1, "B": 20, "C": 20}, 5) == {"A", "B"}
+
+
+def test_a_small_total_is_hidden_with_a_part() -> None:
+    model = Disclosure(5)
+    a, b = model.count("a", 3), model.count("b", 0)
+    model.equal(model.count("total", 3, priority=1), [a, b])
+    model.suppress()
+    assert model.hidden("a") and model.hidden("total")
+
+
+def test_a_count_never_shown_is_protected_too() -> None:
+    # The protected people of a region: region 12 - India 10 = 2 unless one of them is hidden.
+    model = Disclosure(5)
+    india, others = model.count("IN", 10), model.implicit("protected", 2)
+    model.equal(model.count("SA", 12, priority=1), [india, others])
+    model.suppress()
+    assert model.hidden("IN") and not model.hidden("SA")
+
+
+def test_secondary_suppression_is_shown_as_hidden(exports: Path, runner: CliRunner) -> None:
     report = run_json(runner, "data/eseap-review-2024.csv")
-    marks = {r["region"]: (r["suppressed"], r["secondary"]) for r in report["regions"]}
+    marks = {r["region"]: r["suppressed"] for r in report["regions"]}
     # SA 2 and SSA 1 are small; ESEAP (14) is hidden only so that 17 - 14 does not give them away.
-    assert marks == {"ESEAP": (True, True), "SA": (True, False), "SSA": (True, False)}
+    assert marks == {"ESEAP": True, "SA": True, "SSA": True}
+    assert all("secondary" not in r for r in report["regions"])  # no mark tells them apart
     text = run(runner, "data/eseap-review-2024.csv").stdout
     assert "ESEAP   East, Southeast Asia, & Pacific" in text
     assert "hidden" in text.split("ESEAP   East, Southeast Asia, & Pacific")[1].splitlines()[0]
 
 
 def test_shares_stay_honest(exports: Path, runner: CliRunner) -> None:
-    report = run_json(runner, "data/hand", "--min-count", "3")
-    # SSA 4, ESEAP 2, SA 1: ESEAP and SA are hidden (3 people together, not fewer than K).
+    report = run_json(runner, "data/hand", "--min-count", "2")
+    # SSA 4, ESEAP 2, SA 1: SA is hidden, and ESEAP with it (7 - 4 would give SA back).
     assert [(r["region"], r["participants"], r["share"]) for r in report["regions"]] == [
         ("SSA", 4, 0.5714),
         ("ESEAP", None, None),
         ("SA", None, None),
     ]
-    # The share is of all 7 with a known region, hidden people included, not 4 of 4 = 100%.
+    # The share is of all 7 with a known region (published), not 4 of 4 = 100%.
+    assert report["with_region"] == 7
     shown = [r for r in report["regions"] if not r["suppressed"]]
     assert sum(r["share"] for r in shown) == pytest.approx(4 / 7, abs=1e-4)
     # Hidden entries come last in code order: their position tells nothing of their size.

@@ -103,7 +103,6 @@ def test_map_option(exports: Path, runner: CliRunner) -> None:
             "participants": 2,
             "share": 1.0,
             "suppressed": False,
-            "secondary": False,
         }
     ]
 

@@ -73,7 +73,11 @@ def test_moving_every_zone_moves_the_best_slot_by_as_much(
 ) -> None:
     """Clocks all d later: the same local times come d earlier in UTC, and so does the best."""
     shift = timedelta(minutes=30 * shift_half_hours)
-    spec = [(max(-90, min(90, q)), w) for q, w in spec]  # keep shifted offsets within +-24h
+    # Offsets in quarter hours, kept strictly within +-24 h before and after the shift (the
+    # clamp to +-90 let 56 + 2 * 20 reach 24 h, which Hypothesis found).
+    s = 2 * shift_half_hours
+    low, high = max(-95, -95 - s), min(95, 95 - s)
+    spec = [(max(low, min(high, q)), w) for q, w in spec]
     before = score_starts(zones_of(spec), WEEK, duration, win)
     after = score_starts(zones_of(spec, 2 * shift_half_hours), WEEK, duration, win)
     assert best_times(after) == {(t - shift) % PERIOD for t in best_times(before)}

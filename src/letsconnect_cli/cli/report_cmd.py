@@ -85,6 +85,17 @@ def report(
             show_default=False,
         ),
     ] = None,
+    round_to: Annotated[
+        int | None,
+        typer.Option(
+            "--round",
+            min=1,
+            metavar="N",
+            help="Round every published count to a multiple of N (totals rounded on their own), "
+            "for a report published beside others made from overlapping data.",
+            show_default=False,
+        ),
+    ] = None,
     show_protected: Annotated[
         bool,
         typer.Option(
@@ -176,6 +187,7 @@ def report(
             options,
             min_count=settings.min_count if min_count is None else min_count,
             show_protected=show_protected,
+            round_to=round_to,
             log=log,
         )
     finally:

@@ -27,6 +27,7 @@ def make_report(
     *,
     min_count: int = 5,
     show_protected: bool = False,
+    round_to: int | None = None,
     log: IngestLog | None = None,
 ) -> dict[str, Any]:
     """Read the sources; the figures, privacy applied (what `lc report --format json` prints)."""
@@ -47,6 +48,7 @@ def make_report(
         scheme=options.scheme,
         min_count=min_count,
         show_protected=show_protected,
+        round_to=round_to,
     )
 
 

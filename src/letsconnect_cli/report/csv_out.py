@@ -30,6 +30,10 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
         "attended",
         "average_attendance_per_clinic",
         "attendance_rate",
+        "with_region",
+        "with_country",
+        "with_role",
+        "with_languages",
     ):
         rows.append(("summary", "", "", key, report[key], key in hidden))
     for section, code in (

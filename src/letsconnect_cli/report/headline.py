@@ -11,8 +11,8 @@ from typing import Any
 
 
 def _people(n: int | None, k: int, noun: str) -> str:
-    if n is None:
-        return f"fewer than {k} {noun}"
+    if n is None:  # hidden, small or not (a hidden count never says which)
+        return f"{noun} (their number hidden)"
     return f"{n:,} {noun if n != 1 else noun.rstrip('s')}"
 
 

@@ -50,9 +50,12 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 def _privacy_note(report: dict[str, Any]) -> str:
     k = report["min_count"]
+    base = report["privacy"]["round"]
+    rounded = f" Counts are rounded to multiples of {base}, each on its own." if base else ""
     if not k or k == 1:
-        return "*Small counts are shown (--min-count 0).*"
+        return f"*Small counts are shown (--min-count 0).{rounded}*"
     return (
-        f"*Counts of fewer than {k} people are hidden (shown as <{k}); shares are of all "
-        "participants, hidden ones included.*"
+        f"*Counts of fewer than {k} people are hidden, and other counts with them where arithmetic "
+        "on the rest would give them back (all shown as hidden); shares are of all participants, "
+        f"hidden ones included.{rounded}*"
     )

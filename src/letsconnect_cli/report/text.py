@@ -1,4 +1,4 @@
-"""Formatting shared by the renderers: counts ("<5" when hidden), percentages, bars, section rows.
+"""Formatting shared by the renderers: counts ("hidden" when hidden), percentages, bars, section rows.
 
 Every renderer shows the same sections with the same columns; `sections()` defines them once.
 """
@@ -18,10 +18,11 @@ NUMERIC_COLUMNS = frozenset(
 )
 
 
-def count(value: int | None, suppressed: bool, k: int, secondary: bool = False) -> str:
-    """A count as text: "<K" when hidden as small, "hidden" when hidden to protect a small one."""
+def count(value: int | None, suppressed: bool) -> str:
+    """A count as text; "hidden" for every hidden one (a small count and one hidden to protect it
+    look the same, or the difference would tell which is small)."""
     if suppressed:
-        return "hidden" if secondary else f"<{k}"
+        return "hidden"
     return "" if value is None else f"{value:,}"
 
 
@@ -55,7 +56,7 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     hidden = set(report["suppressed"])
 
     def people(key: str) -> str:
-        return count(report[key], key in hidden, k)
+        return count(report[key], key in hidden)
 
     rows = [
         ("Learning clinics", f"{report['clinics']:,}"),
@@ -108,7 +109,7 @@ def sections(report: dict[str, Any]) -> list[Section]:
             "regions",
             f"Regions ({_scheme_name(report['scheme'])})",
             "region",
-            "share of participants with a known region",
+            _of(report, "with_region", "participants with a known region"),
         ),
         _countries(report, k),
         _entries(
@@ -116,14 +117,14 @@ def sections(report: dict[str, Any]) -> list[Section]:
             "roles",
             "Roles in the movement",
             "role",
-            "share of participants who gave a role",
+            _of(report, "with_role", "participants who gave a role"),
         ),
         _entries(
             report,
             "languages",
             "Interpretation wanted",
             "language",
-            "share of participants who asked for interpretation",
+            _of(report, "with_languages", "participants who asked for interpretation"),
         ),
         _satisfaction(report["satisfaction"], k),
         _clinics(report["per_clinic"], k),
@@ -131,8 +132,15 @@ def sections(report: dict[str, Any]) -> list[Section]:
     return [section for section in found if section is not None]
 
 
+def _of(report: dict[str, Any], key: str, who: str) -> str:
+    """The note under a table: what its shares are of, with the (published) denominator."""
+    total = report[key]
+    if total is None:
+        return f"share of the {who} (their number hidden, so no share is shown)"
+    return f"share of the {total:,} {who}"
+
+
 def _entries(report: dict[str, Any], key: str, title: str, code: str, note: str) -> Section | None:
-    k = report["min_count"]
     items = report[key]
     if not items:
         return None
@@ -142,7 +150,7 @@ def _entries(report: dict[str, Any], key: str, title: str, code: str, note: str)
         (
             str(e[code] or ""),
             label(e),
-            count(e["participants"], e["suppressed"], k, e["secondary"]),
+            count(e["participants"], e["suppressed"]),
             percent(e["share"]),
         )
         for e in items
@@ -162,7 +170,7 @@ def _countries(report: dict[str, Any], k: int) -> Section | None:
             e["country"],
             e["name"] + (" (protected)" if e["protected"] else ""),
             e["region"] or "",
-            count(e["participants"], e["suppressed"], k, e["secondary"]),
+            count(e["participants"], e["suppressed"]),
             percent(e["share"]),
             percent(e["share_of_region"]),
         )
@@ -170,10 +178,10 @@ def _countries(report: dict[str, Any], k: int) -> Section | None:
     ]
     shares = [e["share"] for e in countries]
     if has_protected:
-        participants = count(protected["participants"], protected["suppressed"], k)
+        participants = count(protected["participants"], protected["suppressed"])
         rows.append(("", protected["name"], "", participants, percent(protected["share"]), ""))
         shares.append(protected["share"])
-    note = "share of participants with a known country"
+    note = _of(report, "with_country", "participants with a known country")
     if not report["show_protected"]:
         note += (
             "; countries on the Foundation's protection list are counted together, never one by one"
@@ -191,9 +199,8 @@ def _satisfaction(satisfaction: dict[str, Any], k: int) -> Section | None:
     shares = []
     for score, n in satisfaction["distribution"].items():
         hidden = f"distribution.{score}" in hidden_fields or "distribution" in hidden_fields
-        secondary = f"distribution.{score}" in satisfaction["secondary"]
         share = n / responses if n is not None and responses else None
-        rows.append((score, count(n, hidden, k, secondary), percent(share)))
+        rows.append((score, count(n, hidden), percent(share)))
         shares.append(share)
     mean = satisfaction["mean"]
     if responses is not None and mean is not None:
@@ -202,7 +209,7 @@ def _satisfaction(satisfaction: dict[str, Any], k: int) -> Section | None:
             f"5 = completely); mean {mean:.2f}, median {satisfaction['median']:g}"
         )
     else:
-        note = f"fewer than {k} responses: hidden"
+        note = "the number of responses is hidden, and with it the mean and the median"
     columns = ("score", "responses", "share")
     title = "Satisfaction, 1 to 5"
     return Section("satisfaction", title, columns, tuple(rows), tuple(shares), note)
@@ -214,20 +221,14 @@ def _clinics(per_clinic: list[dict[str, Any]], k: int) -> Section | None:
     rows = []
     for clinic in per_clinic:
         hidden = set(clinic["suppressed"])
-        secondary = set(clinic["secondary"])
         mean = clinic["satisfaction_mean"]
         satisfaction = "" if mean is None else f"{mean:.2f}"
         rows.append(
             (
                 clinic["date"] or "",
                 one_line(clinic["title"]),  # a title's line breaks would break a row
-                count(
-                    clinic["registrations"],
-                    "registrations" in hidden,
-                    k,
-                    "registrations" in secondary,
-                ),
-                count(clinic["attended"], "attended" in hidden, k, "attended" in secondary),
+                count(clinic["registrations"], "registrations" in hidden),
+                count(clinic["attended"], "attended" in hidden),
                 "hidden" if "satisfaction_mean" in hidden else satisfaction,
             )
         )
