@@ -8,6 +8,7 @@ UTC (`Z`), which every calendar program converts to its user's zone.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -65,6 +66,7 @@ _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _UNSAFE_UID = re.compile(r'[\s\x00-\x1f\x7f,;\\"]')
 #: Characters a URI may hold as they are; everything else is percent-encoded.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+_URI_SAFE_AFTER_HOST = "!#$%&'()*+,/:;=?@~"
 
 
 # --- clean values -----------------------------------------------------------------------------
@@ -82,8 +84,25 @@ def text_block(text: str) -> str:
 
 
 def uri(text: str) -> str:
-    """A URI as RFC 3986 allows it: spaces, controls and non-ASCII characters percent-encoded."""
-    return quote(text.strip(), safe=_URI_SAFE)
+    """A URI as RFC 3986 allows it: an internationalised host in punycode (IDNA), spaces,
+    controls and other non-ASCII characters percent-encoded (RFC 3987's mapping)."""
+    from urllib.parse import urlsplit
+
+    from letsconnect_cli.values import idna_url
+
+    text = text.strip()
+    if "://" not in text:
+        return quote(text, safe=_URI_SAFE)
+    if not text.isascii():
+        # the clinic model refuses a host that is no IDNA name; elsewhere it stays encoded
+        with contextlib.suppress(ValueError):
+            text = idna_url(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return quote(text, safe=_URI_SAFE)
+    start = len(parts.scheme) + 3 + len(parts.netloc)  # brackets belong to an IPv6 host only
+    return quote(text[:start], safe=_URI_SAFE) + quote(text[start:], safe=_URI_SAFE_AFTER_HOST)
 
 
 def uid_problem(uid: str) -> str | None:
@@ -141,6 +160,7 @@ class EventContent:
     about: str  # DESCRIPTION's part about the clinic (the local times follow it)
     categories: tuple[str, ...]
     facts: str  # canonical JSON of the clinic's calendar-relevant facts
+    meeting: str | None = None  # the meeting link, once the clinic is confirmed
 
     @property
     def cancelled(self) -> bool:
@@ -240,6 +260,7 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
         about="\n".join(lines),
         categories=categories,
         facts=json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+        meeting=meeting,
     )
 
 
@@ -277,13 +298,32 @@ def when_utc(start: datetime, end: datetime) -> str:
 
 
 def description(content: EventContent, local_times: Sequence[LocalTime], view: str) -> str:
-    """DESCRIPTION: the clinic, its UTC time, and one line per zone group (or zone) of the view."""
+    """DESCRIPTION: the clinic, its UTC time, and one line per zone group (or zone) of the view.
+
+    A row whose clocks change during the session shows both offsets, and a note says so.
+    """
     lines = [content.about, "", f"Time: {when_utc(content.start, content.end)}."]
+    changes: list[str] = []
     if local_times:
         lines.append(f"Local times ({view}):" if view else "Local times:")
         for row in local_times:
-            offset = format_offset(row.start.utcoffset())
-            lines.append(f"- {span(row.start, row.end)} (UTC{offset}): {', '.join(row.cities)}")
+            before = format_offset(row.start.utcoffset())
+            after = format_offset(row.end.utcoffset())
+            if before == after:
+                shown = f"{span(row.start, row.end)} (UTC{before})"
+            else:
+                end_day = "" if row.end.date() == row.start.date() else f"{short_day(row.end)} "
+                shown = (
+                    f"{short_day(row.start)} {row.start:%H:%M} (UTC{before})-"
+                    f"{end_day}{row.end:%H:%M} (UTC{after})"
+                )
+                changes.append(f"{row.label} (UTC{before} to UTC{after})")
+            lines.append(f"- {shown}: {', '.join(row.cities)}")
+    if changes:
+        lines.append(
+            "Note: the clocks change during the session in " + _and(changes) + "; the end is "
+            "shown in the new time."
+        )
     return "\n".join(lines)
 
 
@@ -308,12 +348,18 @@ def calendar_bytes(
     reminder: timedelta | None = None,
     name: str | None = None,
     attendee: str | None = None,
+    sent_by: str | None = None,
 ) -> bytes:
     """One VCALENDAR with these events, as RFC 5545 bytes (see icsfix for what that takes).
 
     `name` titles a feed in calendar programs that subscribe to it (X-WR-CALNAME). `attendee`,
     for METHOD:REQUEST and an emailed CANCEL, is the one recipient's address: the only ATTENDEE,
-    asked to reply (RSVP=TRUE;PARTSTAT=NEEDS-ACTION) in a REQUEST.
+    asked to reply (RSVP=TRUE;PARTSTAT=NEEDS-ACTION) in a REQUEST. `sent_by`: the address that
+    sends an emailed invitation on the organizer's behalf (ORGANIZER;SENT-BY, RFC 5545 3.2.18),
+    when it is not the organizer's own.
+
+    A published (METHOD:PUBLISH) cancelled event keeps STATUS:CANCELLED and its summary starts
+    with "Cancelled: ", for the calendar programs that show STATUS:CANCELLED events as any other.
     """
     from ics import Calendar, DisplayAlarm, Event
     from ics.attendee import Attendee
@@ -345,8 +391,11 @@ def calendar_bytes(
             alarms.append(
                 DisplayAlarm(trigger=-reminder, display_text=f"Reminder: {content.summary}")
             )
+        summary = content.summary
+        if content.cancelled and method == PUBLISH:
+            summary = f"Cancelled: {summary}"
         event = Event(
-            name=content.summary,
+            name=summary,
             begin=content.start,
             end=content.end,
             uid=content.uid,
@@ -355,7 +404,11 @@ def calendar_bytes(
             url=content.url,
             categories=list(content.categories),
             status=content.status,
-            organizer=IcsOrganizer(uri(organizer.email), organizer.name),
+            organizer=IcsOrganizer(
+                uri(organizer.email),
+                organizer.name,
+                sent_by=f"mailto:{uri(sent_by)}" if sent_by else None,
+            ),
             created=dtstamp.astimezone(UTC).replace(microsecond=0),  # written as DTSTAMP: #200
             alarms=alarms,
             attendees=attendees,

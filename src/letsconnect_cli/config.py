@@ -73,11 +73,14 @@ class RegionSettings(_Section):
 
 
 class CalendarSettings(_Section):
-    """`lc invite`: where the .ics files go, the optional reminder, the fallback LOCATION."""
+    """`lc invite`: where the .ics files go, the optional reminder, the fallback LOCATION, and
+    how far back feed.ics reaches."""
 
     out_dir: Path | None = None  # default: invites/ beside the clinics folder
     reminder: timedelta | None = None  # a VALARM this long before the start; unset: none
     location: OptionalText = None  # LOCATION when a clinic has neither meeting link nor platform
+    # feed.ics keeps clinics that ended up to this many days before today (then they leave it).
+    feed_past_days: int = Field(default=90, ge=0, le=36600)
 
     @field_validator("reminder", mode="before")
     @classmethod

@@ -226,3 +226,47 @@ def fold(line: str) -> str:
         start, limit = end, MAX_OCTETS - 1
     pieces.append(data[start:])
     return (CRLF + " ").join(piece.decode("utf-8") for piece in pieces)
+
+
+# --- events carried over from a file written before ---------------------------------------------
+
+_BEGIN = b"BEGIN:VEVENT\r\n"
+_END = b"END:VEVENT\r\n"
+
+
+def event_blocks(data: bytes) -> dict[str, bytes]:
+    """The VEVENT blocks of an lc-written calendar, as written (folded, CRLF), by UID.
+
+    A file that is not lc's shape (no CRLF blocks) yields nothing.
+    """
+    blocks: dict[str, bytes] = {}
+    position = 0
+    while (begin := data.find(_BEGIN, position)) >= 0:
+        end = data.find(_END, begin)
+        if end < 0:
+            break
+        block = data[begin : end + len(_END)]
+        uid = _value(block, "UID")
+        if uid:
+            blocks[uid] = block
+        position = end + len(_END)
+    return blocks
+
+
+def _value(block: bytes, name: str) -> str | None:
+    """The value of a block's first `name` property (unfolded), or None."""
+    text = block.decode("utf-8", "replace").replace("\r\n ", "")
+    for line in text.split("\r\n"):
+        if line.startswith(name + ":"):
+            return line[len(name) + 1 :]
+    return None
+
+
+def with_events(data: bytes, blocks: list[bytes]) -> bytes:
+    """A rendered calendar with these VEVENT blocks added, all events ordered by DTSTART, UID."""
+    first = data.find(_BEGIN)
+    last = data.rfind(b"END:VCALENDAR\r\n")
+    head = data[:first] if first >= 0 else data[:last]
+    events = list(event_blocks(data).values()) + blocks
+    events.sort(key=lambda b: (_value(b, "DTSTART") or "", _value(b, "UID") or ""))
+    return head + b"".join(events) + data[last:]

@@ -2,18 +2,25 @@
 
 For each chosen clinic: the UID (from its file, else from the ledger, else derived from the id),
 the event's content, the SEQUENCE from the ledger, the local times of the chosen regions (and
-zones), one `.ics` file (METHOD:PUBLISH, or METHOD:CANCEL for a cancelled clinic), and one feed
-file with every event (METHOD:PUBLISH; cancelled events carry STATUS:CANCELLED).
+zones), and one `.ics` file (METHOD:PUBLISH; a cancelled clinic's event carries STATUS:CANCELLED
+and a higher SEQUENCE).
+
+The feed (`feed.ics`, METHOD:PUBLISH) is a function of the clinics folder and the ledger, never of
+the clinics named on the command line: every dated clinic that ends after the start of the day
+`feed_past_days` days before today, plus every cancelled clinic that was ever issued (as
+STATUS:CANCELLED with its higher SEQUENCE, so that subscribed calendars remove it). An issued
+clinic whose file is now missing or invalid keeps the event the previous feed held, with a
+warning: a subscriber's event disappears only by cancellation or by leaving the window.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from letsconnect_cli import calendar
+from letsconnect_cli import calendar, icsfix
 from letsconnect_cli.errors import FileExistsRefusal, Problem, UsageError, ValidationFailed
 from letsconnect_cli.vocab import Status
 
@@ -66,7 +73,27 @@ class Invite:
 
     @property
     def method(self) -> str:
-        return self.content.method
+        """The METHOD of the published file: always PUBLISH (a cancelled clinic's event says
+        STATUS:CANCELLED; METHOD:CANCEL is for emailed cancellations, which name attendees)."""
+        return calendar.PUBLISH
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """What the feed is made of: every valid clinic of the folder, the ids of clinic files that
+    have problems, the window, and the feed written before (its events are kept for issued
+    clinics whose file went missing or became invalid)."""
+
+    clinics: list[Clinic]
+    now: datetime
+    past_days: int = 90
+    previous: bytes | None = None
+
+    @property
+    def since(self) -> datetime:
+        """The window's start: 00:00 UTC, `past_days` days before today."""
+        day = self.now.astimezone(UTC).date() - timedelta(days=self.past_days)
+        return datetime.combine(day, time(0), UTC)
 
 
 @dataclass
@@ -77,6 +104,12 @@ class Plan:
     feed_path: Path
     feed: bytes
     warnings: list[str]
+    feed_events: int = 0
+
+
+def now() -> datetime:
+    """The current time, UTC (one place, so that tests can move the clock)."""
+    return datetime.now(UTC)
 
 
 # --- which clinics ---------------------------------------------------------------------------
@@ -176,8 +209,9 @@ def local_times(
     else:
         groups = regions_lib.zone_groups(chosen, clinic.start) if chosen else []
         rows = timezones.local_times_for_groups(clinic.start, clinic.end, groups)
-    shown = {row.zone for row in rows}
-    for zone in view.zones:
+    shown = {zone for row in rows for zone in (row.zones or (row.zone,))}
+    for name in view.zones:
+        zone = timezones.canonical_zone(name)  # an alias is the zone it names: no second row
         if zone not in shown:
             shown.add(zone)
             rows.append(
@@ -200,72 +234,182 @@ def plan(
     dtstamp: datetime,
     out_dir: Path,
     taken_uids: set[str] | None = None,
+    feed: FeedSource | None = None,
 ) -> Plan:
-    """Build every invite and the feed (in memory), recording them in the ledger (not yet saved)."""
+    """Build every invite and the feed (in memory), recording them in the ledger (not yet saved).
+
+    Without `feed` (emailed invitations) no feed is built.
+    """
     warnings: list[str] = []
     taken = set(taken_uids or ())
-    used: dict[str, str] = {}
-    invites: list[Invite] = []
-    for clinic in clinics:
-        uid, warning = resolve_uid(clinic, ledger, taken)
-        if warning:
-            warnings.append(warning)
-        problem = calendar.uid_problem(uid)
-        if problem:
-            raise ValidationFailed(
-                f"clinic {clinic.id} cannot have an invite",
-                [Problem("calendar.uid", None, problem)],
-                source=f"{clinic.id}.toml",
-            )
-        if uid.casefold() in used:  # calendars differ on whether a UID's case matters
-            raise ValidationFailed(
-                f"clinics {used[uid.casefold()]} and {clinic.id} would share the UID {uid}",
-                [Problem("calendar.uid", None, "give each clinic its own [calendar] uid")],
-                source=f"{clinic.id}.toml",
-            )
-        used[uid.casefold()] = clinic.id
-        content = calendar.event_content(
-            clinic, uid=uid, default_location=settings.default_location
-        )
-        regions = view.regions or tuple(clinic.regions)
-        if not regions and settings.default_region:
-            regions = (settings.default_region,)
-        if not regions and not view.zones:
-            warnings.append(
-                f"{clinic.id} names no region and none is configured: its invite shows UTC only; "
-                "give --region or --zone, or set default_region in lc.toml"
-            )
-        rows = local_times(clinic, regions, view, settings)
-        revision = ledger.record(
-            uid, clinic.id, content.fingerprint, content.method, content.start, dtstamp
-        )
-        invites.append(
-            Invite(clinic, content, regions, rows, revision, out_dir / f"{clinic.id}.ics")
-        )
+    invites = [
+        _invite(clinic, view, settings, ledger, dtstamp, out_dir, taken, warnings)
+        for clinic in clinics
+    ]
+    _check_unique([(invite.content.uid, invite.clinic.id) for invite in invites])
 
-    events = []
     for invite in invites:
         text = calendar.description(invite.content, invite.local_times, ", ".join(invite.regions))
-        event = calendar.CalendarEvent(invite.content, invite.sequence, text)
-        events.append(event)
         invite.data = calendar.calendar_bytes(
-            [event],
+            [calendar.CalendarEvent(invite.content, invite.sequence, text)],
             method=invite.method,
             dtstamp=dtstamp,
             organizer=settings.organizer,
             reminder=settings.reminder,
         )
-    feed = b""
-    if events:
-        feed = calendar.calendar_bytes(
-            events,
-            method=calendar.PUBLISH,
-            dtstamp=dtstamp,
-            organizer=settings.organizer,
-            reminder=settings.reminder,
-            name=FEED_TITLE,
+    data, count = b"", 0
+    if feed is not None:
+        data, count = _feed(
+            feed,
+            {i.clinic.id for i in invites},
+            settings,
+            ledger,
+            dtstamp,
+            out_dir,
+            taken,
+            warnings,
         )
-    return Plan(invites, out_dir / FEED_NAME, feed, warnings)
+    return Plan(invites, out_dir / FEED_NAME, data, list(dict.fromkeys(warnings)), count)
+
+
+def _invite(
+    clinic: Clinic,
+    view: View,
+    settings: Settings,
+    ledger: Ledger,
+    dtstamp: datetime,
+    out_dir: Path,
+    taken: set[str],
+    warnings: list[str],
+) -> Invite:
+    """One clinic's invite, recorded in the ledger."""
+    uid, warning = resolve_uid(clinic, ledger, taken)
+    if warning:
+        warnings.append(warning)
+    problem = calendar.uid_problem(uid)
+    if problem:
+        raise ValidationFailed(
+            f"clinic {clinic.id} cannot have an invite",
+            [Problem("calendar.uid", None, problem)],
+            source=f"{clinic.id}.toml",
+        )
+    content = calendar.event_content(clinic, uid=uid, default_location=settings.default_location)
+    regions = view.regions or tuple(clinic.regions)
+    if not regions and settings.default_region:
+        regions = (settings.default_region,)
+    if not regions and not view.zones:
+        warnings.append(
+            f"{clinic.id} names no region and none is configured: its invite shows UTC only; "
+            "give --region or --zone, or set default_region in lc.toml"
+        )
+    rows = local_times(clinic, regions, view, settings)
+    revision = ledger.record(
+        uid, clinic.id, content.fingerprint, content.method, content.start, dtstamp
+    )
+    return Invite(clinic, content, regions, rows, revision, out_dir / f"{clinic.id}.ics")
+
+
+def _check_unique(used: list[tuple[str, str]]) -> None:
+    """Each UID belongs to one clinic: ValidationFailed naming two clinics that share one."""
+    seen: dict[str, str] = {}
+    for uid, clinic_id in used:
+        key = uid.casefold()  # calendars differ on whether a UID's case matters
+        if key in seen and seen[key] != clinic_id:
+            raise ValidationFailed(
+                f"clinics {seen[key]} and {clinic_id} would share the UID {uid}",
+                [Problem("calendar.uid", None, "give each clinic its own [calendar] uid")],
+                source=f"{clinic_id}.toml",
+            )
+        seen[key] = clinic_id
+
+
+def feed_clinics(source: FeedSource, ledger: Ledger, taken: set[str]) -> list[Clinic]:
+    """The clinics the feed holds: dated ones ending inside the window (cancelled ones only if
+    they were ever issued), and every cancelled clinic ever issued, whatever its date."""
+    since = source.since
+    chosen = []
+    for clinic in sorted(source.clinics, key=lambda c: c.sort_key()):
+        if clinic.start is None or clinic.end is None:
+            continue
+        if clinic.status is Status.CANCELLED:
+            uid, _ = resolve_uid(clinic, ledger, taken)
+            if uid in ledger.entries:
+                chosen.append(clinic)
+        elif clinic.end > since:
+            chosen.append(clinic)
+    return chosen
+
+
+def _feed(
+    source: FeedSource,
+    chosen: set[str],
+    settings: Settings,
+    ledger: Ledger,
+    dtstamp: datetime,
+    out_dir: Path,
+    taken: set[str],
+    warnings: list[str],
+) -> tuple[bytes, int]:
+    """The feed's bytes and how many events it holds (b"" when it would hold none)."""
+    feed: list[Invite] = []
+    for clinic in feed_clinics(source, ledger, taken):
+        # The feed's local times do not depend on the command line's --region/--zone.
+        # A clinic invited in this run was recorded a moment ago: its warnings are said already.
+        said = [] if clinic.id in chosen else warnings
+        feed.append(_invite(clinic, View(), settings, ledger, dtstamp, out_dir, taken, said))
+    _check_unique([(item.content.uid, item.clinic.id) for item in feed])
+    events = [
+        calendar.CalendarEvent(
+            item.content,
+            item.sequence,
+            calendar.description(item.content, item.local_times, ", ".join(item.regions)),
+        )
+        for item in feed
+    ]
+    kept = _kept_events(source, ledger, {item.content.uid for item in feed}, warnings)
+    if not events and not kept:
+        return b"", 0
+    data = calendar.calendar_bytes(
+        events,
+        method=calendar.PUBLISH,
+        dtstamp=dtstamp,
+        organizer=settings.organizer,
+        reminder=settings.reminder,
+        name=FEED_TITLE,
+    )
+    return (icsfix.with_events(data, kept) if kept else data), len(events) + len(kept)
+
+
+def _kept_events(
+    source: FeedSource, ledger: Ledger, present: set[str], warnings: list[str]
+) -> list[bytes]:
+    """The previous feed's events of issued clinics that no valid clinic file gives any more."""
+    since = source.since - timedelta(hours=12)  # the ledger knows the start, not the end
+    missing = [
+        entry
+        for entry in sorted(ledger.entries.values(), key=lambda e: (e.start, e.uid))
+        if entry.uid not in present and (entry.method == calendar.CANCEL or entry.start > since)
+    ]
+    if not missing:
+        return []
+    previous = icsfix.event_blocks(source.previous) if source.previous else {}
+    kept = []
+    for entry in missing:
+        block = previous.get(entry.uid)
+        if block is not None:
+            kept.append(block)
+            warnings.append(
+                f"{entry.clinic} was issued (UID {entry.uid}) but no valid clinic file gives it "
+                "now; the feed keeps its event as last written. Fix the file (see `lc validate`), "
+                'or set status = "cancelled" to remove it from calendars.'
+            )
+        else:
+            warnings.append(
+                f"{entry.clinic} was issued (UID {entry.uid}) but no valid clinic file gives it "
+                "and the previous feed does not hold it: subscribed calendars may keep a stale "
+                "event. Restore the file (see `lc validate`)."
+            )
+    return kept
 
 
 def write_file(path: Path, data: bytes, *, force: bool = False) -> str:

@@ -62,6 +62,51 @@ def resolve_zone(name: str) -> ZoneInfo:
     raise UsageError(f"unknown time zone {name!r}", hint=hint)
 
 
+@cache
+def _links() -> dict[str, str]:
+    """Link name -> target of the tz database (tzdata.zi's `L TARGET LINK` lines), read from the
+    database zoneinfo reads (the system's first, then the tzdata package's)."""
+    from importlib import resources
+    from pathlib import Path
+    from zoneinfo import TZPATH
+
+    text = ""
+    for folder in TZPATH:
+        candidate = Path(folder) / "tzdata.zi"
+        if candidate.is_file():
+            text = candidate.read_text(encoding="utf-8")
+            break
+    else:
+        try:
+            text = resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text("utf-8")
+        except (
+            ModuleNotFoundError,
+            FileNotFoundError,
+        ):  # pragma: no cover - tzdata is a dependency
+            return {}
+    links = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            parts = line.split()
+            if len(parts) == 3:
+                links[parts[2]] = parts[1]
+    return links
+
+
+def canonical_zone(name: str) -> str:
+    """The zone a country uses for an alias: Asia/Saigon -> Asia/Ho_Chi_Minh, Asia/Calcutta ->
+    Asia/Kolkata. A name zone.tab lists, or one whose link leads to no listed zone (UTC), stays."""
+    from letsconnect_cli.regions import countries_using
+
+    if countries_using(name):
+        return name
+    target, seen = name, {name}
+    while target in _links() and _links()[target] not in seen:
+        target = _links()[target]
+        seen.add(target)
+    return target if target != name and countries_using(target) else name
+
+
 def format_offset(offset: timedelta | None) -> str:
     """A UTC offset as +HH:MM (never an abbreviation: Manila's PST and Shanghai's CST mislead)."""
     if offset is None:

@@ -15,14 +15,95 @@ from letsconnect_cli.regions import normalise_region_code
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
+_HOST_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;="
+)
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_IP_LITERAL = re.compile(r"\[(?:[0-9A-Fa-f:.]+|v[0-9A-Fa-f]+\.[\w.~!$&'()*+,;=:-]+)\]")
+
+
 def check_url(value: str) -> str:
+    """An http(s) link, checked against RFC 3986: what is malformed is refused (a `%` not
+    followed by two hex digits, a second `#`, a bad host, port or user part, spaces, control
+    characters). Characters RFC 3986 leaves out that have one meaning (non-ASCII letters of RFC
+    3987, and [ ] | { } ^ < > " and the backquote outside the host) are accepted: lc percent-encodes them where it
+    writes the link as a URI, and writes an internationalised host in punycode (IDNA)."""
     text = value.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(text)
+    except ValueError as error:  # e.g. a bracketed host that is no IPv6 address
+        raise ValueError(f"{value!r} is not a valid link: {error}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValueError(f"{value!r} is not an http(s) link; write the full address, https://...")
     if len(text.split()) > 1:  # whitespace inside (the ends are stripped)
         raise ValueError(f"{value!r} contains spaces; encode them as %20")
+    if _CONTROL.search(text):
+        raise ValueError(f"{value!r} contains control characters")
+    bad = _PERCENT.search(text)
+    if bad:
+        raise ValueError(
+            f"{value!r}: {text[bad.start() : bad.start() + 3]!r} is not a percent-encoded byte "
+            "(% and two hex digits); write %25 for a % sign"
+        )
+    rest = text[len(parts.scheme) + 3 + len(parts.netloc) :]
+    if rest.count("#") > 1:
+        raise ValueError(
+            f"{value!r}: a link has one # (before its fragment); write a later # as %23"
+        )
+    _check_authority(value, parts.netloc)
     return text
+
+
+def _check_authority(value: str, netloc: str) -> None:
+    """userinfo@host:port of RFC 3986, the host a name (IDNA-encodable), IPv4 or [IPv6]."""
+    userinfo, _, hostport = netloc.rpartition("@")
+    if any(c.isascii() and c not in _HOST_CHARS | {":", "%"} for c in userinfo):
+        raise ValueError(f"{value!r}: the user part of the link is not valid (RFC 3986)")
+    if hostport.startswith("["):
+        host, _, port = hostport.partition("]")
+        host += "]"
+        port = port.removeprefix(":")
+        if not _IP_LITERAL.fullmatch(host):
+            raise ValueError(f"{value!r}: {host} is not an IP address in brackets")
+    else:
+        host, _, port = hostport.partition(":")
+        if not host:
+            raise ValueError(f"{value!r} has no host name")
+        if any(c.isascii() and c not in _HOST_CHARS for c in host):
+            raise ValueError(f"{value!r}: {host!r} is not a host name")
+        if not host.isascii():
+            try:
+                ascii_host(host)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r}: {host!r} is not a valid internationalised domain name (IDNA)"
+                ) from None
+    if port and (not port.isdigit() or int(port) > 65535):
+        raise ValueError(f"{value!r}: {port!r} is not a port number")
+
+
+def ascii_host(host: str) -> str:
+    """An internationalised host name in punycode (IDNA 2008 with UTS 46 mapping):
+    'bücher.example' -> 'xn--bcher-kva.example'. ValueError if it cannot be one."""
+    import idna
+
+    try:
+        return str(idna.encode(host, uts46=True).decode("ascii"))
+    except idna.IDNAError as error:
+        raise ValueError(str(error)) from None
+
+
+def idna_url(text: str) -> str:
+    """The link with its host in punycode (the rest as it is)."""
+    parts = urlsplit(text)
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    if hostport.isascii() or hostport.startswith("["):
+        return text
+    host, colon, port = hostport.partition(":")
+    netloc = f"{userinfo}{at}{ascii_host(host)}{colon}{port}"
+    start = len(parts.scheme) + 3
+    return text[:start] + netloc + text[start + len(parts.netloc) :]
 
 
 def check_language(value: str) -> str:

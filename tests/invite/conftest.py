@@ -30,6 +30,11 @@ def calendar_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+def wide_feed_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A feed window reaching back to the seed clinics of 2023 (the default is 90 days)."""
+    monkeypatch.setenv("LC_CALENDAR_FEED_PAST_DAYS", "36500")
+
+
 def write_clinic(folder: Path, clinic_id: str, **fields: Any) -> Path:
     """A clinic file with these top-level keys; `sharers` as a list of dicts, `calendar_uid`."""
     lines = []

@@ -25,6 +25,7 @@ from tests.invite.conftest import (
     events_of,
     parse_both,
     unfolded,
+    wide_feed_window,
     write_clinic,
 )
 
@@ -60,7 +61,10 @@ def _edit(path: Path, old: str, new: str) -> None:
 # --- the seed's 2 April 2023 clinic -----------------------------------------------------------
 
 
-def test_seed_clinic_matches_the_golden_files(runner: CliRunner, project: Path) -> None:
+def test_seed_clinic_matches_the_golden_files(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wide_feed_window(monkeypatch)  # the feed holds the seed's three dated clinics of 2023
     _invite(runner, SEED_ID)
     _golden(f"{SEED_ID}.ics", _ics(project))
     _golden("feed.ics", (project / "invites" / "feed.ics").read_bytes())
@@ -293,9 +297,12 @@ def test_what_is_not_the_clinics_does_not_raise_sequence(
     assert "TRIGGER:-PT30M" in unfolded(second)
 
 
-def test_cancellation_uses_method_cancel_and_the_same_uid(
+def test_a_published_cancellation_is_publish_with_status_cancelled(
     runner: CliRunner, project: Path, monkeypatch
 ) -> None:
+    """Published files (and the feed) say STATUS:CANCELLED under METHOD:PUBLISH: what calendars
+    that import or subscribe honour; METHOD:CANCEL without ATTENDEE is invalid (RFC 5546)."""
+    wide_feed_window(monkeypatch)
     monkeypatch.setenv("LC_CALENDAR_REMINDER", "15m")
     _invite(runner, SEED_ID)
     assert "TRIGGER:-PT15M" in unfolded(_ics(project))
@@ -305,8 +312,10 @@ def test_cancellation_uses_method_cancel_and_the_same_uid(
     check_raw(data)
     lenient, strict = parse_both(data)
     (event,) = events_of(lenient)
-    assert str(lenient["METHOD"]) == "CANCEL" == strict.method
+    assert str(lenient["METHOD"]) == "PUBLISH" == strict.method
+    assert "ATTENDEE" not in event
     assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["SUMMARY"]).startswith("Cancelled: Guidelines")
     assert strict.events[0].status is not None and strict.events[0].status.value == "CANCELLED"
     assert str(event["UID"]) == SEED_UID and event.sequence == 1
     assert not list(event.walk("VALARM"))  # no reminder for what will not happen
@@ -315,7 +324,9 @@ def test_cancellation_uses_method_cancel_and_the_same_uid(
     )
     feed_lenient, feed_strict = parse_both((project / "invites" / "feed.ics").read_bytes())
     assert str(feed_lenient["METHOD"]) == "PUBLISH" == feed_strict.method  # a feed stays PUBLISH
-    assert str(events_of(feed_lenient)[0]["STATUS"]) == "CANCELLED"
+    (cancelled,) = [e for e in events_of(feed_lenient) if str(e["UID"]) == SEED_UID]
+    assert str(cancelled["STATUS"]) == "CANCELLED" and cancelled.sequence == 1
+    assert len(events_of(feed_lenient)) == 3  # the other two clinics stay
 
 
 def test_a_lost_uid_line_gets_the_issued_uid_back(runner: CliRunner, project: Path) -> None:
@@ -424,7 +435,8 @@ def test_dry_run_writes_nothing(runner: CliRunner, project: Path) -> None:
     assert not (project / "clinics" / ".lc-issued.toml").exists()
 
 
-def test_out_folder(runner: CliRunner, project: Path) -> None:
+def test_out_folder(runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wide_feed_window(monkeypatch)
     _invite(runner, "--all", "--out", "elsewhere")
     names = sorted(p.name for p in (project / "elsewhere").iterdir())
     assert names == [

@@ -142,34 +142,49 @@ def decoded_text(message: EmailMessage) -> str:
     return "\n".join(texts)
 
 
-def check_invitation(data: bytes, recipient: str, method: str, sequence: int) -> dict[str, Any]:
-    """Everything an emailed invitation must be; returns what a test may look at further."""
+def check_invitation(
+    data: bytes, recipient: str, method: str, sequence: int, *, sender: str | None = None
+) -> dict[str, Any]:
+    """Everything an emailed invitation must be; returns what a test may look at further.
+
+    `sender`: the [smtp] from_address when it is not the organiser's (then Sender: and SENT-BY).
+    """
     message = message_from_bytes(data, policy=policy.default)
     assert isinstance(message, EmailMessage)
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b""), "CRLF line ends only"
-    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+    assert max(len(line) for line in data.split(b"\r\n")) <= 78
     data.decode("ascii")  # 7-bit clean
+    assert not message.defects and all(not part.defects for part in message.walk())
     # one recipient, no other address anywhere
     assert message.get_all("To") == [recipient]
-    for header in ("Cc", "Bcc", "Reply-To", "Sender"):
+    for header in ("Cc", "Bcc", "Reply-To"):
         assert message.get_all(header) is None, header
-    assert str(message["From"]).endswith(f"<{ORGANISER}>")
+    # From is the organiser, as ORGANIZER; a sending address of another is Sender: and SENT-BY
+    assert message["From"].addresses[0].addr_spec == ORGANISER
+    if sender is None:
+        assert message.get_all("Sender") is None
+    else:
+        assert message["Sender"].addresses[0].addr_spec == sender
     assert message["Message-ID"] and message["Date"] and message["Subject"]
     assert message["MIME-Version"] == "1.0"
     text = decoded_text(message)
-    others = {a.lower() for a in registrant_addresses()} - {recipient}
+    others = {a.lower() for a in registrant_addresses()} - {recipient.lower()}
     found = {a.lower().strip(".") for a in _EMAIL.findall(text)} | {
         a.lower().strip(".") for a in _EMAIL.findall(data.decode("ascii"))
     }
-    # the recipient, the organiser, the UID and the Message-ID look like addresses; nothing else
-    allowed = {recipient, ORGANISER, SEED_UID.lower()}
-    assert {a for a in found if not a.endswith(".invite@wikimedia.org")} <= allowed, found
+    # the recipient, the organiser, the sender, the UID and the Message-ID look like addresses
+    allowed = {recipient.lower(), ORGANISER, SEED_UID.lower(), (sender or ORGANISER).lower()}
+    domain = (sender or ORGANISER).split("@")[1]
+    assert {a for a in found if not a.endswith(f".invite@{domain}")} <= allowed, found
     assert not (found & others)
     for other in others:
         assert other not in text.lower()
-    # structure: multipart/alternative, text/plain then text/calendar with the right method
-    assert message.get_content_type() == "multipart/alternative"
-    parts = list(message.iter_parts())
+    # structure: multipart/mixed [multipart/alternative [text/plain, text/calendar], invite.ics]
+    assert message.get_content_type() == "multipart/mixed"
+    outer = list(message.iter_parts())
+    assert [p.get_content_type() for p in outer] == ["multipart/alternative", "application/ics"]
+    alternative, attachment = outer
+    parts = list(alternative.iter_parts())
     assert [p.get_content_type() for p in parts] == ["text/plain", "text/calendar"]
     plain, cal = parts
     assert plain.get_content_charset() == "utf-8"
@@ -177,6 +192,10 @@ def check_invitation(data: bytes, recipient: str, method: str, sequence: int) ->
     assert str(cal.get_param("charset")).upper() == "UTF-8"
     ics = cal.get_payload(decode=True)
     assert isinstance(ics, bytes)
+    # the attachment: invite.ics, the same calendar (same METHOD)
+    assert attachment.get_content_disposition() == "attachment"
+    assert attachment.get_filename() == "invite.ics" == attachment.get_param("name")
+    assert attachment.get_payload(decode=True) == ics
     lenient = icalendar.Calendar.from_ical(ics)
     strict = IcsCalendarStream.calendar_from_ics(ics.decode("utf-8"))
     assert str(lenient["METHOD"]) == method == strict.method
@@ -190,14 +209,26 @@ def check_invitation(data: bytes, recipient: str, method: str, sequence: int) ->
         assert attendees.params["RSVP"] == "TRUE"
         assert attendees.params["PARTSTAT"] == "NEEDS-ACTION"
         assert strict.events[0].attendees[0].rsvp is True
-    assert str(event["ORGANIZER"]) == f"mailto:{ORGANISER}"
+    organizer = event["ORGANIZER"]
+    assert str(organizer) == f"mailto:{ORGANISER}"
+    if sender is None:
+        assert "SENT-BY" not in organizer.params
+    else:
+        assert organizer.params["SENT-BY"] == f"mailto:{sender}"
     assert str(event["UID"]) == SEED_UID == strict.events[0].uid
     assert int(str(event["SEQUENCE"])) == sequence == strict.events[0].sequence
+    body = plain.get_content()
     if method == "CANCEL":
         assert str(event["STATUS"]) == "CANCELLED"
+    else:
+        # what a client showing only text needs: the links and the local times
+        assert str(event["URL"]) in body
+        if str(event["STATUS"]) == "CONFIRMED":
+            assert str(event["LOCATION"]).startswith("https://") and str(event["LOCATION"]) in body
+        assert "(UTC+08:00)" in body  # the zone group of Manila
     return {
         "message": message,
-        "text": plain.get_content(),
+        "text": body,
         "event": event,
         "strict": strict.events[0],
         "language": plain["Content-Language"],

@@ -93,7 +93,7 @@ def test_invitation_email_subject_and_calendar_summary(runner: CliRunner, projec
     summaries = {}
     for row in rows:
         message = message_from_bytes(Path(row["file"]).read_bytes(), policy=policy.default)
-        calendar = next(p for p in message.iter_parts() if p.get_content_type() == "text/calendar")
+        calendar = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
         text = calendar.get_content()
         if isinstance(text, bytes):
             text = text.decode("utf-8")

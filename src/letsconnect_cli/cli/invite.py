@@ -117,8 +117,10 @@ def invite(
 ) -> None:
     """Write calendar invites (.ics) for clinics and show their local times across a region.
 
-    One .ics per clinic (METHOD:PUBLISH; METHOD:CANCEL once cancelled) and feed.ics holding them
-    all. A clinic keeps its UID; when its time, title, links or status change, SEQUENCE rises,
+    One .ics per clinic (METHOD:PUBLISH; STATUS:CANCELLED once cancelled), and feed.ics, rewritten
+    whole on every run from the clinics folder (not from the ids given): every clinic ending within
+    [calendar] feed_past_days (90) days before today or later, and every cancelled clinic ever
+    issued. A clinic keeps its UID; when its time, title, links or status change, SEQUENCE rises,
     recorded in the clinics folder's .lc-issued.toml (commit it). DTSTAMP is now, or
     SOURCE_DATE_EPOCH for reproducible files. Region: --region, else the clinic's regions, else
     default_region of lc.toml.
@@ -145,14 +147,14 @@ def invite(
                 "--send, --show-addresses, --include-private, --skip-unknown-country and "
                 "--map-country go with --registrations (the registrants to invite)"
             )
-        from letsconnect_cli.timezones import resolve_zone
+        from letsconnect_cli.timezones import canonical_zone, resolve_zone
 
         invite_mail.run(
             app_context(ctx),
             invite_mail.Request(
                 clinic_ids=clinic_ids or [],
                 regions=region or [],
-                zones=tuple(dict.fromkeys(resolve_zone(z).key for z in zone or [])),
+                zones=tuple(dict.fromkeys(canonical_zone(resolve_zone(z).key) for z in zone or [])),
                 all_zones=all_zones,
                 every=every,
                 registrations=registrations,
@@ -169,24 +171,24 @@ def invite(
         )
         return
     import os
-    from datetime import UTC, datetime
 
     from letsconnect_cli import calendar, invites
     from letsconnect_cli.cli.output import message, print_json, warning
     from letsconnect_cli.clinics import read_clinics
     from letsconnect_cli.ledger import LEDGER_NAME, Ledger, hold
     from letsconnect_cli.regions import normalise_region_code
-    from letsconnect_cli.timezones import resolve_zone
+    from letsconnect_cli.timezones import canonical_zone, resolve_zone
 
     context = app_context(ctx)
     config = context.config
     view = invites.View(
         regions=tuple(dict.fromkeys(normalise_region_code(r) for r in region or [])),
-        zones=tuple(dict.fromkeys(resolve_zone(z).key for z in zone or [])),
+        zones=tuple(dict.fromkeys(canonical_zone(resolve_zone(z).key) for z in zone or [])),
         all_zones=all_zones,
     )
     dtstamp = calendar.dtstamp_from(os.environ)
     with hold(context.clinics_dir):  # one run at a time reads and writes the ledger
+        now = invites.now()
         files = read_clinics(context.clinics_dir)
         ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
         clinics, warnings, broken = invites.select(
@@ -194,11 +196,40 @@ def invite(
             files,
             clinic_ids or [],
             every=every,
-            now=datetime.now(UTC),
+            now=now,
             ledger=ledger,
         )
         err = context.err()
-        if not clinics:
+        settings = invites.Settings(
+            organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
+            reminder=config.calendar.reminder,
+            default_location=config.calendar.location,
+            default_region=config.default_region,
+            main_cities=config.main_cities(),
+        )
+        out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
+        feed_path = out_dir / invites.FEED_NAME
+        # Without a broken file's clinic the feed would lose its event: then it is left as it was.
+        feed = None
+        if broken is None:
+            feed = invites.FeedSource(
+                clinics=[f.clinic for f in files if f.ok and f.clinic is not None],
+                now=now,
+                past_days=config.calendar.feed_past_days,
+                previous=_previous_feed(feed_path),
+            )
+        plan = invites.plan(
+            clinics,
+            view,
+            settings=settings,
+            ledger=ledger,
+            dtstamp=dtstamp,
+            out_dir=out_dir,
+            taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
+            feed=feed,
+        )
+        warnings += plan.warnings
+        if not clinics and not plan.feed:
             for text in warnings:
                 warning(err, text)
             message(
@@ -211,33 +242,15 @@ def invite(
             if broken is not None:
                 raise broken
             return
-        settings = invites.Settings(
-            organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
-            reminder=config.calendar.reminder,
-            default_location=config.calendar.location,
-            default_region=config.default_region,
-            main_cities=config.main_cities(),
-        )
-        out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
-        plan = invites.plan(
-            clinics,
-            view,
-            settings=settings,
-            ledger=ledger,
-            dtstamp=dtstamp,
-            out_dir=out_dir,
-            taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
-        )
-        warnings += plan.warnings
         outcomes: dict[Path, str] = {}
         ledger_written = False
-        if broken is not None:  # without a broken file's clinic, the feed would delete its event
+        if broken is not None:
             kept = "left as it was, while a clinic file has problems"
             outcomes[plan.feed_path] = ("would be " if dry_run else "") + kept
         if not dry_run:
             for item in plan.invites:
                 outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
-            if broken is None:
+            if plan.feed:
                 outcomes[plan.feed_path] = invites.write_file(
                     plan.feed_path, plan.feed, force=force
                 )
@@ -257,14 +270,35 @@ def invite(
             f"{shown(item.path)}: {state} ({item.method}, SEQUENCE {item.sequence}; "
             f"clinic {item.revision.change})",
         )
-    state = outcomes.get(plan.feed_path, "would write")
-    message(err, f"{shown(plan.feed_path)}: {state} ({len(plan.invites)} event(s))")
+    if broken is not None:
+        message(err, f"{shown(plan.feed_path)}: {outcomes[plan.feed_path]}")
+    elif plan.feed:
+        state = outcomes.get(plan.feed_path, "would write")
+        message(err, f"{shown(plan.feed_path)}: {state} ({plan.feed_events} event(s))")
+    else:
+        days = config.calendar.feed_past_days
+        message(
+            err,
+            f"{shown(plan.feed_path)}: not written: no clinic ends within the last {days} day(s) "
+            "or later, and none issued was cancelled ([calendar] feed_past_days)",
+        )
     if dry_run:
         message(err, "dry run: no file was written")
     elif ledger_written:
         message(err, f"recorded in {shown(ledger.path)}: commit it with the clinics")
     if broken is not None:
         raise broken
+
+
+def _previous_feed(path: Path) -> bytes | None:
+    """The feed written before, if lc wrote it (its events are kept for clinics gone invalid)."""
+    from letsconnect_cli.calendar import PRODID
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if ("PRODID:" + PRODID).encode("utf-8") in data[:4096] else None
 
 
 def shown(path: Path) -> str:

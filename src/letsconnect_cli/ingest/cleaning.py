@@ -71,6 +71,15 @@ def fold(text: str) -> str:
     return _PUNCT.sub(" ", text).strip()
 
 
+def email_as_given(value: str, cleaned: str | None) -> str | None:
+    """The address as the person wrote it, when that differs from the cleaned (lower-cased) one:
+    invitations write it so (RFC 5321 2.4: the local part is case-sensitive)."""
+    text = value.strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    return text if cleaned is not None and text != cleaned else None
+
+
 def clean_email(value: str) -> str | None:
     """Trimmed and lower-cased; None when the cell holds no address."""
     text = value.strip().lower()
@@ -229,7 +238,9 @@ class Cleaner:
     def clean(self, record: Record) -> bool:
         """Normalise a record; False (and a skip in the log) when nothing usable is left."""
         if record.email is not None:
-            record.email = clean_email(record.email)
+            given = record.email
+            record.email = clean_email(given)
+            record.email_as_given = email_as_given(given, record.email) or record.email_as_given
         if record.username is not None:
             record.username = clean_username(record.username)
         code = None

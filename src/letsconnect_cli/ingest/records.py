@@ -42,6 +42,7 @@ class Record:
     timestamp: str | None = None  # registration or response time as the export writes it
     raw_rating: str | None = field(default=None, repr=False)
     preferred_language: str | None = None  # language to write to the person in (BCP 47), if asked
+    email_as_given: str | None = None  # the address as the person wrote it (invitations use it)
 
     @property
     def key(self) -> str | None:

@@ -15,6 +15,7 @@ from letsconnect_cli.ingest.cleaning import (
     BAD_RATING,
     clean_email,
     clean_username,
+    email_as_given,
     language_codes,
     parse_rating,
     preferred_language,
@@ -208,6 +209,8 @@ class Table:
             )
             if row[i_pref]:
                 record.preferred_language = preferred_language(row[i_pref])
+            if email and record.email and record.email != email:
+                record.email_as_given = email_as_given(email, record.email)
             if note:
                 unknown_at(name, line, raw)
             if "und" in languages:

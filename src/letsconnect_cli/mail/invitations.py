@@ -65,7 +65,7 @@ class MailSettings:
     """What configuration decides for emailed invitations."""
 
     calendar: Settings  # ORGANIZER, reminder, default location, main cities (as `lc invite`)
-    sender: str  # From and the envelope sender
+    sender: str  # the envelope sender; also Sender: and SENT-BY when not the organiser
     organiser: Organiser  # the signature and contact of the text part
     user_dir: Path | None = None  # the user's templates folder
 
@@ -175,7 +175,10 @@ def prepare(
         )
     description = calendar.description(content, invite.local_times, ", ".join(invite.regions))
     events: dict[str, calendar.CalendarEvent] = {}
-    sender = messages.address(settings.sender, "[smtp] from_address", settings.organiser.name)
+    organizer = settings.calendar.organizer
+    sender = messages.address(settings.sender, "[smtp] from_address")
+    author = messages.address(organizer.email, "[organiser] email", organizer.name)
+    on_behalf = sender.addr_spec.lower() != author.addr_spec.lower()
     composers: dict[tuple[str, str, str], messages.Composer] = {}
     for delivery in decided.deliveries:
         language = language_for(delivery.person, clinic)
@@ -193,6 +196,8 @@ def prepare(
                 regions=regions,
                 organiser=settings.organiser,
                 user_dir=settings.user_dir,
+                meeting_url=content.meeting,
+                local_times=invite.local_times,
             )
         token = log.token(content.uid, str(delivery.sequence), delivery.method, delivery.recipient)
         message_id = f"<{token[:32]}.invite@{sender.domain}>"
@@ -208,14 +213,20 @@ def prepare(
             [event_item],
             method=delivery.method,
             dtstamp=dtstamp,
-            organizer=settings.calendar.organizer,
+            organizer=organizer,
             reminder=settings.calendar.reminder,
             attendee=delivery.address,
+            sent_by=sender.addr_spec if on_behalf else None,
         )
         composer = composers.get((letter.language, delivery.kind, delivery.method))
         if composer is None:
             composer = composers[(letter.language, delivery.kind, delivery.method)] = (
-                messages.Composer(sender=sender, letter=letter, method=delivery.method)
+                messages.Composer(
+                    author=author,
+                    letter=letter,
+                    method=delivery.method,
+                    sender=sender if on_behalf else None,
+                )
             )
         body = composer.message(
             recipient=delivery.address, calendar=data, message_id=message_id, date=dtstamp

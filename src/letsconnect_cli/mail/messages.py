@@ -1,10 +1,20 @@
-"""One invitation as an RFC 5322 message: a text part for people, a calendar part for calendars.
+"""One invitation as an RFC 5322 message: a text part for people, a calendar part for calendars,
+and the same calendar as an `invite.ics` attachment, as Google Calendar and Outlook send them.
 
-The message is `multipart/alternative`: `text/plain` (the clinic's announcement in the recipient's
-language, from the `announce/invite.j2` template) and `text/calendar; method=REQUEST` (or CANCEL)
-with `charset=UTF-8`, whose `method` equals the METHOD inside (Outlook rejects a mismatch). It
-names two addresses and no others: From (the organiser) and To (the one recipient), and in the
-calendar ORGANIZER (the organiser) and ATTENDEE (the recipient). No Cc, no Bcc.
+    multipart/mixed
+      multipart/alternative
+        text/plain; charset=utf-8          the letter: links, local times (announce/invite.j2)
+        text/calendar; method=REQUEST; charset=UTF-8   (or CANCEL: `method` equals the METHOD)
+      application/ics; name="invite.ics"   the same calendar, for clients that show only text
+
+It names these addresses and no others: From (the organiser, as ORGANIZER), To (the one
+recipient), and in the calendar ORGANIZER and ATTENDEE (the recipient). When the sending address
+([smtp] from_address, also the envelope sender) is not the organiser's, the message is sent on
+the organiser's behalf and says so twice: `Sender: <from_address>` (RFC 5322 3.6.2: the agent
+that transmits a message written by From) and `ORGANIZER;SENT-BY="mailto:<from_address>"` (RFC
+5545 3.2.18), so that clients comparing the sender with ORGANIZER (RFC 6047 3) find it matches,
+as in Google Calendar's own invitations (From the organiser, Sender its notification address).
+No Cc, no Bcc. Subject and display names are encoded by `headers`, not by Python's folding.
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import MIMEPart
 from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
@@ -21,13 +31,17 @@ from typing import TYPE_CHECKING
 from letsconnect_cli.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from letsconnect_cli.announce import Organiser
     from letsconnect_cli.i18n import Language
     from letsconnect_cli.models import Clinic
     from letsconnect_cli.regions import Region
+    from letsconnect_cli.timezones import LocalTime
 
 #: 7-bit clean (quoted-printable or base64 bodies), CRLF line ends, lines within 78 characters.
 POLICY = SMTP.clone(cte_type="7bit", max_line_length=78)
+ATTACHMENT = "invite.ics"
 BODY_TEMPLATE = "invite"
 SUBJECT_TEMPLATE = "invite-subject"
 
@@ -51,11 +65,15 @@ def letter(
     regions: list[Region],
     organiser: Organiser,
     user_dir: Path | None,
+    meeting_url: str | None = None,
+    local_times: Sequence[LocalTime] = (),
 ) -> Letter:
     """The subject and text of an invitation (`kind`: new, update or cancel) in one language.
 
     The templates are `announce/invite.j2` and `announce/invite-subject.j2`, overridable by name
-    like every announcement template, and rendered in the same sandbox.
+    like every announcement template, and rendered in the same sandbox. Besides the announcement's
+    variables they get `invite.meeting_url` (a confirmed clinic's link) and `invite.local_times`
+    (one line per zone group of the region, in the letter's language).
     """
     from letsconnect_cli.announce import (
         clinic_context,
@@ -68,7 +86,12 @@ def letter(
 
     context = clinic_context(clinic, language, regions, organiser)
     context["format"] = "text"
-    context["invite"] = {"kind": kind, "sequence": sequence}
+    context["invite"] = {
+        "kind": kind,
+        "sequence": sequence,
+        "meeting_url": meeting_url,
+        "local_times": [local_time_line(row, language) for row in local_times],
+    }
     env = environment("text", language, user_dir=user_dir)
     body_template = load_template(env, template_name(BODY_TEMPLATE))
     body = render(body_template, context).rstrip() + "\n"
@@ -76,14 +99,43 @@ def letter(
     return Letter(language.tag, subject, body, template_origin(body_template))
 
 
+def local_time_line(row: LocalTime, language: Language) -> str:
+    """'Sunday, 5 April 2099, 14:00-16:00 (UTC+08:00): Manila and Perth', as the language writes
+    dates, times and lists; across a clock change both offsets: '02:00 (UTC+11:00) - 03:00
+    (UTC+10:00)' (with an en dash, as the locale's time ranges)."""
+    from letsconnect_cli.i18n import (
+        city_name,
+        format_date,
+        format_list,
+        format_time,
+        format_time_range,
+        join_date_time,
+    )
+    from letsconnect_cli.timezones import format_offset
+
+    before = format_offset(row.start.utcoffset())
+    after = format_offset(row.end.utcoffset())
+    if before == after:
+        times = f"{format_time_range(row.start, row.end, language)} (UTC{before})"
+    else:
+        other_day = row.end.date() != row.start.date()
+        end = format_time(row.end, language, weekday=other_day)
+        times = f"{format_time(row.start, language)} (UTC{before}) \u2013 {end} (UTC{after})"
+    cities = format_list([city_name(zone, language) for zone in row.zones or (row.zone,)], language)
+    return f"{join_date_time(format_date(row.start, language), times, language)}: {cities}"
+
+
 def address(
     text: str, what: str, display_name: str | None = None, *, private: bool = False
 ) -> Address:
-    """An Address header value; UsageError when `text` is not one address (quoted in the message
-    unless `private`: a registrant's address is never shown)."""
+    """An Address header value; UsageError when `text` is not one (ASCII) address (quoted in the
+    message unless `private`: a registrant's address is never shown)."""
     try:
         local, domain = text.strip().rsplit("@", 1)
-        if not local or not domain or any(c.isspace() or c in '<>,;"()[]\\' for c in text.strip()):
+        bad = '<>,;"()[]\\'
+        if not local or not domain or not text.isascii():
+            raise ValueError(text)
+        if any(c.isspace() or c in bad or not c.isprintable() for c in text.strip()):
             raise ValueError(text)
         return Address(display_name=display_name or "", username=local, domain=domain)
     except (ValueError, IndexError):
@@ -94,31 +146,38 @@ def address(
 class Composer:
     """Messages of one letter and method. The text part, the same for every recipient, is built
     once and shared (parts are never changed once built); each message gets its own headers and
-    calendar part."""
+    calendar parts."""
 
-    def __init__(self, *, sender: Address, letter: Letter, method: str) -> None:
-        self.sender = sender
+    def __init__(
+        self,
+        *,
+        author: Address,
+        letter: Letter,
+        method: str,
+        sender: Address | None = None,
+    ) -> None:
+        self.author = author  # From: the organiser
+        self.sender = sender  # Sender: the address sending on the organiser's behalf, if another
         self.subject = letter.subject
         self.method = method
-        text = EmailMessage(policy=POLICY)
+        text = MIMEPart(policy=POLICY)
         text.set_content(letter.body, charset="utf-8")
-        del text["MIME-Version"]  # once, at the top
         text["Content-Language"] = letter.language
         self._text = text
 
     def message(self, *, recipient: str, calendar: bytes, message_id: str, date: datetime) -> bytes:
         """The whole message to one recipient, CRLF line ends, for SMTP or an .eml file."""
-        message = EmailMessage(policy=POLICY)
-        message["From"] = self.sender
-        message["To"] = address(recipient, "a recipient", private=True)
-        message["Subject"] = self.subject
-        message["Date"] = format_datetime(date.astimezone(UTC))
-        message["Message-ID"] = message_id
-        message["MIME-Version"] = "1.0"
-        # A boundary made from the Message-ID: the same message gives the same bytes. "=_" cannot
-        # occur in base64 or quoted-printable text, so the boundary never appears inside a part.
-        message.make_alternative(boundary="=_lc_" + message_id.strip("<>").split("@", 1)[0])
-        part = EmailMessage(policy=POLICY)
+        from letsconnect_cli.mail import headers
+
+        to = address(recipient, "a recipient", private=True)
+        # Boundaries made from the Message-ID: the same message gives the same bytes. "=_" cannot
+        # occur in base64 or quoted-printable text, so a boundary never appears inside a part.
+        stem = "=_lc_" + message_id.strip("<>").split("@", 1)[0]
+        mixed = MIMEPart(policy=POLICY)
+        mixed.make_mixed(boundary=stem + "_m")
+        alternative = MIMEPart(policy=POLICY)
+        alternative.make_alternative(boundary=stem + "_a")
+        part = MIMEPart(policy=POLICY)
         part.set_content(
             calendar,
             maintype="text",
@@ -126,7 +185,28 @@ class Composer:
             cte="base64",  # keeps the calendar's CRLF and folding byte for byte
             params={"method": self.method, "charset": "UTF-8"},
         )
-        del part["MIME-Version"]
-        message.attach(self._text)
-        message.attach(part)
-        return message.as_bytes(policy=POLICY)
+        alternative.attach(self._text)
+        alternative.attach(part)
+        attachment = MIMEPart(policy=POLICY)
+        attachment.set_content(
+            calendar,
+            maintype="application",
+            subtype="ics",
+            cte="base64",
+            disposition="attachment",
+            filename=ATTACHMENT,
+            params={"name": ATTACHMENT},
+        )
+        mixed.attach(alternative)
+        mixed.attach(attachment)
+        lines = [
+            headers.mailbox("From", self.author.addr_spec, self.author.display_name or None),
+            *([headers.mailbox("Sender", self.sender.addr_spec)] if self.sender else []),
+            headers.mailbox("To", to.addr_spec),
+            headers.unstructured("Subject", self.subject),
+            f"Date: {format_datetime(date.astimezone(UTC))}",
+            f"Message-ID: {message_id}",
+            "MIME-Version: 1.0",
+        ]
+        head = "".join(line + "\r\n" for line in lines).encode("ascii")
+        return head + mixed.as_bytes(policy=POLICY)

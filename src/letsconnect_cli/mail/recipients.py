@@ -1,8 +1,9 @@
 """The people an invitation goes to: a clinic's registrants, one per person, with an address.
 
 Rows of the registration exports (read and cleaned by `letsconnect_cli.ingest`) are joined into
-people as the report joins them: rows sharing an email address or a Wikimedia username are one
-person. A person's address is the first usable one they registered with (by the rows' timestamps,
+people as the report joins them: rows sharing an email address (compared case-insensitively) or a
+Wikimedia username are one person. Addresses are written as the person gave them (RFC 5321 2.4:
+the local part is case-sensitive): `Sione.Tonga@Example.org` stays so in To, RCPT TO and ATTENDEE. A person's address is the first usable one they registered with (by the rows' timestamps,
 so it stays the same from run to run); every address they used is kept, so that an update reaches
 the address the first invitation went to. Country and language come from their latest row that
 gives one (a second registration usually corrects the first).
@@ -28,7 +29,8 @@ _ADDRESS = re.compile(
 
 
 def usable_address(address: str) -> bool:
-    """Whether lc can send an invitation to this (lower-cased) address."""
+    """Whether lc can send an invitation to this address (compared lower-cased)."""
+    address = address.lower()
     match = _ADDRESS.fullmatch(address)
     if match is None or len(address) > 254:
         return False
@@ -42,8 +44,8 @@ def usable_address(address: str) -> bool:
 class Person:
     """One registrant: the address invitations go to, and what the rows tell about them."""
 
-    address: str
-    addresses: list[str]  # every usable address of the person, the first one first
+    address: str  # as the person gave it
+    addresses: list[str]  # every usable address of the person, the first one first, as given
     country: str | None = None
     preferred_language: str | None = None  # asked for in a preferred-language column
     interpretation: tuple[str, ...] = ()  # interpretation wanted, as the latest row says
@@ -119,13 +121,13 @@ def registrants(records: Iterable[Record], clinic_id: str) -> Registrants:
     for record in sorted(rows, key=_registered_at):  # stable: undated rows keep their order
         root = groups.find(record.identities[0])
         person = people.get(root)
-        email = record.email
+        email = record.email_as_given or record.email
         if email is not None and not usable_address(email):
             unusable.setdefault(root, email)
             email = None
         if person is None:
             person = people[root] = Person(address=email or "", addresses=[], first=_where(record))
-        if email and email not in person.addresses:
+        if email and email.lower() not in {a.lower() for a in person.addresses}:
             person.addresses.append(email)
             person.address = person.address or email
         if record.country:
