@@ -165,9 +165,30 @@ def escape_csv_cell(value: Any) -> Any:
 # --- plain text and email ------------------------------------------------------------------------
 
 
+_BIDI_CLOSER = {
+    **dict.fromkeys("\u202a\u202b\u202d\u202e", "\u202c"),  # embeddings, overrides: PDF
+    **dict.fromkeys("\u2066\u2067\u2068", "\u2069"),  # isolates: PDI
+}
+
+
+def close_bidi(text: str) -> str:
+    """`text` with every bidi embedding, override or isolate it leaves open closed at its end, so
+    that an unclosed RLO in a value cannot reorder the text that follows it ("Invitation: <title>
+    (date)" shown with the date reversed). Closed and ordinary text is returned unchanged."""
+    stack: list[str] = []
+    for char in text:
+        if char in _BIDI_CLOSER:
+            stack.append(_BIDI_CLOSER[char])
+        elif char in ("\u202c", "\u2069") and char in stack:
+            while stack and stack.pop() != char:
+                pass
+    return text + "".join(reversed(stack))
+
+
 def escape_text(text: str) -> str:
-    """Plain text needs no escaping, only control characters removed (they confuse terminals)."""
-    return _CONTROL.sub("", text)
+    """Plain text needs no escaping, only control characters removed (they confuse terminals)
+    and the bidi controls a value opens closed (they would reorder what follows it)."""
+    return close_bidi(_CONTROL.sub("", text))
 
 
 def escape_for(output_format: str) -> Callable[[str], str]:
