@@ -126,13 +126,16 @@ def _reference_counts(tally: Tally) -> dict[str, Any]:
     people = tally._people
     clinics = tally._clinics
     active = [p for p in people if p.reg or p.att]
-    expect = Counts(clinic_ids=list(clinics), duplicates=tally._duplicates)
+    expect = Counts(clinic_ids=list(clinics), duplicates=tally._duplicates, rejoins=tally._rejoins)
     expect.registration_clinics = {c for c, b in tally._bits.items() if b & tally._reg_clinics}
     expect.attendance_clinics = {c for c, b in tally._bits.items() if b & tally._att_clinics}
     expect.participants = len(active)
     for person in active:
         mine = [i for i in range(len(clinics)) if (person.reg | person.att) >> i & 1]
         expect.returning += len(mine) > 1
+        came = [i for i in range(len(clinics)) if person.att >> i & 1]
+        expect.attendees += bool(came)
+        expect.returning_attendees += len(came) > 1
         for i in range(len(clinics)):
             registered, attended = person.reg >> i & 1, person.att >> i & 1
             expect.clinic_registrations[clinics[i]] += registered

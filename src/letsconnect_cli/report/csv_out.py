@@ -27,9 +27,12 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
     for key in (
         "clinics",
         "registrations",
+        "registered_participants",
         "participants",
         "returning_participants",
         "average_registrations_per_clinic",
+        "attendees",
+        "returning_attendees",
         "attended",
         "average_attendance_per_clinic",
         "attendance_rate",
@@ -106,6 +109,7 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
     for metric in (
         "rows_read",
         "duplicates",
+        "rejoins",
         "region_corrected",
         "unknown_country",
         "unattributed",

@@ -15,6 +15,9 @@ from letsconnect_cli.ingest.cleaning import ROLES
 from letsconnect_cli.ingest.records import IngestLog
 from letsconnect_cli.models import Clinic
 from letsconnect_cli.regions import countries
+from letsconnect_cli.report import attendees
+from letsconnect_cli.report.cells import Cells
+from letsconnect_cli.report.header import period
 from letsconnect_cli.report.privacy import small, suppress_group, suppress_within
 from letsconnect_cli.report.stats import Counts
 from letsconnect_cli.vocab import SCHEME_REGIONS, Scheme
@@ -68,6 +71,14 @@ def build_report(
         hidden.append("average_registrations_per_clinic")
     if has_attendance and attended is None:
         hidden.extend(("average_attendance_per_clinic", "attendance_rate"))
+    if "participants" in hidden:
+        hidden.append("registered_participants")
+    # The learning report's figures, declared as a disclosure model would take them.
+    learning = Cells(k)
+    attendees.declare(learning, counts)
+    learning.suppress()
+    attendance, attendance_hidden, withheld = attendees.figures(learning, counts)
+    hidden.extend(attendance_hidden)
 
     report: dict[str, Any] = {
         "scheme": scheme.value,
@@ -75,12 +86,14 @@ def build_report(
         "show_protected": show_protected,
         "clinics": len(counts.clinic_ids),
         "registrations": registrations,
-        "participants": participants,
+        "registered_participants": participants,
+        "participants": participants,  # deprecated alias of registered_participants
         "returning_participants": returning,
         "average_registrations_per_clinic": average_reg,
         "attended": attended,
         "average_attendance_per_clinic": average_att,
         "attendance_rate": rate,
+        **attendance,
     }
     report["regions"] = _regions(counts, scheme, k)
     report["countries"], report["protected_countries"] = _countries(
@@ -93,6 +106,7 @@ def build_report(
     report["data_quality"] = {
         "rows_read": log.rows_read,
         "duplicates": counts.duplicates,
+        "rejoins": counts.rejoins,
         "region_corrected": counts.region_corrected,
         "unknown_country": log.unknown_country,
         "unattributed": log.unattributed,
@@ -104,7 +118,9 @@ def build_report(
         {"file": s.name, "format": s.format, "rows": s.rows, "encoding": s.encoding}
         for s in log.sources
     ]
+    report["period"] = period(report["per_clinic"])
     report["suppressed"] = hidden
+    report["secondary"] = withheld  # of `suppressed`: hidden to protect a small count
     from letsconnect_cli.report.headline import headline
 
     report["headline"] = headline(report)

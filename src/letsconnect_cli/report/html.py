@@ -8,7 +8,9 @@ from letsconnect_cli.report.markdown import _privacy_note
 from letsconnect_cli.report.text import NUMERIC_COLUMNS, quality_lines, sections, summary_rows
 
 
-def render_html(report: dict[str, Any]) -> str:
+def render_html(report: dict[str, Any], *, charts: dict[str, str] | None = None) -> str:
+    """The page; `charts` (name -> SVG, from `charts.render_charts`) are drawn into their sections,
+    made here when not given."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     environment = Environment(
@@ -18,8 +20,19 @@ def render_html(report: dict[str, Any]) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    from markupsafe import Markup
+
+    from letsconnect_cli.report.charts import CHARTS, render_charts
+    from letsconnect_cli.report.header import header_rows, source_lines
+
+    drawn = render_charts(report) if charts is None else charts
+    # pygal's SVG is serialised XML (its texts escaped by the serialiser): markup to keep as is.
+    by_section = {CHARTS[name]: (name, Markup(svg)) for name, svg in drawn.items()}
     template = environment.get_template("report.html.j2")
     return template.render(
+        header=header_rows(report),
+        sources=source_lines(report),
+        charts=by_section,
         report=report,
         summary=summary_rows(report),
         sections=sections(report),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from letsconnect_cli.report.header import EXAMPLE_BANNER, TITLE, header_rows
 from letsconnect_cli.report.text import NUMERIC_COLUMNS, bar, quality_lines, sections, summary_rows
 
 
@@ -24,8 +25,11 @@ def _table(
 
 
 def render_markdown(report: dict[str, Any]) -> str:
-    lines = ["# Let's Connect learning clinics: registrations, attendance and feedback", ""]
-    lines += [report["headline"], ""]
+    lines = [f"# {TITLE}", ""]
+    if report.get("example_data"):
+        lines += [f"> **{EXAMPLE_BANNER}**: invented people, not a report on real clinics.", ""]
+    lines += [f"- **{_cell(label)}**: {_cell(text)}" for label, text in header_rows(report)]
+    lines += ["", report["headline"], ""]
     lines += _table(("figure", "value"), summary_rows(report), {1})
     for section in sections(report):
         lines += ["", f"## {section.title}", ""]
@@ -50,6 +54,8 @@ def _privacy_note(report: dict[str, Any]) -> str:
     if not k or k == 1:
         return "*Small counts are shown (--min-count 0).*"
     return (
-        f"*Counts of fewer than {k} people are hidden (shown as <{k}); shares are of all "
-        "participants, hidden ones included.*"
+        f'*Counts of fewer than {k} people are hidden (shown as <{k}); "hidden" marks a count '
+        "that is not small but is withheld so that a small one cannot be worked out from the "
+        "others (by subtraction from a total); shares are of all participants, hidden ones "
+        "included.*"
     )

@@ -87,6 +87,9 @@ class Counts:
     registrations_where_attendance: int = 0
     attended_registrants: int = 0
     duplicates: int = 0
+    rejoins: int = 0  # attendance rows of a person already counted in that clinic (Zoom rejoins)
+    attendees: int = 0  # people who attended at least one clinic
+    returning_attendees: int = 0  # people who attended two or more
     region_corrected: int = 0
     regions: Counter[str] = field(default_factory=Counter)
     countries: Counter[str] = field(default_factory=Counter)
@@ -117,6 +120,7 @@ class Tally:
         self._reg_clinics = 0
         self._att_clinics = 0
         self._duplicates = 0
+        self._rejoins = 0
         self._raw_emails: dict[str, Person] = {}  # an email cell as written -> its person
         # People registered for and attending each clinic (by bit), kept as bits are set.
         self._registered: dict[str, int] = {}
@@ -161,9 +165,12 @@ class Tally:
         attended = record.attended
         if attended is not None:
             self._att_clinics |= bit
-            if attended and not person.att & bit:
-                person.att |= bit
-                self._attended[record.clinic] += 1  # type: ignore[index]
+            if attended:
+                if not person.att & bit:
+                    person.att |= bit
+                    self._attended[record.clinic] += 1  # type: ignore[index]
+                else:
+                    self._rejoins += 1
         if record.rating is not None:
             self._rate(person, bit, record.rating)
         if not (registered or attended):
@@ -249,9 +256,12 @@ class Tally:
                         registered_in[clinic] += 1
             if attended is not None:
                 att_clinics |= bit
-                if attended and not person.att & bit:
-                    person.att |= bit
-                    attended_in[clinic] += 1
+                if attended:
+                    if not person.att & bit:
+                        person.att |= bit
+                        attended_in[clinic] += 1
+                    else:
+                        self._rejoins += 1
             if rating is not None:
                 self._rate(person, bit, rating)
             country = region = None
@@ -382,6 +392,7 @@ class Tally:
             self._registered[self._clinics[index]] -= 1  # counted under each identity: now one
         for index in _indexes(keep.att & gone.att):
             self._attended[self._clinics[index]] -= 1
+            self._rejoins += 1  # attended under each identity: one person joining twice
         keep.reg |= gone.reg
         keep.att |= gone.att
         both = keep.fb & gone.fb
@@ -411,6 +422,8 @@ class Tally:
         atts = list(map(_ATT, active))
         participants = len(active)
         clinics_each = Counter(map(int.bit_count, map(or_, regs, atts)))
+        attended_each = Counter(map(int.bit_count, atts))
+        attendees = participants - attended_each[0]
         result = Counts(
             clinic_ids=list(self._clinics),
             registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
@@ -424,6 +437,9 @@ class Tally:
             ),
             attended_registrants=sum(map(int.bit_count, map(and_, regs, atts))),
             duplicates=self._duplicates,
+            rejoins=self._rejoins,
+            attendees=attendees,
+            returning_attendees=attendees - attended_each[1],
             region_corrected=sum(map(_CORRECTED, active)),
             regions=_known(map(_REGION, active)),
             countries=_known(map(_COUNTRY, active)),

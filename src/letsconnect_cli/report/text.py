@@ -52,13 +52,15 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     k = report["min_count"]
     hidden = set(report["suppressed"])
 
+    withheld = set(report.get("secondary", ()))
+
     def people(key: str) -> str:
-        return count(report[key], key in hidden, k)
+        return count(report[key], key in hidden, k, key in withheld)
 
     rows = [
         ("Learning clinics", f"{report['clinics']:,}"),
-        ("Registrations (deduplicated per clinic)", people("registrations")),
-        ("Participants (unique people)", people("participants")),
+        ("Registered participants (unique people)", people("registered_participants")),
+        ("Registrations (per person and clinic)", people("registrations")),
         ("Returning participants (2+ clinics)", people("returning_participants")),
         (
             "Average registrations per clinic",
@@ -71,7 +73,9 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     if report["attended"] is not None or "attended" in hidden:
         rows += [
-            ("Attended (people per clinic)", people("attended")),
+            ("Attendees (unique people who attended)", people("attendees")),
+            ("Returning attendees (attended 2+ clinics)", people("returning_attendees")),
+            ("Attendances (people per clinic, summed)", people("attended")),
             (
                 "Average attendance per clinic",
                 _number(
@@ -236,7 +240,9 @@ def quality_lines(report: dict[str, Any], listed: int = 10) -> list[str]:
     quality = report["data_quality"]
     lines = [
         f"{quality['rows_read']:,} rows read from {len(report['sources'])} source(s); "
-        f"{quality['duplicates']:,} duplicates removed; "
+        f"{quality['duplicates']:,} duplicates removed (registrations and feedback answers "
+        "given twice); "
+        f"{quality['rejoins']:,} rejoins (the same person joining a clinic again) counted once; "
         f"{quality['region_corrected']:,} self-reported regions corrected from the country; "
         f"{quality['unknown_country']:,} unrecognised countries; "
         f"{quality['unattributed']:,} rows without a clinic."
