@@ -18,6 +18,23 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "exports"
 RANDOM = random.Random(20230402)
+#: Skills and home wikis come from a generator of their own: the other columns stay as they were.
+EXTRA = random.Random(18)
+#: The registration form's skills questions, answered with the program's five categories.
+SKILL_CHOICES = [
+    "Funding (grants, budgets)",
+    "Programmatic tactics (events, campaigns, edit-a-thons)",
+    "Organisational (governance, strategy, running an affiliate)",
+    "Technical (tools, bots, Wikidata)",
+    "Interpersonal (communication, conflict, mentoring)",
+]
+HOME_WIKIS = {
+    "Nigeria": ["en.wikipedia.org", "yo.wikipedia.org", "ha.wikipedia.org", "igwiki"],
+    "Tanzania": ["sw.wikipedia.org", "Swahili Wikipedia"],
+    "Ghana": ["en.wikipedia.org", "tw.wikipedia.org", "dag.wikipedia.org"],
+    "Philippines": ["tl.wikipedia.org", "en.wikipedia.org", "ceb.wikipedia.org"],
+    "Indonesia": ["id.wikipedia.org", "jv.wikipedia.org", "su.wikipedia.org"],
+}
 #: Affiliates named in the Meta-Wiki event registration's affiliate question (invented answers).
 EXAMPLE_AFFILIATES = ["Wikimedia Indonesia", "Wikimedia Community of Tonga", "Wikimedians of Fiji"]
 #: The confidence question's answers, as the extension's English messages give them.
@@ -220,8 +237,21 @@ def people() -> list[dict[str, str]]:
                     "languages": RANDOM.choice(LANGUAGES),
                 }
             )
+            result[-1].update(extras(country))
     RANDOM.shuffle(result)
     return result
+
+
+def extras(country: str) -> dict[str, str]:
+    """Skills wanted and offered (Google Forms joins checkbox answers with ", ") and a home wiki."""
+    wanted = EXTRA.sample(SKILL_CHOICES, EXTRA.choice([0, 1, 1, 2, 2, 3]))
+    offered = EXTRA.sample(SKILL_CHOICES, EXTRA.choice([0, 0, 1, 1, 2]))
+    wikis = HOME_WIKIS.get(country, ["en.wikipedia.org", "commons.wikimedia.org", "wikidata.org"])
+    return {
+        "skills_wanted": ", ".join(wanted),
+        "skills_offered": ", ".join(offered),
+        "home_wiki": EXTRA.choice(wikis) if EXTRA.random() < 0.8 else "",
+    }
 
 
 def forms_time(moment: datetime) -> str:
@@ -253,6 +283,9 @@ def main() -> None:
         "Affiliation (if any)",
         "Which languages would you like interpretation into? (Select all that apply)",
         "Which Learning Clinic are you registering for?",
+        "What skills do you want to learn?",
+        "What skills can you share with others?",
+        "Your home wiki",
     ]
     with (OUT / "google-forms-registration.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
@@ -274,6 +307,9 @@ def main() -> None:
                     "",
                     person["languages"],
                     title,
+                    person["skills_wanted"],
+                    person["skills_offered"],
+                    person["home_wiki"],
                 ]
                 writer.writerow(row)
                 if RANDOM.random() < 0.03:  # registered twice

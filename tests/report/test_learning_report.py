@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -164,3 +165,46 @@ def test_table_does_not_import_pygal(exports: Path, runner: CliRunner) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def _skill(report: dict[str, Any], key: str) -> dict[str, Any]:
+    return next(c for c in report["skills"]["categories"] if c["skill"] == key)
+
+
+def test_skills_and_reach(exports: Path, runner: CliRunner) -> None:
+    """data/skills: p1, p2 (Nigeria), p3 (Ghana) SSA; p4, p5 (Philippines) ESEAP; p6 no country.
+    Wanting: funding p1, p2 ("grant writing"), p6; technical p1, p3; organisational p5.
+    Offering: interpersonal p1, funding p3, technical and programmatic p4. Home wikis:
+    en.wikipedia (p1 en.wikipedia.org, p2 enwiki), tw.wikipedia, "tagalog wikipedia", wikidata."""
+    report = run_json(runner, "data/skills", "--min-count", "0")
+    assert report["reach"] == {"countries": 3, "home_wikis": 4}
+    assert report["skills"]["people"] == 6
+    funding = _skill(report, "funding")
+    assert (funding["wanting"], funding["offering"]) == (3, 1)
+    assert [(r["region"], r["wanting"], r["offering"]) for r in funding["by_region"]] == [
+        ("SSA", 2, 1)
+    ]
+    technical = _skill(report, "technical")
+    assert (technical["wanting"], technical["offering"]) == (2, 1)
+    assert [(r["region"], r["wanting"], r["offering"]) for r in technical["by_region"]] == [
+        ("ESEAP", 0, 1),
+        ("SSA", 2, 0),
+    ]
+    assert (
+        _skill(report, "organisational")["wanting"],
+        _skill(report, "interpersonal")["offering"],
+    ) == (1, 1)
+    assert report["headline"].startswith("6 registered participants from 3 countries")
+    table = run(runner, "data/skills", "--min-count", "0").stdout
+    assert "Skills wanted and offered" in table and "Home wikis" in table
+
+
+def test_skills_hidden_by_default(exports: Path, runner: CliRunner) -> None:
+    report = run_json(runner, "data/skills")
+    funding = _skill(report, "funding")
+    assert funding["wanting"] is None and "wanting" in funding["suppressed"]
+    assert report["skills"]["people"] == 6  # people who answered: 6, not a small count
+    for category in report["skills"]["categories"]:
+        for row in category["by_region"]:
+            assert row["wanting"] in (None, 0) and row["offering"] in (None, 0)
+    assert re.search(r"funding\s+Funding\s+all\s+<5\s+<5", run(runner, "data/skills").stdout)

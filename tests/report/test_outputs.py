@@ -76,6 +76,8 @@ def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliR
         "languages",
         "satisfaction",
         "per_clinic",
+        "skills",
+        "reach",
         "data_quality",
         "sources",
         "period",

@@ -152,6 +152,13 @@ def _reference_counts(tally: Tally) -> dict[str, Any]:
                 counter[value] += 1
         expect.languages.update(person.langs)
         expect.with_languages += bool(person.langs)
+        if person.want or person.offer:
+            expect.with_skills += 1
+            for i in range(5):
+                if person.want >> i & 1:
+                    expect.skills_wanted[(1 << i, person.region or "")] += 1
+                if person.offer >> i & 1:
+                    expect.skills_offered[(1 << i, person.region or "")] += 1
     for person in people:
         for i in range(len(clinics)):
             if person.fb >> i & 1:
@@ -167,6 +174,8 @@ def _reference_counts(tally: Tally) -> dict[str, Any]:
     expect.with_region = sum(expect.regions.values())
     expect.with_country = sum(expect.countries.values())
     expect.with_role = sum(expect.roles.values())
+    if tally._wiki_column:
+        expect.home_wikis = len({p.wiki for p in active if p.wiki is not None})
     return asdict(expect)
 
 

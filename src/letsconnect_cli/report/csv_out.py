@@ -105,6 +105,24 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
                     metric in clinic["suppressed"],
                 )
             )
+    for entry in (report.get("skills") or {}).get("categories", ()):
+        for item, key in (
+            (entry, entry["skill"]),
+            *((r, f"{entry['skill']}.{r['region']}") for r in entry["by_region"]),
+        ):
+            for metric in ("wanting", "offering"):
+                rows.append(
+                    (
+                        "skills",
+                        key,
+                        item["name"],
+                        metric,
+                        item[metric],
+                        metric in item["suppressed"],
+                    )
+                )
+    for metric, value in (report.get("reach") or {}).items():
+        rows.append(("reach", "", "", metric, value, False))
     quality = report["data_quality"]
     for metric in (
         "rows_read",

@@ -15,7 +15,7 @@ from letsconnect_cli.ingest.cleaning import ROLES
 from letsconnect_cli.ingest.records import IngestLog
 from letsconnect_cli.models import Clinic
 from letsconnect_cli.regions import countries
-from letsconnect_cli.report import attendees
+from letsconnect_cli.report import attendees, skills
 from letsconnect_cli.report.cells import Cells
 from letsconnect_cli.report.header import period
 from letsconnect_cli.report.privacy import small, suppress_group, suppress_within
@@ -76,6 +76,7 @@ def build_report(
     # The learning report's figures, declared as a disclosure model would take them.
     learning = Cells(k)
     attendees.declare(learning, counts)
+    skills.declare(learning, counts)
     learning.suppress()
     attendance, attendance_hidden, withheld = attendees.figures(learning, counts)
     hidden.extend(attendance_hidden)
@@ -103,6 +104,8 @@ def build_report(
     report["languages"] = _languages(counts, k)
     report["satisfaction"] = _satisfaction(counts, k)
     report["per_clinic"] = _per_clinic(counts, clinics, k)
+    report["skills"] = skills.figures(learning, counts, SCHEME_REGIONS[scheme])
+    report["reach"] = skills.reach(counts)
     report["data_quality"] = {
         "rows_read": log.rows_read,
         "duplicates": counts.duplicates,

@@ -47,10 +47,11 @@ def headline(report: dict[str, Any]) -> str:
         return "No registrations, attendance or feedback in the sources."
     sentences = []
     registered = report["registered_participants"]
-    first = (
-        f"{_people(registered, k, 'registered participants').capitalize()} "
-        f"in {clinics} learning clinic{'s' if clinics != 1 else ''}"
-    )
+    first = f"{_people(registered, k, 'registered participants').capitalize()}"
+    reach = report.get("reach") or {}
+    if reach.get("countries", 0) > 1:
+        first += f" from {reach['countries']:,} countries"
+    first += f" in {clinics} learning clinic{'s' if clinics != 1 else ''}"
     if report["registrations"] is not None and report["registrations"] != registered:
         first += f" ({report['registrations']:,} registrations"
         if report["average_registrations_per_clinic"] is not None:

@@ -12,7 +12,17 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 #: Columns of numbers: right-aligned in every format.
 NUMERIC_COLUMNS = frozenset(
-    {"participants", "share", "of region", "responses", "registrations", "attended", "satisfaction"}
+    {
+        "participants",
+        "share",
+        "of region",
+        "responses",
+        "registrations",
+        "attended",
+        "satisfaction",
+        "wanting",
+        "offering",
+    }
 )
 
 
@@ -92,6 +102,11 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
         ]
     else:
         rows.append(("Attendance", "no attendance data given"))
+    reach = report.get("reach") or {}
+    if reach.get("countries"):
+        rows.append(("Countries reached", f"{reach['countries']:,}"))
+    if reach.get("home_wikis") is not None:
+        rows.append(("Home wikis (language editions, projects)", f"{reach['home_wikis']:,}"))
     return rows
 
 
@@ -130,6 +145,9 @@ def sections(report: dict[str, Any]) -> list[Section]:
         _satisfaction(report["satisfaction"], k),
         _clinics(report["per_clinic"], k),
     ]
+    from letsconnect_cli.report.skills import section as skills_section
+
+    found.insert(-2, skills_section(report))
     return [section for section in found if section is not None]
 
 
