@@ -315,9 +315,26 @@ def main() -> None:
                 if RANDOM.random() < 0.03:  # registered twice
                     writer.writerow(row)
     feedback_rows = []
+    came_before: set[str] = set()
     for number, (clinic_id, title, start, topic) in enumerate(CLINICS):
         came = [p for p in registrations[clinic_id] if RANDOM.random() < 0.3]
-        write_zoom(clinic_id, start, topic, registrations[clinic_id], came, layout_2025=number == 1)
+        # People who came before come again more often than newcomers (drawn apart, with EXTRA:
+        # the rows drawn with RANDOM stay as they were).
+        again = [
+            p
+            for p in registrations[clinic_id]
+            if p not in came and p["email"] in came_before and EXTRA.random() < 0.7
+        ]
+        write_zoom(
+            clinic_id,
+            start,
+            topic,
+            registrations[clinic_id],
+            came,
+            layout_2025=number == 1,
+            again=again,
+        )
+        came_before.update(p["email"] for p in came + again)
         for person in came:
             if RANDOM.random() < 0.65:
                 score = RANDOM.choices([5, 4, 3, 2], weights=[55, 33, 10, 2])[0]
@@ -388,9 +405,12 @@ def write_zoom(
     came: list[dict[str, str]],
     *,
     layout_2025: bool,
+    again: list[dict[str, str]] | None = None,
 ) -> None:
     path = OUT / f"zoom-attendee-report-{clinic_id[:10]}.csv"
-    zoom_registrants = [p for p in registered if RANDOM.random() < 0.8 or p in came]
+    again = again or []
+    viewers = len(came) + len(again)
+    zoom_registrants = [p for p in registered if RANDOM.random() < 0.8 or p in came or p in again]
     width = 14 if layout_2025 else 0
     rows: list[list[str]] = [
         ["Attendee Report", ""],
@@ -413,9 +433,9 @@ def write_zoom(
             "124",
             str(len(zoom_registrants)),
             "0",
-            str(len(came)),
-            str(len(came) + 5),
-            str(len(came)),
+            str(viewers),
+            str(viewers + 5),
+            str(viewers),
         ],
         ["Host Details", ""],
         [
@@ -485,6 +505,21 @@ def write_zoom(
                         country,
                     ]
                 )
+        elif person in again:
+            join = start + timedelta(minutes=EXTRA.randint(0, 20))
+            rows.append(
+                [
+                    "Yes",
+                    name,
+                    person["email"],
+                    zoom_time(start - timedelta(days=3)),
+                    "approved",
+                    zoom_time(join),
+                    zoom_time(join + timedelta(minutes=90)),
+                    "90",
+                    country,
+                ]
+            )
         else:
             rows.append(
                 [
