@@ -42,6 +42,9 @@ class Record:
     timestamp: str | None = None  # registration or response time as the export writes it
     raw_rating: str | None = field(default=None, repr=False)
     preferred_language: str | None = None  # language to write to the person in (BCP 47), if asked
+    skills_wanted: int = 0  # skill categories the person wants to learn (bits of skills.BIT)
+    skills_offered: int = 0  # skill categories the person can share
+    home_wiki: str | None = None  # key of the person's home wiki ("en.wikipedia"), if asked
 
     @property
     def key(self) -> str | None:
