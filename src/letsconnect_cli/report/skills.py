@@ -26,17 +26,19 @@ def _side(counts: Counts, side: str) -> Mapping[tuple[int, str], int]:
 def declare(model: Model, counts: Counts) -> None:
     """Each category's total = its regions + people without a region (never shown); a category's
     people are among those who answered, a region's among the region's people; those who answered
-    are among the participants."""
+    are among the participants, and each of them named at least one category."""
     if not counts.with_skills:
         return
     people = model.count("skills.people", counts.with_skills, priority=2)
     if "participants" in model.index:
         model.at_most(people, model.index["participants"])
+    totals = []
     for _, side in _SIDES:
         table = _side(counts, side)
         for key, bit in BIT.items():
             regions = {region: n for (b, region), n in table.items() if b == bit}
             total = model.count(f"skills.{side}.{key}", sum(regions.values()))
+            totals.append(total)
             model.at_most(total, people)
             parts = []
             for region, n in sorted(regions.items()):
@@ -49,6 +51,8 @@ def declare(model: Model, counts: Counts) -> None:
                     part = model.implicit(f"skills.{side}.{key}.no_region", n)
                 parts.append(part)
             model.equal(total, parts)
+    # Everyone who answered named at least one category, wanted or offered.
+    model.row({**dict.fromkeys(totals, 1.0), people: -1.0}, lo=0.0)
 
 
 def figures(shown: Shown, counts: Counts, region_names: Mapping[str, str]) -> dict[str, Any]:
