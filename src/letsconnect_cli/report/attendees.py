@@ -60,6 +60,11 @@ def declare(model: Model, counts: Counts) -> None:
     n = len(counts.attendance_clinics)
     model.row({attended: 1.0, attendees: -1.0, returning: -1.0}, lo=0.0)
     model.row({attended: 1.0, attendees: -1.0, returning: -float(max(n - 1, 0))}, hi=0.0)
+    # Each clinic's attendances are people who came to it: at most the attendees.
+    for clinic in sorted(counts.attendance_clinics):
+        found = model.index.get(f"clinic.{clinic}.attended")
+        if found is not None:
+            model.at_most(found, attendees)
 
 
 def figures(shown: Shown, counts: Counts) -> tuple[dict[str, Any], list[str]]:
