@@ -141,6 +141,14 @@ def test_html_charts_and_map_are_inline_and_private(exports: Path, runner: CliRu
     world = _charts(hidden)["world"]
     assert "Hidden (fewer than 5, or withheld)" in world
     assert '<g class="vn country map-element">' in world
+    # Every country the disclosure model hides is drawn in the hidden series, with no count.
+    report = json.loads(run(runner, "data/hand", "--json").stdout)
+    hidden_codes = [c["country"].lower() for c in report["countries"] if c["suppressed"]]
+    assert hidden_codes
+    for code in hidden_codes:
+        drawn = re.search(rf'<g class="{code} country map-element ([^"]*)".*?</g>', world, re.S)
+        assert drawn and "serie-1" in drawn[1], code
+        assert '<desc class="value">hidden</desc>' in drawn[0], code
 
 
 def test_charts_dir(exports: Path, runner: CliRunner) -> None:
