@@ -18,6 +18,23 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "exports"
 RANDOM = random.Random(20230402)
+#: Skills and home wikis come from a generator of their own: the other columns stay as they were.
+EXTRA = random.Random(18)
+#: The registration form's skills questions, answered with the program's five categories.
+SKILL_CHOICES = [
+    "Funding (grants, budgets)",
+    "Programmatic tactics (events, campaigns, edit-a-thons)",
+    "Organisational (governance, strategy, running an affiliate)",
+    "Technical (tools, bots, Wikidata)",
+    "Interpersonal (communication, conflict, mentoring)",
+]
+HOME_WIKIS = {
+    "Nigeria": ["en.wikipedia.org", "yo.wikipedia.org", "ha.wikipedia.org", "igwiki"],
+    "Tanzania": ["sw.wikipedia.org", "Swahili Wikipedia"],
+    "Ghana": ["en.wikipedia.org", "tw.wikipedia.org", "dag.wikipedia.org"],
+    "Philippines": ["tl.wikipedia.org", "en.wikipedia.org", "ceb.wikipedia.org"],
+    "Indonesia": ["id.wikipedia.org", "jv.wikipedia.org", "su.wikipedia.org"],
+}
 #: Affiliates named in the Meta-Wiki event registration's affiliate question (invented answers).
 EXAMPLE_AFFILIATES = ["Wikimedia Indonesia", "Wikimedia Community of Tonga", "Wikimedians of Fiji"]
 #: The confidence question's answers, as the extension's English messages give them.
@@ -220,8 +237,21 @@ def people() -> list[dict[str, str]]:
                     "languages": RANDOM.choice(LANGUAGES),
                 }
             )
+            result[-1].update(extras(country))
     RANDOM.shuffle(result)
     return result
+
+
+def extras(country: str) -> dict[str, str]:
+    """Skills wanted and offered (Google Forms joins checkbox answers with ", ") and a home wiki."""
+    wanted = EXTRA.sample(SKILL_CHOICES, EXTRA.choice([0, 1, 1, 2, 2, 3]))
+    offered = EXTRA.sample(SKILL_CHOICES, EXTRA.choice([0, 0, 1, 1, 2]))
+    wikis = HOME_WIKIS.get(country, ["en.wikipedia.org", "commons.wikimedia.org", "wikidata.org"])
+    return {
+        "skills_wanted": ", ".join(wanted),
+        "skills_offered": ", ".join(offered),
+        "home_wiki": EXTRA.choice(wikis) if EXTRA.random() < 0.8 else "",
+    }
 
 
 def forms_time(moment: datetime) -> str:
@@ -253,6 +283,9 @@ def main() -> None:
         "Affiliation (if any)",
         "Which languages would you like interpretation into? (Select all that apply)",
         "Which Learning Clinic are you registering for?",
+        "What skills do you want to learn?",
+        "What skills can you share with others?",
+        "Your home wiki",
     ]
     with (OUT / "google-forms-registration.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
@@ -274,14 +307,34 @@ def main() -> None:
                     "",
                     person["languages"],
                     title,
+                    person["skills_wanted"],
+                    person["skills_offered"],
+                    person["home_wiki"],
                 ]
                 writer.writerow(row)
                 if RANDOM.random() < 0.03:  # registered twice
                     writer.writerow(row)
     feedback_rows = []
+    came_before: set[str] = set()
     for number, (clinic_id, title, start, topic) in enumerate(CLINICS):
         came = [p for p in registrations[clinic_id] if RANDOM.random() < 0.3]
-        write_zoom(clinic_id, start, topic, registrations[clinic_id], came, layout_2025=number == 1)
+        # People who came before come again more often than newcomers (drawn apart, with EXTRA:
+        # the rows drawn with RANDOM stay as they were).
+        again = [
+            p
+            for p in registrations[clinic_id]
+            if p not in came and p["email"] in came_before and EXTRA.random() < 0.7
+        ]
+        write_zoom(
+            clinic_id,
+            start,
+            topic,
+            registrations[clinic_id],
+            came,
+            layout_2025=number == 1,
+            again=again,
+        )
+        came_before.update(p["email"] for p in came + again)
         for person in came:
             if RANDOM.random() < 0.65:
                 score = RANDOM.choices([5, 4, 3, 2], weights=[55, 33, 10, 2])[0]
@@ -352,9 +405,12 @@ def write_zoom(
     came: list[dict[str, str]],
     *,
     layout_2025: bool,
+    again: list[dict[str, str]] | None = None,
 ) -> None:
     path = OUT / f"zoom-attendee-report-{clinic_id[:10]}.csv"
-    zoom_registrants = [p for p in registered if RANDOM.random() < 0.8 or p in came]
+    again = again or []
+    viewers = len(came) + len(again)
+    zoom_registrants = [p for p in registered if RANDOM.random() < 0.8 or p in came or p in again]
     width = 14 if layout_2025 else 0
     rows: list[list[str]] = [
         ["Attendee Report", ""],
@@ -377,9 +433,9 @@ def write_zoom(
             "124",
             str(len(zoom_registrants)),
             "0",
-            str(len(came)),
-            str(len(came) + 5),
-            str(len(came)),
+            str(viewers),
+            str(viewers + 5),
+            str(viewers),
         ],
         ["Host Details", ""],
         [
@@ -449,6 +505,21 @@ def write_zoom(
                         country,
                     ]
                 )
+        elif person in again:
+            join = start + timedelta(minutes=EXTRA.randint(0, 20))
+            rows.append(
+                [
+                    "Yes",
+                    name,
+                    person["email"],
+                    zoom_time(start - timedelta(days=3)),
+                    "approved",
+                    zoom_time(join),
+                    zoom_time(join + timedelta(minutes=90)),
+                    "90",
+                    country,
+                ]
+            )
         else:
             rows.append(
                 [

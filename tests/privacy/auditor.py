@@ -350,7 +350,77 @@ def build(report: dict[str, Any]) -> System:
     system.add({visits: 1.0, registrations: -1.0, attended: -1.0}, hi=0)
     if clinic_count <= 1:
         system.add({returning: 1.0}, hi=0)
+    if has_attendance and "attendees" in report:
+        attending = sum(
+            1
+            for c in report["per_clinic"]
+            if c["attended"] is not None or "attended" in c["suppressed"]
+        )
+        _attendees(
+            system, report, hidden_top, participants, returning, attended, att_cells, attending
+        )
+    if report.get("skills", {}).get("categories"):
+        _skills(system, report["skills"], participants, region_cells)
     return system
+
+
+def _attendees(
+    system: System,
+    report: dict[str, Any],
+    hidden_top: set[str],
+    participants: str,
+    returning: str,
+    attended: str,
+    clinic_attended: list[str],
+    n: int,
+) -> None:
+    """Attendees (A) = returning attendees (RA) + people who attended one clinic (never shown);
+    A <= participants, RA <= returning participants; attendances = A + repeat visits (never shown),
+    between A + RA and A + (n - 1) RA; each clinic's attended <= A."""
+    people = system.count("attendees", report["attendees"], "attendees" in hidden_top)
+    again = system.count(
+        "returning_attendees", report["returning_attendees"], "returning_attendees" in hidden_top
+    )
+    once = system.cell("single_clinic_attendees", 0, INF, "implicit")
+    system.equal(people, [again, once])
+    system.add({people: 1.0, participants: -1.0}, hi=0)
+    system.add({again: 1.0, returning: -1.0}, hi=0)
+    repeats = system.cell("repeat_attendances", 0, INF, "implicit")
+    system.equal(attended, [people, repeats])
+    system.add({repeats: 1.0, again: -1.0}, lo=0)
+    system.add({repeats: 1.0, again: -float(max(n - 1, 0))}, hi=0)
+    for cell in clinic_attended:
+        system.add({cell: 1.0, people: -1.0}, hi=0)
+
+
+def _skills(
+    system: System, skills: dict[str, Any], participants: str, regions: dict[str, str]
+) -> None:
+    """Per category and side (wanting, offering): its regions + the people without a region (never
+    shown) = its total; a region's count <= the region's people; each total <= the people who
+    answered (P_s) <= participants; every one of them named at least one category on one side."""
+    answered = system.count("skills.people", skills["people"], skills["people"] is None)
+    system.add({answered: 1.0, participants: -1.0}, hi=0)
+    totals = []
+    for category in skills["categories"]:
+        key = category["skill"]
+        for side in ("wanting", "offering"):
+            total = system.count(
+                f"skills.{key}.{side}", category[side], side in category["suppressed"]
+            )
+            totals.append(total)
+            system.add({total: 1.0, answered: -1.0}, hi=0)
+            parts = [system.cell(f"skills.{key}.{side}.no_region", 0, INF, "implicit")]
+            for row in category["by_region"]:
+                region = row["region"]
+                part = system.count(
+                    f"skills.{key}.{side}.{region}", row[side], side in row["suppressed"]
+                )
+                parts.append(part)
+                if region in regions:
+                    system.add({part: 1.0, regions[region]: -1.0}, hi=0)
+            system.equal(total, parts)
+    system.add({**dict.fromkeys(totals, 1.0), answered: -1.0}, lo=0)
 
 
 def audit(report: dict[str, Any]) -> list[Finding]:

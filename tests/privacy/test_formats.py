@@ -72,7 +72,10 @@ def test_every_format_shows_the_published_figures(
         for line in outputs["markdown"].splitlines()
         if line.startswith("| ")
     }
-    table_rows = {line.split()[0]: line for line in outputs["table"].splitlines() if line.strip()}
+    table_rows: dict[str, str] = {}
+    for line in outputs["table"].splitlines():
+        if line.strip():  # the first row of a code: the skills table's region rows come later
+            table_rows.setdefault(line.split()[0], line)
     html_rows = {
         html.unescape(cells[0]): [html.unescape(c) for c in cells]
         for cells in (
@@ -91,8 +94,9 @@ def test_every_format_shows_the_published_figures(
             for cells in (markdown_rows[code], html_rows[code]):
                 assert not [c for c in cells[2:] if re.search(r"\d", c)], (code, cells)
     hidden = sum(1 for *_, n in entries if n is None)
-    assert outputs["markdown"].count("| hidden |") >= hidden
-    assert outputs["html"].count(">hidden</td>") == outputs["markdown"].count("| hidden |")
+    in_markdown = len(re.findall(r"\| hidden(?= \|)", outputs["markdown"]))  # side by side too
+    assert in_markdown >= hidden
+    assert outputs["html"].count(">hidden</td>") == in_markdown
 
 
 def _margin(section: str) -> str:

@@ -19,6 +19,12 @@ SAMPLES = DATA / "exports"  # the format samples, copied from the program's shar
 REPORT_DATA = DATA / "report"
 
 
+@pytest.fixture(autouse=True)
+def fixed_report_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The time a report says it was made (its header): fixed, for the golden files."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
 @pytest.fixture
 def exports(project: Path) -> Path:
     """The project (current folder), the format samples in ./exports, the fixtures in ./data."""

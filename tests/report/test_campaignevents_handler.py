@@ -132,7 +132,7 @@ def test_the_readme_example_works_as_written(wiki: Wiki, runner: CliRunner, proj
     with serve(wiki) as server:
         result = run(runner, f"{TRAVEL}={_url(server)}")
     assert result.exit_code == 0, result.stderr
-    assert "41 participants" in result.stdout  # 47 registrations, 6 of them private
+    assert "41 registered participants" in result.stdout  # 47 registrations, 6 of them private
     requests = _rest_requests(wiki)
     path = f"{REST_PREFIX}123/participants"
     public = [300 + 2 * i for i in range(47) if i not in PRIVATE]

@@ -106,6 +106,7 @@ def test_hand_computed_figures(exports: Path, runner: CliRunner) -> None:
     assert {k: v for k, v in quality.items() if k not in listed} == {
         "rows_read": 24,  # 11 + 2 + 5 + 6
         "duplicates": 2,  # a's second JAN registration, f's second feedback
+        "rejoins": 1,  # f joined TRAVEL twice
         "region_corrected": 0,
         "unknown_country": 1,  # Mars
         "country_guessed_rows": 0,

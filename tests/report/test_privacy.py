@@ -63,6 +63,12 @@ def _people_in(path: Path) -> set[str]:
 def _leaks(people: set[str], output: str) -> list[str]:
     """The people named in an output, as whole words ('Eric' is not in 'North America')."""
     folded = output.casefold()
+    # One pass over the output for every name (the HTML report, with its map, is a megabyte);
+    # the names found are then checked one by one, as before.
+    names = sorted({p.casefold() for p in people}, key=len, reverse=True)
+    anyone = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    if not names or anyone.search(folded) is None:
+        return []
     return sorted(
         p for p in people if re.search(r"(?<!\w)" + re.escape(p.casefold()) + r"(?!\w)", folded)
     )

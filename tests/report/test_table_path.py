@@ -126,13 +126,16 @@ def _reference_counts(tally: Tally) -> dict[str, Any]:
     people = tally._people
     clinics = tally._clinics
     active = [p for p in people if p.reg or p.att]
-    expect = Counts(clinic_ids=list(clinics), duplicates=tally._duplicates)
+    expect = Counts(clinic_ids=list(clinics), duplicates=tally._duplicates, rejoins=tally._rejoins)
     expect.registration_clinics = {c for c, b in tally._bits.items() if b & tally._reg_clinics}
     expect.attendance_clinics = {c for c, b in tally._bits.items() if b & tally._att_clinics}
     expect.participants = len(active)
     for person in active:
         mine = [i for i in range(len(clinics)) if (person.reg | person.att) >> i & 1]
         expect.returning += len(mine) > 1
+        came = [i for i in range(len(clinics)) if person.att >> i & 1]
+        expect.attendees += bool(came)
+        expect.returning_attendees += len(came) > 1
         for i in range(len(clinics)):
             registered, attended = person.reg >> i & 1, person.att >> i & 1
             expect.clinic_registrations[clinics[i]] += registered
@@ -149,6 +152,13 @@ def _reference_counts(tally: Tally) -> dict[str, Any]:
                 counter[value] += 1
         expect.languages.update(person.langs)
         expect.with_languages += bool(person.langs)
+        if person.want or person.offer:
+            expect.with_skills += 1
+            for i in range(5):
+                if person.want >> i & 1:
+                    expect.skills_wanted[(1 << i, person.region or "")] += 1
+                if person.offer >> i & 1:
+                    expect.skills_offered[(1 << i, person.region or "")] += 1
     for person in people:
         for i in range(len(clinics)):
             if person.fb >> i & 1:
@@ -164,6 +174,8 @@ def _reference_counts(tally: Tally) -> dict[str, Any]:
     expect.with_region = sum(expect.regions.values())
     expect.with_country = sum(expect.countries.values())
     expect.with_role = sum(expect.roles.values())
+    if tally._wiki_column:
+        expect.home_wikis = len({p.wiki for p in active if p.wiki is not None})
     return asdict(expect)
 
 

@@ -65,6 +65,15 @@ def report(
         ),
     ] = None,
     force: ForceOption = False,
+    charts_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--charts",
+            metavar="DIR",
+            help="Also write each chart (clinics over time, regions, world map, scores) to DIR as "
+            "SVG, and as PNG where cairosvg is installed, for slides.",
+        ),
+    ] = None,
     scheme: Annotated[
         Scheme | None,
         typer.Option(
@@ -178,6 +187,8 @@ def report(
         from letsconnect_cli.errors import FileExistsRefusal
 
         raise FileExistsRefusal(f"{output} already exists", hint="Give --force to overwrite it.")
+    if charts_dir is not None:
+        _check_charts_dir(charts_dir, force)
     log = IngestLog()
     clinics = load_clinics(context.clinics_dir)
     try:
@@ -193,9 +204,19 @@ def report(
     finally:
         if bar is not None:
             bar.close()
+    from letsconnect_cli.report.header import stamp
+
+    stamp(figures, example_data=_from_examples(config, source_list))
     _warn(log, figures)
     # Rich is imported only for the terminal table: the other formats are plain text.
-    _emit(figures, output_format, output, force, context.out)
+    drawn = None
+    if charts_dir is not None:
+        from letsconnect_cli.report.charts import render_charts
+
+        drawn = render_charts(figures)
+        for path in _write_charts(drawn, charts_dir, force):
+            _say(f"Wrote {path}")
+    _emit(figures, output_format, output, force, context.out, drawn)
 
 
 #: The format a file's extension asks for (`-o report.html`).
@@ -286,6 +307,57 @@ def _examples(config: "Config") -> str:
     return str(folder)
 
 
+def _check_charts_dir(folder: Path, force: bool) -> None:
+    """Refuse before reading anything: DIR is a file, or holds charts and no --force."""
+    from letsconnect_cli.errors import FileExistsRefusal, UsageError
+    from letsconnect_cli.report.charts import CHARTS
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--charts {folder}: not a folder")
+    if force or not folder.is_dir():
+        return
+    for name in CHARTS:
+        for suffix in (".svg", ".png"):
+            if (folder / f"{name}{suffix}").exists():
+                raise FileExistsRefusal(
+                    f"{folder / (name + suffix)} already exists",
+                    hint="Give --force to overwrite the charts.",
+                )
+
+
+def _write_charts(drawn: dict[str, str], folder: Path, force: bool) -> list[Path]:
+    from letsconnect_cli.files import write_bytes_atomic, write_text_atomic
+    from letsconnect_cli.report.charts import png_converter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    to_png = png_converter()
+    written = []
+    for name, svg in drawn.items():
+        path = folder / f"{name}.svg"
+        write_text_atomic(path, svg, force=force)
+        written.append(path)
+        if to_png is not None:
+            path = folder / f"{name}.png"
+            write_bytes_atomic(path, to_png(svg), force=force)
+            written.append(path)
+    if to_png is None:
+        _say("PNG charts need cairosvg (pip install cairosvg): SVG only")
+    return written
+
+
+def _from_examples(config: "Config", sources: list[str]) -> bool:
+    """Every source is in the bundled example folder (synthetic data): the report says so."""
+    folder = config.report.examples
+    if folder is None or not sources:
+        return False
+    root = folder.resolve()
+    for source in sources:
+        path = Path(source.partition("=")[2] if "=" in source else source)
+        if "://" in source or not path.resolve().is_relative_to(root):
+            return False
+    return True
+
+
 def _warn(log: "IngestLog", figures: dict[str, Any]) -> None:
     for text in log.all_warnings():
         _say(text, warn=True)
@@ -325,6 +397,7 @@ def _emit(
     output: Path | None,
     force: bool,
     out: "Callable[[], Console]",
+    charts: dict[str, str] | None = None,
 ) -> None:
     if fmt is ReportFormat.TABLE:
         from letsconnect_cli.cli.report_view import render_table
@@ -354,7 +427,7 @@ def _emit(
     else:
         from letsconnect_cli.report.html import render_html
 
-        text = render_html(figures)
+        text = render_html(figures, charts=charts)
     if output is None:
         sys.stdout.write(text)
         return

@@ -31,6 +31,9 @@ FIELDS: tuple[str, ...] = (
     "timestamp",
     "affiliation",
     "waiting_room",
+    "skills_wanted",
+    "skills_offered",
+    "home_wiki",
 )
 IGNORE = "ignore"
 
@@ -95,6 +98,13 @@ _ALIASES: dict[str, str] = {
     "organisation": "affiliation",
     "organization": "affiliation",
     "in waiting room": "waiting_room",
+    "skills wanted": "skills_wanted",
+    "skills to learn": "skills_wanted",
+    "skills offered": "skills_offered",
+    "skills to share": "skills_offered",
+    "home wiki": "home_wiki",
+    "home project": "home_wiki",
+    "wiki": "home_wiki",
 }
 
 #: Columns of the known exports that look like a field by their words but are not one.
@@ -122,6 +132,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bpreferred language\b|\blanguage (of|for) (communication|correspondence)\b",
             "preferred_language",
         ),
+        # "What skills do you want to learn?" / "What skills can you share?" (skills directory)
+        (r"\bskills?\b.*\b(learn|want|need|gain|develop|improve)", "skills_wanted"),
+        (r"\bskills?\b.*\b(share|offer|teach|can|have)", "skills_offered"),
+        (r"\bhome (wiki|project)\b|\bwiki(pedia)? (you|do you) (edit|contribute)", "home_wiki"),
         (r"expectation|satisf|\brating\b|\brate\b|\bscore\b|scale of 1|1 5\b", "rating"),
         (r"\be ?mail\b", "email"),
         (r"username|\buser name\b", "username"),

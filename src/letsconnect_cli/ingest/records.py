@@ -43,6 +43,9 @@ class Record:
     raw_rating: str | None = field(default=None, repr=False)
     preferred_language: str | None = None  # language to write to the person in (BCP 47), if asked
     email_as_given: str | None = None  # the address as the person wrote it (invitations use it)
+    skills_wanted: int = 0  # skill categories the person wants to learn (bits of skills.BIT)
+    skills_offered: int = 0  # skill categories the person can share
+    home_wiki: str | None = None  # key of the person's home wiki ("en.wikipedia"), if asked
 
     @property
     def key(self) -> str | None:

@@ -30,6 +30,7 @@ from letsconnect_cli.ingest.context import (
 )
 from letsconnect_cli.ingest.fields import map_header, normalise_header
 from letsconnect_cli.ingest.records import Record
+from letsconnect_cli.ingest.skills import home_wiki, skill_mask
 
 _IDENTITY = ("email", "username", "name", "first_name", "country", "rating")
 _REGISTRATION_HINTS = (
@@ -167,6 +168,7 @@ class Table:
         i_country, i_region, i_role, i_lang = map(index, ("country", "region", "role", "languages"))
         i_att, i_time, i_aff = map(index, ("attended", "timestamp", "affiliation"))
         i_pref = index("preferred_language")
+        i_want, i_offer, i_wiki = map(index, ("skills_wanted", "skills_offered", "home_wiki"))
         has_attended, attended_default = self.has_attended, self.attended_default
         two_names = "name" not in self.columns and "first_name" in self.columns
         for row, line, clinic, rating in self.attributed():
@@ -215,6 +217,12 @@ class Table:
                 unknown_at(name, line, raw)
             if "und" in languages:
                 cleaner.unknown_languages(row[i_lang], name, line)
+            if row[i_want]:
+                record.skills_wanted = skill_mask(row[i_want])
+            if row[i_offer]:
+                record.skills_offered = skill_mask(row[i_offer])
+            if row[i_wiki]:
+                record.home_wiki = home_wiki(row[i_wiki])
             yield record
 
 

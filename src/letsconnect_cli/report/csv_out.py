@@ -24,9 +24,12 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
     for key in (
         "clinics",
         "registrations",
+        "registered_participants",
         "participants",
         "returning_participants",
         "average_registrations_per_clinic",
+        "attendees",
+        "returning_attendees",
         "attended",
         "average_attendance_per_clinic",
         "attendance_rate",
@@ -103,10 +106,29 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
                     metric in clinic["suppressed"],
                 )
             )
+    for entry in (report.get("skills") or {}).get("categories", ()):
+        for item, key in (
+            (entry, entry["skill"]),
+            *((r, f"{entry['skill']}.{r['region']}") for r in entry["by_region"]),
+        ):
+            for metric in ("wanting", "offering"):
+                rows.append(
+                    (
+                        "skills",
+                        key,
+                        item["name"],
+                        metric,
+                        item[metric],
+                        metric in item["suppressed"],
+                    )
+                )
+    for metric, value in (report.get("reach") or {}).items():
+        rows.append(("reach", "", "", metric, value, False))
     quality = report["data_quality"]
     for metric in (
         "rows_read",
         "duplicates",
+        "rejoins",
         "region_corrected",
         "unknown_country",
         "unattributed",

@@ -18,6 +18,8 @@ from letsconnect_cli.ingest.cleaning import ROLES
 from letsconnect_cli.ingest.records import IngestLog
 from letsconnect_cli.models import Clinic
 from letsconnect_cli.regions import countries
+from letsconnect_cli.report import attendees, skills
+from letsconnect_cli.report.header import period
 from letsconnect_cli.report.privacy import Disclosure, small
 from letsconnect_cli.report.stats import Counts
 from letsconnect_cli.vocab import SCHEME_REGIONS, Scheme
@@ -57,6 +59,9 @@ class _Published:
 
     def hidden(self, key: str) -> bool:
         return key in self.model.index and self.model.hidden(key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.model.index
 
 
 def build_report(
@@ -102,6 +107,10 @@ def build_report(
         hidden.append("attendance_rate")
     if has_attendance and attended is None:
         hidden.append("average_attendance_per_clinic")
+    if "participants" in hidden:
+        hidden.append("registered_participants")
+    attendance, attendance_hidden = attendees.figures(shown, counts)
+    hidden.extend(attendance_hidden)
     report: dict[str, Any] = {
         "scheme": scheme.value,
         "min_count": k,
@@ -113,12 +122,14 @@ def build_report(
         },
         "clinics": len(counts.clinic_ids),
         "registrations": registrations,
-        "participants": shown("participants"),
+        "registered_participants": shown("participants"),
+        "participants": shown("participants"),  # deprecated alias of registered_participants
         "returning_participants": shown("returning_participants"),
         "average_registrations_per_clinic": average_reg,
         "attended": attended,
         "average_attendance_per_clinic": average_att,
         "attendance_rate": rate,
+        **attendance,
     }
     for key in _MARGINS:
         report[key] = shown(key)
@@ -134,9 +145,12 @@ def build_report(
     report["languages"] = _languages(shown, counts, report["with_languages"])
     report["satisfaction"] = _satisfaction(shown, counts)
     report["per_clinic"] = _per_clinic(shown, counts, clinics)
+    report["skills"] = skills.figures(shown, counts, SCHEME_REGIONS[scheme])
+    report["reach"] = skills.reach(counts, len(report["countries"]))
     report["data_quality"] = {
         "rows_read": log.rows_read,
         "duplicates": counts.duplicates,
+        "rejoins": counts.rejoins,
         "region_corrected": counts.region_corrected,
         "unknown_country": log.unknown_country,
         "country_guessed_rows": log.country_guessed,
@@ -150,6 +164,7 @@ def build_report(
         {"file": s.name, "format": s.format, "rows": s.rows, "encoding": s.encoding}
         for s in log.sources
     ]
+    report["period"] = period(report["per_clinic"])
     report["suppressed"] = hidden
     from letsconnect_cli.report.headline import headline
 
@@ -304,6 +319,9 @@ def _model(
         model.equal(attended, clinic_atts)
     model.equal(responses, clinic_ns)
     model.equal(score_sum, clinic_sums)
+    # The learning report's figures: attendees and returning attendees, skills per category/region.
+    attendees.declare(model, counts)
+    skills.declare(model, counts)
     return model, places
 
 

@@ -1,7 +1,7 @@
 """The headline: the report's figures in one paragraph, in the words of the program's reports.
 
-"310 registered participants, 61% from MEA, of which more than half from Nigeria, followed by
-Tanzania and Ghana. Average per learning clinic: 30 people. 4.4 average score on a scale of 1 to 5."
+The seed: "310+ Registered participants ... Average per learning clinic is 30 people", 61% from
+the Middle East and Africa, of which more than half from Nigeria, followed by Tanzania and Ghana.
 Built from the figures after privacy rules: a hidden count is never named.
 """
 
@@ -39,30 +39,50 @@ def _join(names: list[str]) -> str:
 
 
 def headline(report: dict[str, Any]) -> str:
+    """ "N registered participants in C learning clinics (R registrations), ...; M attended
+    (average K per clinic)": registered people and people who came are never the same number."""
     k = report["min_count"]
     clinics = report["clinics"]
     if clinics == 0:
         return "No registrations, attendance or feedback in the sources."
     sentences = []
-    first = (
-        f"{_people(report['participants'], k, 'participants').capitalize()} "
-        f"in {clinics} learning clinic{'s' if clinics != 1 else ''}"
-    )
-    if report["registrations"] is not None and report["registrations"] != report["participants"]:
-        first += f" ({report['registrations']:,} registrations)"
+    registered = report["registered_participants"]
+    first = f"{_people(registered, k, 'registered participants').capitalize()}"
+    reach = report.get("reach") or {}
+    if reach.get("countries", 0) > 1:
+        first += f" from {reach['countries']:,} countries"
+    first += f" in {clinics} learning clinic{'s' if clinics != 1 else ''}"
+    if report["registrations"] is not None and report["registrations"] != registered:
+        first += f" ({report['registrations']:,} registrations"
+        if report["average_registrations_per_clinic"] is not None:
+            first += f", average {_number(report['average_registrations_per_clinic'])} per clinic"
+        first += ")"
     first += _regions_clause(report)
     sentences.append(first + ".")
-    averages = []
-    if report["average_registrations_per_clinic"] is not None:
-        averages.append(f"{_number(report['average_registrations_per_clinic'])} registered")
-    if report["average_attendance_per_clinic"] is not None:
-        averages.append(f"{_number(report['average_attendance_per_clinic'])} attended")
-    if averages:
-        sentences.append("Average per learning clinic: " + ", ".join(averages) + ".")
-    if report["attendance_rate"] is not None:
-        sentences.append(f"{_percent(report['attendance_rate'])} of registrants attended.")
+    if report["attended"] is not None or "attended" in report["suppressed"]:
+        attendees = report.get("attendees")
+        average = report["average_attendance_per_clinic"]
+        parts = []
+        if attendees is not None:
+            parts.append(f"{attendees:,} attended")
+            if average is not None:
+                parts[0] += f" (average {_number(average)} per clinic)"
+        elif average is not None:
+            parts.append(f"Average per learning clinic: {_number(average)} attended")
+        if report["attendance_rate"] is not None:
+            parts.append(f"{_percent(report['attendance_rate'])} of registrations were attended")
+        if parts:
+            text = "; ".join(parts)
+            sentences.append(text[0].upper() + text[1:] + ".")
+    returning = []
     if report["returning_participants"]:
-        sentences.append(f"{report['returning_participants']:,} came to two or more clinics.")
+        returning.append(
+            f"{report['returning_participants']:,} registered for or attended two or more clinics"
+        )
+    if report.get("returning_attendees"):
+        returning.append(f"{report['returning_attendees']:,} attended two or more")
+    if returning:
+        sentences.append(", ".join(returning) + ".")
     satisfaction = report["satisfaction"]
     if satisfaction["mean"] is not None:
         sentences.append(
@@ -81,7 +101,10 @@ def _regions_clause(report: dict[str, Any]) -> str:
     if not regions or regions[0]["share"] is None:
         return ""
     top = regions[0]
-    clause = f", {_percent(top['share'])} from {top['region']}"
+    name = top["name"]
+    if name.startswith(("Middle East", "Caribbean")):
+        name = "the " + name
+    clause = f", {_percent(top['share'])} from {name}"
     countries = [
         c for c in report["countries"] if c["region"] == top["region"] and not c["suppressed"]
     ]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from letsconnect_cli.escaping import escape_markdown, one_line
+from letsconnect_cli.report.header import EXAMPLE_BANNER, TITLE, header_rows
 from letsconnect_cli.report.text import NUMERIC_COLUMNS, bar, quality_lines, sections, summary_rows
 
 
@@ -27,8 +28,11 @@ def _table(
 
 
 def render_markdown(report: dict[str, Any]) -> str:
-    lines = ["# Let's Connect learning clinics: registrations, attendance and feedback", ""]
-    lines += [_cell(report["headline"]), ""]
+    lines = [f"# {TITLE}", ""]
+    if report.get("example_data"):
+        lines += [f"> **{EXAMPLE_BANNER}**: invented people, not a report on real clinics.", ""]
+    lines += [f"- **{_cell(label)}**: {_cell(text)}" for label, text in header_rows(report)]
+    lines += ["", _cell(report["headline"]), ""]
     lines += _table(("figure", "value"), summary_rows(report), {1})
     for section in sections(report):
         lines += ["", f"## {_cell(section.title)}", ""]

@@ -18,6 +18,7 @@ from typing import Any
 from letsconnect_cli.ingest.cleaning import clean_email, clean_username, language_codes, role_key
 from letsconnect_cli.ingest.context import yes_no
 from letsconnect_cli.ingest.records import Record
+from letsconnect_cli.ingest.skills import home_wiki, skill_mask
 from letsconnect_cli.ingest.tabular import Table
 
 _ZOOM_WEIGHT = 1  # Zoom's country comes from the IP address
@@ -34,6 +35,7 @@ class Person:
         "fb",
         "into",
         "langs",
+        "offer",
         "raw_user",
         "reg",
         "region",
@@ -42,7 +44,9 @@ class Person:
         "src",
         "src_reg",
         "user",
+        "want",
         "weight",
+        "wiki",
     )
 
     def __init__(self) -> None:
@@ -61,6 +65,9 @@ class Person:
         self.role: str | None = None
         self.langs: tuple[str, ...] = ()
         self.corrected = False
+        self.want = 0  # skill categories wanted (bits of ingest.skills.BIT)
+        self.offer = 0  # skill categories offered
+        self.wiki: str | None = None  # home wiki key, the first given
 
 
 def _find(person: Person) -> Person:
@@ -87,6 +94,9 @@ class Counts:
     registrations_where_attendance: int = 0
     attended_registrants: int = 0
     duplicates: int = 0
+    rejoins: int = 0  # attendance rows of a person already counted in that clinic (Zoom rejoins)
+    attendees: int = 0  # people who attended at least one clinic
+    returning_attendees: int = 0  # people who attended two or more
     region_corrected: int = 0
     regions: Counter[str] = field(default_factory=Counter)
     countries: Counter[str] = field(default_factory=Counter)
@@ -98,6 +108,11 @@ class Counts:
     language_scripts: Counter[str] = field(default_factory=Counter)  # "zh-Hant": as exports said
     with_languages: int = 0
     ratings: Counter[int] = field(default_factory=Counter)
+    # Skills: (category bit, region or "") -> people wanting / offering; people who answered.
+    skills_wanted: Counter[tuple[int, str]] = field(default_factory=Counter)
+    skills_offered: Counter[tuple[int, str]] = field(default_factory=Counter)
+    with_skills: int = 0
+    home_wikis: int | None = None  # distinct home wikis of the participants; None: no such column
     clinic_registrations: Counter[str] = field(default_factory=Counter)
     clinic_attended: Counter[str] = field(default_factory=Counter)
     clinic_rating_sum: Counter[str] = field(default_factory=Counter)
@@ -118,6 +133,8 @@ class Tally:
         self._reg_clinics = 0
         self._att_clinics = 0
         self._duplicates = 0
+        self._rejoins = 0
+        self._wiki_column = False  # some source has a home-wiki column
         self._raw_emails: dict[str, Person] = {}  # an email cell as written -> its person
         # People registered for and attending each clinic (by bit), kept as bits are set.
         self._registered: dict[str, int] = {}
@@ -162,9 +179,12 @@ class Tally:
         attended = record.attended
         if attended is not None:
             self._att_clinics |= bit
-            if attended and not person.att & bit:
-                person.att |= bit
-                self._attended[record.clinic] += 1  # type: ignore[index]
+            if attended:
+                if not person.att & bit:
+                    person.att |= bit
+                    self._attended[record.clinic] += 1  # type: ignore[index]
+                else:
+                    self._rejoins += 1
         if record.rating is not None:
             self._rate(person, bit, record.rating)
         if not (registered or attended):
@@ -190,6 +210,13 @@ class Tally:
             person.langs = tuple(dict.fromkeys(person.langs + languages))
         if record.region_corrected:
             person.corrected = True
+        if record.skills_wanted or record.skills_offered:
+            person.want |= record.skills_wanted
+            person.offer |= record.skills_offered
+        if record.home_wiki is not None:
+            self._wiki_column = True
+            if person.wiki is None:
+                person.wiki = record.home_wiki
 
     def add_table(self, table: Table) -> None:
         """Every row of a CSV table, read from its cells: `add` without a Record per row.
@@ -209,6 +236,10 @@ class Tally:
         i_email, i_user, i_country, i_region, i_att, i_role, i_lang = map(
             table.index, ("email", "username", "country", "region", "attended", "role", "languages")
         )
+        i_want, i_offer, i_wiki = map(table.index, ("skills_wanted", "skills_offered", "home_wiki"))
+        extra = i_want != table.width or i_offer != table.width or i_wiki != table.width
+        if i_wiki != table.width:
+            self._wiki_column = True
         bits, raw_emails = self._bits, self._raw_emails
         registered_in, attended_in = self._registered, self._attended
         reg_clinics = att_clinics = 0  # clinics with registrations, with attendance (bits)
@@ -250,9 +281,12 @@ class Tally:
                         registered_in[clinic] += 1
             if attended is not None:
                 att_clinics |= bit
-                if attended and not person.att & bit:
-                    person.att |= bit
-                    attended_in[clinic] += 1
+                if attended:
+                    if not person.att & bit:
+                        person.att |= bit
+                        attended_in[clinic] += 1
+                    else:
+                        self._rejoins += 1
             if rating is not None:
                 self._rate(person, bit, rating)
             country = region = None
@@ -282,6 +316,13 @@ class Tally:
                     cleaner.unknown_languages(raw, source, line)
                 if languages and languages != person.langs:
                     person.langs = tuple(dict.fromkeys(person.langs + languages))
+            if extra:
+                if row[i_want]:
+                    person.want |= skill_mask(row[i_want])
+                if row[i_offer]:
+                    person.offer |= skill_mask(row[i_offer])
+                if row[i_wiki] and person.wiki is None:
+                    person.wiki = home_wiki(row[i_wiki])
         self._reg_clinics |= reg_clinics
         self._att_clinics |= att_clinics
 
@@ -385,6 +426,7 @@ class Tally:
             self._registered[self._clinics[index]] -= 1  # counted under each identity: now one
         for index in _indexes(keep.att & gone.att):
             self._attended[self._clinics[index]] -= 1
+            self._rejoins += 1  # attended under each identity: one person joining twice
         keep.reg |= gone.reg
         keep.att |= gone.att
         both = keep.fb & gone.fb
@@ -399,6 +441,9 @@ class Tally:
         keep.role = keep.role or gone.role
         keep.langs = tuple(dict.fromkeys(keep.langs + gone.langs))
         keep.corrected = keep.corrected or gone.corrected
+        keep.want |= gone.want
+        keep.offer |= gone.offer
+        keep.wiki = keep.wiki or gone.wiki
         keep.user = keep.user or gone.user
         gone.into = keep
         gone.reg = gone.att = gone.fb = gone.scores = 0  # an empty shell: counted nowhere
@@ -414,6 +459,8 @@ class Tally:
         atts = list(map(_ATT, active))
         participants = len(active)
         clinics_each = Counter(map(int.bit_count, map(or_, regs, atts)))
+        attended_each = Counter(map(int.bit_count, atts))
+        attendees = participants - attended_each[0]
         result = Counts(
             clinic_ids=list(self._clinics),
             registration_clinics={c for c, b in self._bits.items() if b & self._reg_clinics},
@@ -427,6 +474,9 @@ class Tally:
             ),
             attended_registrants=sum(map(int.bit_count, map(and_, regs, atts))),
             duplicates=self._duplicates,
+            rejoins=self._rejoins,
+            attendees=attendees,
+            returning_attendees=attendees - attended_each[1],
             region_corrected=sum(map(_CORRECTED, active)),
             regions=_known(map(_REGION, active)),
             countries=_known(map(_COUNTRY, active)),
@@ -444,6 +494,9 @@ class Tally:
             for form in _scripts(codes):
                 result.language_scripts[form] += n
         result.with_languages = sum(wanted.values())
+        _skills(result, active)
+        if self._wiki_column:
+            result.home_wikis = len({p.wiki for p in active if p.wiki is not None})
         for clinic in self._clinics:
             if self._registered[clinic]:
                 result.clinic_registrations[clinic] = self._registered[clinic]
@@ -484,6 +537,25 @@ def _scripts(codes: tuple[str, ...]) -> dict[str, None]:
             if script:
                 forms.setdefault(f"{code.split('-', 1)[0]}-{script}", None)
     return forms
+
+
+def _skills(result: Counts, active: list[Person]) -> None:
+    """People per skill category wanted and offered, per region ("" without one)."""
+    groups = Counter((p.want, p.offer, p.region or "") for p in active if p.want or p.offer)
+    for (want, offer, region), n in groups.items():
+        result.with_skills += n
+        for bit in _bits(want):
+            result.skills_wanted[(bit, region)] += n
+        for bit in _bits(offer):
+            result.skills_offered[(bit, region)] += n
+
+
+def _bits(mask: int) -> Iterator[int]:
+    """The set bits of a mask, as bits (1, 2, 4, ...)."""
+    while mask:
+        low = mask & -mask
+        yield low
+        mask ^= low
 
 
 def _known(values: Iterable[str | None]) -> Counter[str]:

@@ -14,7 +14,17 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 #: Columns of numbers: right-aligned in every format.
 NUMERIC_COLUMNS = frozenset(
-    {"participants", "share", "of region", "responses", "registrations", "attended", "satisfaction"}
+    {
+        "participants",
+        "share",
+        "of region",
+        "responses",
+        "registrations",
+        "attended",
+        "satisfaction",
+        "wanting",
+        "offering",
+    }
 )
 
 
@@ -60,8 +70,8 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
 
     rows = [
         ("Learning clinics", f"{report['clinics']:,}"),
-        ("Registrations (deduplicated per clinic)", people("registrations")),
-        ("Participants (unique people)", people("participants")),
+        ("Registered participants (unique people)", people("registered_participants")),
+        ("Registrations (per person and clinic)", people("registrations")),
         ("Returning participants (2+ clinics)", people("returning_participants")),
         (
             "Average registrations per clinic",
@@ -74,7 +84,9 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     if report["attended"] is not None or "attended" in hidden:
         rows += [
-            ("Attended (people per clinic)", people("attended")),
+            ("Attendees (unique people who attended)", people("attendees")),
+            ("Returning attendees (attended 2+ clinics)", people("returning_attendees")),
+            ("Attendances (people per clinic, summed)", people("attended")),
             (
                 "Average attendance per clinic",
                 _number(
@@ -91,6 +103,11 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
         ]
     else:
         rows.append(("Attendance", "no attendance data given"))
+    reach = report.get("reach") or {}
+    if reach.get("countries"):
+        rows.append(("Countries reached", f"{reach['countries']:,}"))
+    if reach.get("home_wikis") is not None:
+        rows.append(("Home wikis (language editions, projects)", f"{reach['home_wikis']:,}"))
     return rows
 
 
@@ -129,6 +146,9 @@ def sections(report: dict[str, Any]) -> list[Section]:
         _satisfaction(report["satisfaction"], k),
         _clinics(report["per_clinic"], k),
     ]
+    from letsconnect_cli.report.skills import section as skills_section
+
+    found.insert(-2, skills_section(report))
     return [section for section in found if section is not None]
 
 
@@ -241,7 +261,9 @@ def quality_lines(report: dict[str, Any], listed: int = 10) -> list[str]:
     quality = report["data_quality"]
     lines = [
         f"{quality['rows_read']:,} rows read from {len(report['sources'])} source(s); "
-        f"{quality['duplicates']:,} duplicates removed; "
+        f"{quality['duplicates']:,} duplicates removed (registrations and feedback answers "
+        "given twice); "
+        f"{quality['rejoins']:,} rejoins (the same person joining a clinic again) counted once; "
         f"{quality['region_corrected']:,} self-reported regions corrected from the country; "
         f"{quality['unknown_country']:,} unrecognised countries; "
         f"{quality['unattributed']:,} rows without a clinic."
