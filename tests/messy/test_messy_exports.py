@@ -433,3 +433,21 @@ def test_invite_warning_counts_only_what_there_is(runner: CliRunner, invite_proj
     assert "3 row(s) name a country by a near miss lc accepted" in result.stderr
     both = invoke(runner, *args)
     assert "3 row(s) name a country lc does not know; 3 row(s) name" in both.stderr
+
+
+def test_scripts_are_hidden_when_the_people_who_named_none_are_few() -> None:
+    """Chinese 12 = Traditional 6 + Simplified 5 + 1 who named no script: showing both scripts
+    beside the language's count would tell that 1 by subtraction."""
+    from collections import Counter
+
+    from letsconnect_cli.report.language_scripts import add_scripts
+
+    def scripts(people: int, base: int | None = None) -> object:
+        entry = {"language": "zh", "suppressed": False, "participants": people}
+        forms = Counter({"zh-Hant": 6, "zh-Hans": 5})
+        return add_scripts([entry], forms, 5, Counter({"zh": people}), base)[0]["scripts"]
+
+    assert scripts(12) is None
+    assert scripts(11) == {"Hans": 5, "Hant": 6}
+    assert scripts(16) == {"Hans": 5, "Hant": 6}  # 5 named none: not small
+    assert scripts(11, base=5) == {"Hans": 5, "Hant": 5}  # --round rounds them too

@@ -391,7 +391,9 @@ def _languages(shown: _Published, counts: Counts, total: int | None) -> list[dic
     entries = _entries(shown, "language", counts.languages, names, total)
     from letsconnect_cli.report.language_scripts import add_scripts
 
-    return add_scripts(entries, counts.language_scripts, shown.model.k)
+    return add_scripts(
+        entries, counts.language_scripts, shown.model.k, counts.languages, shown.base
+    )
 
 
 def _satisfaction(shown: _Published, counts: Counts) -> dict[str, Any]:
