@@ -533,3 +533,13 @@ def test_a_flag_with_a_control_character_fails_before_any_question(
     assert "--platform: holds a control character (U+000D)" in result.stderr
     assert "--sharer: name holds a control character (U+0007)" in result.stderr
     assert "Title" not in result.stderr
+
+
+def test_invite_headings_show_control_characters_visibly(project: Project) -> None:
+    """The heading of `lc invite` (and of its --registrations dry run) shows a title's ESC and
+    BEL as `\\x1b` and `\\x07`, as `lc list` does, rather than dropping them."""
+    clinic = project.id_of("osc-title-set")
+    for extra in ((), ("--registrations", "exports")):
+        result = run("invite", clinic, "--region", "ESEAP", "--dry-run", *extra)
+        assert result.exit_code == 0, result.stderr
+        assert "\\x1b]0;PWNED\\x07" in result.stdout, result.stdout[:300]

@@ -313,7 +313,12 @@ def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
     from rich.text import Text
 
     from letsconnect_cli.calendar import when_utc
-    from letsconnect_cli.cli.output import hours_summary, local_time_table, print_block
+    from letsconnect_cli.cli.output import (
+        clinic_heading,
+        hours_summary,
+        local_time_table,
+        print_block,
+    )
 
     out = context.out()
     window = context.config.slots.window()
@@ -324,7 +329,7 @@ def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
         clinic = item.clinic
         where = f"; local times for {', '.join(item.regions)}" if item.regions else ""
         lines: list[Any] = [
-            Text(f"{clinic.id} ({clinic.status.value}): {content.summary}"),
+            clinic_heading(clinic),
             Text(when_utc(content.start, content.end) + where),
         ]
         if item.local_times:

@@ -142,14 +142,14 @@ def _show(
     from rich.text import Text
 
     from letsconnect_cli.calendar import when_utc
-    from letsconnect_cli.cli.output import new_table, print_block
+    from letsconnect_cli.cli.output import clinic_heading, new_table, print_block
     from letsconnect_cli.regions import countries
 
     plan = prepared.plan
     content = prepared.invite.content
     names = countries()
     blocks: list[Any] = [
-        Text(f"{prepared.clinic.id} ({prepared.clinic.status.value}): {content.summary}"),
+        clinic_heading(prepared.clinic),
         Text(
             f"{when_utc(content.start, content.end)}; {plan.method}, SEQUENCE {plan.sequence}; "
             f"registrants in {', '.join(plan.regions)}"

@@ -21,6 +21,7 @@ from letsconnect_cli.escaping import escape_terminal
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from letsconnect_cli.slots import Window
     from letsconnect_cli.timezones import LocalTime
@@ -70,7 +71,6 @@ def console(*, stderr: bool = False, **options: Any) -> Console:
     visibly and reads no Rich markup in text (a title "[red]" is text)."""
     from rich.console import Console, ConsoleOptions, RenderableType
     from rich.segment import Segment
-    from rich.text import Text
 
     class SafeConsole(Console):
         def render_str(self, text: str, **kwargs: Any) -> Text:
@@ -177,6 +177,16 @@ def json_text(data: Any) -> str:
 def print_json(data: Any) -> None:
     """One JSON document on stdout, UTF-8, and nothing else."""
     sys.stdout.write(json_text(data))
+
+
+def clinic_heading(clinic: Any) -> Text:
+    """`ID (status): title` on one line, as a Rich Text with the title's control characters
+    written visibly (Rich would drop BEL and others from a Text it is given; the calendar's
+    SUMMARY has them removed, so the heading is made from the clinic file's own title)."""
+    from rich.text import Text
+
+    title = " ".join(clinic.title.split())
+    return Text(escape_terminal(f"{clinic.id} ({clinic.status.value}): {title}"))
 
 
 def message(console: Console, text: str, *, style: str | None = None) -> None:
