@@ -274,8 +274,21 @@ class Disclosure:
         that narrowed the unshown cells of those, and so on: the least important, then the
         nearest, then the smallest."""
         found: list[tuple[int, int, int, int]] = []
-        seen_rows: set[int] = set()
         seen_cells = {start}
+
+        def visit(row: int, distance: int, following: list[int]) -> None:
+            """The cells of `row` not seen yet: unshown ones to follow, published ones found."""
+            for j in self.rows[row][0]:
+                if j in seen_cells:
+                    continue
+                seen_cells.add(j)
+                cell = self.cells[j]
+                if cell.state != VISIBLE:
+                    following.append(j)
+                elif cell.hideable and cell.value:
+                    found.append((cell.priority, distance, cell.value, j))
+
+        seen_rows: set[int] = set()
         level = [start]
         distance = 0
         while level:
@@ -285,34 +298,19 @@ class Disclosure:
                     if r >= 0 and r not in seen_rows:
                         seen_rows.add(r)
                         rows.append(r)
-            following = []
+            following: list[int] = []
             for r in rows:
-                for j in self.rows[r][0]:
-                    cell = self.cells[j]
-                    if j in seen_cells:
-                        continue
-                    seen_cells.add(j)
-                    if cell.state != VISIBLE:
-                        following.append(j)
-                    elif cell.hideable and cell.value:
-                        found.append((cell.priority, distance, cell.value, j))
+                visit(r, distance, following)
             level = following
             distance += 1
         if not found:  # found by probing: the nearest published cells, over every relation
-            seen_cells = {start}
+            seen_cells.clear()
+            seen_cells.add(start)
             level, distance = [start], 0
             while level and not found:
                 following = []
                 for i in level:
                     for r in self.rows_of[i]:
-                        for j in self.rows[r][0]:
-                            cell = self.cells[j]
-                            if j in seen_cells:
-                                continue
-                            seen_cells.add(j)
-                            if cell.state != VISIBLE:
-                                following.append(j)
-                            elif cell.hideable and cell.value:
-                                found.append((cell.priority, distance, cell.value, j))
+                        visit(r, distance, following)
                 level, distance = following, distance + 1
         return min(found)[3] if found else None
