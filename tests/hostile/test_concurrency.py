@@ -209,14 +209,14 @@ def test_an_existing_out_folder_of_messages_gets_a_gitignore(
 
 def test_two_publish_runs_keep_both_records(tmp_path: Path) -> None:
     """Two runs that read the publish records before either wrote: both records survive."""
-    from letsconnect_cli.wiki.publish import PublishState, Record
+    from letsconnect_cli.wiki.publish import Published, PublishState
 
     path = tmp_path / "clinics" / ".lc-published.toml"
     path.parent.mkdir()
     first, second = PublishState(path), PublishState(path)  # both read an empty file
 
-    def record(title: str) -> Record:
-        return Record("https://w/api.php", title, "x", "en", 1, "t", "0" * 40, "page")
+    def record(title: str) -> Published:
+        return Published("https://w/api.php", title, "x", "en", 1, "t", "0" * 40, "page")
 
     first.put(record("A"))
     second.put(record("B"))

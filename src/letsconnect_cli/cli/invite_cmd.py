@@ -16,7 +16,7 @@ from letsconnect_cli.cli.options import (
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.invites.issuing import Invite, Plan
+    from letsconnect_cli.invites.issuing import Invite, InvitePlan
     from letsconnect_cli.slots import Window
 
 
@@ -309,7 +309,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
+def _show(context: "AppContext", plan: "InvitePlan", all_zones: bool) -> None:
     from rich.text import Text
 
     from letsconnect_cli.cli.output import (

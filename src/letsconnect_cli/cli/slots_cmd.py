@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
-class Plan(NamedTuple):
+class SlotsQuery(NamedTuple):
     """What `lc slots` was asked, resolved: regions, days, session, window, weights."""
 
     regions: "list[Region]"
@@ -180,13 +180,13 @@ def make_plan(
     clinic: str | None,
     scheme: Scheme,
     today: "date",
-) -> Plan:
-    """Resolve the options (flags over [slots] of lc.toml) into a Plan; UsageError naming the
+) -> SlotsQuery:
+    """Resolve the options (flags over [slots] of lc.toml) into a SlotsQuery; UsageError naming the
     flag for a bad value."""
     from datetime import timedelta
 
     from letsconnect_cli import slots as core
-    from letsconnect_cli.clinic.durations import format_duration, parse_duration
+    from letsconnect_cli.clinic.durations import duration_literal, parse_duration
     from letsconnect_cli.errors import UsageError
     from letsconnect_cli.places import regions as regions_lib
 
@@ -209,14 +209,14 @@ def make_plan(
     length = _flag_value("--duration", parse_duration, duration or settings.duration)
     if not timedelta(minutes=15) <= length <= timedelta(hours=12):
         raise UsageError(
-            f"--duration {format_duration(length)}: a session lasts 15 minutes to 12 hours"
+            f"--duration {duration_literal(length)}: a session lasts 15 minutes to 12 hours"
         )
     opens, closes = _flag_value("--hours", core.parse_hours, hours or settings.hours)
     allowed = _flag_value("--days", core.parse_days, days or settings.days)
     win = core.Window(opens, closes, allowed)
     if length.total_seconds() > win.span:
         raise UsageError(
-            f"a {format_duration(length)} session never fits in {win.hours}",
+            f"a {duration_literal(length)} session never fits in {win.hours}",
             hint="Give longer --hours or a shorter --duration.",
         )
     if on_date and week:
@@ -238,7 +238,7 @@ def make_plan(
             raise UsageError("--clinic counts registrants: give --registrations too")
         weights = core.region_weights(chosen)
         weighting = "every country alike"
-    return Plan(
+    return SlotsQuery(
         regions=chosen,
         days=chosen_days,
         days_given=bool(on_date or week),

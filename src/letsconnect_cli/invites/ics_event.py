@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from letsconnect_cli.errors import UsageError
+from letsconnect_cli.escaping import escape_ics_text
 from letsconnect_cli.invites import icsfix
-from letsconnect_cli.places.languages import language_name
+from letsconnect_cli.places.languages import english_name
 from letsconnect_cli.places.timezones import format_offset
 from letsconnect_cli.vocab import Status
 
@@ -266,7 +267,7 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
 
 def _language(tag: str) -> str:
     """'Japanese'; a tag with a script or region keeps it: 'Chinese (zh-Hant)'."""
-    name = language_name(tag)
+    name = english_name(tag)
     return name if "-" not in tag else f"{name} ({tag})"
 
 
@@ -383,7 +384,7 @@ def calendar_bytes(
     calendar = Calendar(creator=PRODID)
     calendar.method = method
     if name:
-        calendar.extra.append(ContentLine("X-WR-CALNAME", value=icsfix.escape_text(one_line(name))))
+        calendar.extra.append(ContentLine("X-WR-CALNAME", value=escape_ics_text(one_line(name))))
     for item in events:
         content = item.content
         alarms = []

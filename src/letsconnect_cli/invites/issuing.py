@@ -97,7 +97,7 @@ class FeedSource:
 
 
 @dataclass
-class Plan:
+class InvitePlan:
     """Everything one `lc invite` run writes, and what it has to say about it."""
 
     invites: list[Invite]
@@ -235,7 +235,7 @@ def plan(
     out_dir: Path,
     taken_uids: set[str] | None = None,
     feed: FeedSource | None = None,
-) -> Plan:
+) -> InvitePlan:
     """Build every invite and the feed (in memory), recording them in the ledger (not yet saved).
 
     Without `feed` (emailed invitations) no feed is built.
@@ -269,7 +269,7 @@ def plan(
             taken,
             warnings,
         )
-    return Plan(invites, out_dir / FEED_NAME, data, list(dict.fromkeys(warnings)), count)
+    return InvitePlan(invites, out_dir / FEED_NAME, data, list(dict.fromkeys(warnings)), count)
 
 
 def _invite(

@@ -84,7 +84,7 @@ class Prepared:
     stable_ids: bool = True  # False in a first dry run: the hashes come from a throwaway key
 
 
-def check_clinic(clinic: Clinic, now: datetime) -> None:
+def check_invitable(clinic: Clinic, now: datetime) -> None:
     """A clinic that can still be invited to (or its cancellation sent); UsageError if not."""
     if clinic.start is None:
         raise UsageError(
@@ -141,7 +141,7 @@ def prepare(
     """
     from letsconnect_cli.invites import issuing
 
-    check_clinic(clinic, now)
+    check_invitable(clinic, now)
     event = issuing.plan(
         [clinic],
         view,

@@ -382,10 +382,10 @@ def _countries(
 
 
 def _languages(shown: _Published, counts: Counts, total: int | None) -> list[dict[str, Any]]:
-    from letsconnect_cli.places.languages import language_name
+    from letsconnect_cli.places.languages import english_name
 
     names = {
-        code: "Other languages" if code == "und" else _QUALIFIER.sub("", language_name(code))
+        code: "Other languages" if code == "und" else _QUALIFIER.sub("", english_name(code))
         for code in counts.languages
     }
     entries = _entries(shown, "language", counts.languages, names, total)
