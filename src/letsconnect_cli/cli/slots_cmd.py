@@ -1,7 +1,7 @@
 """`lc slots`: which UTC start times suit a region's people, from the local hours they live by."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -11,26 +11,14 @@ from letsconnect_cli.cli.options import JsonOption, RegionsOption
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
-    from datetime import date, datetime, timedelta
+    from datetime import date, datetime
 
     from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.cli.slots_view import SlotsQuery
     from letsconnect_cli.places.regions import Region
-    from letsconnect_cli.slots import RegionWeights, Window
+    from letsconnect_cli.slots import RegionWeights
 
 _T = TypeVar("_T")
-
-
-class SlotsQuery(NamedTuple):
-    """What `lc slots` was asked, resolved: regions, days, session, window, weights."""
-
-    regions: "list[Region]"
-    days: "list[date]"
-    days_given: bool  # --date or --week (else the next 7 days from today)
-    duration: "timedelta"
-    window: "Window"
-    weights: "RegionWeights"
-    weighting: str  # how the weights were made, for the header
-    notes: list[str]  # what was left out, for stderr
 
 
 def slots(
@@ -180,12 +168,13 @@ def make_plan(
     clinic: str | None,
     scheme: Scheme,
     today: "date",
-) -> SlotsQuery:
+) -> "SlotsQuery":
     """Resolve the options (flags over [slots] of lc.toml) into a SlotsQuery; UsageError naming the
     flag for a bad value."""
     from datetime import timedelta
 
     from letsconnect_cli import slots as core
+    from letsconnect_cli.cli.slots_view import SlotsQuery
     from letsconnect_cli.clinic.durations import duration_literal, parse_duration
     from letsconnect_cli.errors import UsageError
     from letsconnect_cli.places import regions as regions_lib

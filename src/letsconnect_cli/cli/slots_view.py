@@ -1,9 +1,10 @@
-"""How `lc slots` shows its answer: the best starts, a day's heat map, and the JSON document."""
+"""How `lc slots` shows its answer: the best starts, a day's heat map, and the JSON document;
+and what it was asked (`SlotsQuery`), which `slots_cmd` resolves from the options."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from datetime import date
@@ -11,10 +12,24 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from letsconnect_cli.cli.slots_cmd import SlotsQuery
+    from letsconnect_cli.places.regions import Region
     from letsconnect_cli.places.timezones import ZoneGroup
-    from letsconnect_cli.slots import Candidate
+    from letsconnect_cli.slots import Candidate, RegionWeights, Window
     from letsconnect_cli.slots.heatmap import HeatRow
+
+
+class SlotsQuery(NamedTuple):
+    """What `lc slots` was asked, resolved: regions, days, session, window, weights."""
+
+    regions: list[Region]
+    days: list[date]
+    days_given: bool  # --date or --week (else the next 7 days from today)
+    duration: timedelta
+    window: Window
+    weights: RegionWeights
+    weighting: str  # how the weights were made, for the header
+    notes: list[str]  # what was left out, for stderr
+
 
 #: The mark of a local time outside the acceptable hours (also shown in colour on a terminal).
 OUTSIDE = "\u00d7"  # the multiplication sign

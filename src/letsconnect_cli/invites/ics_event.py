@@ -64,7 +64,6 @@ _MONTHS_LONG = (
 )
 #: Line breaks of every kind: CRLF, CR, LF, and Unicode's NEL, line and paragraph separators.
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-_UNSAFE_UID = re.compile(r'[\s\x00-\x1f\x7f,;\\"]')
 #: Characters a URI may hold as they are; everything else is percent-encoded.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 _URI_SAFE_AFTER_HOST = "!#$%&'()*+,/:;=?@~"
@@ -104,16 +103,6 @@ def uri(text: str) -> str:
         return quote(text, safe=_URI_SAFE)
     start = len(parts.scheme) + 3 + len(parts.netloc)  # brackets belong to an IPv6 host only
     return quote(text[:start], safe=_URI_SAFE) + quote(text[start:], safe=_URI_SAFE_AFTER_HOST)
-
-
-def uid_problem(uid: str) -> str | None:
-    """Why a UID cannot go into invites unchanged, or None."""
-    if _UNSAFE_UID.search(uid):
-        return (
-            f'{uid!r} contains spaces, control characters or one of , ; \\ "; calendars read such '
-            "UIDs differently; use letters, digits and - . @ only"
-        )
-    return None
 
 
 # --- who sends -----------------------------------------------------------------------------

@@ -216,7 +216,7 @@ def local_times(
             shown.add(zone)
             rows.append(
                 timezones.local_time(
-                    clinic.start, clinic.end, zone, countries=regions_lib.countries_using(zone)
+                    clinic.start, clinic.end, zone, countries=timezones.countries_using(zone)
                 )
             )
     return rows
@@ -283,10 +283,12 @@ def _invite(
     warnings: list[str],
 ) -> Invite:
     """One clinic's invite, recorded in the ledger."""
+    from letsconnect_cli.clinic.values import uid_problem
+
     uid, warning = resolve_uid(clinic, ledger, taken)
     if warning:
         warnings.append(warning)
-    problem = ics_event.uid_problem(uid)
+    problem = uid_problem(uid)
     if problem:
         raise ValidationFailed(
             f"clinic {clinic.id} cannot have an invite",
