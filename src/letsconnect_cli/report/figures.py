@@ -20,7 +20,7 @@ from letsconnect_cli.ingest.records import IngestLog
 from letsconnect_cli.places.regions import countries
 from letsconnect_cli.report import attendees, skills
 from letsconnect_cli.report.header import period
-from letsconnect_cli.report.privacy import Disclosure, small
+from letsconnect_cli.report.privacy import Disclosure, rounded, small
 from letsconnect_cli.report.stats import Counts
 from letsconnect_cli.vocab import SCHEME_REGIONS, Scheme
 
@@ -35,13 +35,6 @@ def _share(part: int | None, whole: int | None) -> float | None:
 
 def _average(total: int | None, n: int) -> float | None:
     return round(total / n, 1) if total is not None and n else None
-
-
-def rounded(n: int, base: int | None) -> int:
-    """A count rounded to the nearest multiple of `base`, halves up (`--round`)."""
-    if not base or base <= 1:
-        return n
-    return (n + base // 2) // base * base
 
 
 class _Published:
