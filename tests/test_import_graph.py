@@ -184,6 +184,28 @@ def test_the_core_never_imports_the_command_line() -> None:
     assert wrong == [], "\n".join(wrong)
 
 
+def test_the_core_never_imports_the_terminal_libraries() -> None:
+    """Typer, Click and Rich belong to the command line: the core returns values and raises."""
+    wrong = []
+    for module, path in module_files().items():
+        if is_cli(module) or module in ENTRY_POINTS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
+            wrong += [
+                f"{module} imports {name}"
+                for name in names
+                if name.split(".")[0] in ("typer", "click", "rich")
+            ]
+    assert wrong == [], "\n".join(wrong)
+
+
 def test_the_foundation_imports_nothing_of_the_domain() -> None:
     graph = import_graph()
     assert set(graph) >= FOUNDATION, sorted(FOUNDATION - set(graph))
