@@ -72,8 +72,9 @@ _URI_SAFE_AFTER_HOST = "!#$%&'()*+,/:;=?@~"
 # --- clean values -----------------------------------------------------------------------------
 
 
-def one_line(text: str) -> str:
-    """Text for a one-line property (SUMMARY, LOCATION): line breaks become spaces."""
+def property_line(text: str) -> str:
+    """Text for a one-line property (SUMMARY, LOCATION): line breaks become spaces, other
+    control characters are dropped (`escaping.one_line` makes them spaces too)."""
     return " ".join(icsfix.CONTROL.sub("", _BREAKS.sub(" ", text)).split())
 
 
@@ -130,7 +131,7 @@ def organizer_from(name: str | None, email: str | None) -> Organizer:
             f"organiser email {address!r} is not an email address",
             hint="Fix [organiser] email in lc.toml or LC_ORGANISER_EMAIL.",
         )
-    return Organizer(email=address, name=one_line(name) if name else None)
+    return Organizer(email=address, name=property_line(name) if name else None)
 
 
 # --- what the event says -------------------------------------------------------------------
@@ -170,15 +171,17 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
     """The event for a dated clinic. The meeting link is shown only once the clinic is confirmed."""
     if clinic.start is None or clinic.end is None:
         raise UsageError(f"clinic {clinic.id} has no date yet, so it cannot have an invite")
-    summary = one_line(clinic.title)
+    summary = property_line(clinic.title)
     meeting = (
         uri(clinic.meeting_url)
         if clinic.meeting_url and clinic.status is Status.CONFIRMED
         else None
     )
     registration = uri(clinic.registration_url) if clinic.registration_url else None
-    platform = one_line(clinic.platform) if clinic.platform else None
-    location = meeting or platform or (one_line(default_location) if default_location else None)
+    platform = property_line(clinic.platform) if clinic.platform else None
+    location = (
+        meeting or platform or (property_line(default_location) if default_location else None)
+    )
     links = {
         "Recording": clinic.links.recording,
         "Slides": clinic.links.slides,
@@ -196,7 +199,7 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
         lines += ["", "Sharers:" if len(clinic.sharers) > 1 else "Sharer:"]
         for sharer in clinic.sharers:
             parts = (sharer.name, sharer.role, sharer.affiliation)
-            lines.append("- " + ", ".join(one_line(p) for p in parts if p))
+            lines.append("- " + ", ".join(property_line(p) for p in parts if p))
     lines.append("")
     language = _language(clinic.language)
     if clinic.interpretation:
@@ -217,7 +220,7 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
         if link:
             lines.append(f"{label}: {uri(link)}")
     if clinic.contact:
-        lines.append(f"Contact: {one_line(clinic.contact)}")
+        lines.append(f"Contact: {property_line(clinic.contact)}")
 
     categories = (*PROGRAM_CATEGORIES, *([clinic.category.label] if clinic.category else []))
     facts: dict[str, object] = {
@@ -373,7 +376,9 @@ def calendar_bytes(
     calendar = Calendar(creator=PRODID)
     calendar.method = method
     if name:
-        calendar.extra.append(ContentLine("X-WR-CALNAME", value=escape_ics_text(one_line(name))))
+        calendar.extra.append(
+            ContentLine("X-WR-CALNAME", value=escape_ics_text(property_line(name)))
+        )
     for item in events:
         content = item.content
         alarms = []

@@ -243,7 +243,11 @@ def _event_in(content: ics_event.EventContent, clinic: Clinic, tag: str) -> ics_
     from letsconnect_cli.clinic.translations import texts
 
     title = texts(clinic, tag).title
-    return content if title == clinic.title else replace(content, summary=ics_event.one_line(title))
+    return (
+        content
+        if title == clinic.title
+        else replace(content, summary=ics_event.property_line(title))
+    )
 
 
 def eml_name(item: Outgoing) -> str:
