@@ -119,6 +119,9 @@ _MD_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(
     r"^(#|[-+](?=[ \t]|$)|=+[ \t]*$|-+[ \t]*$|(\d+)([.)])(?=[ \t]|$))", re.MULTILINE
 )
+#: #s at the end of a line after a space or tab: in a heading, CommonMark takes them for its
+#: optional closing sequence and drops them ("## Title: C #" would show "Title: C").
+_MD_CLOSING_HASHES = re.compile(r"(?<=[ \t])#(?=#*[ \t]*$)", re.MULTILINE)
 
 
 def _md_line_start(match: re.Match[str]) -> str:
@@ -133,7 +136,8 @@ def escape_markdown(text: str) -> str:
     text = _MD_ALWAYS.sub(r"\\\1", text)
     text = _MD_ENTITY_LIKE.sub("&amp;", text)
     lines = [line.lstrip(" \t") for line in text.split("\n")]  # indentation would make code blocks
-    return _MD_LINE_START.sub(_md_line_start, "\n".join(lines))
+    text = _MD_CLOSING_HASHES.sub(r"\\#", "\n".join(lines))
+    return _MD_LINE_START.sub(_md_line_start, text)
 
 
 def markdown_url(url: str) -> str:
