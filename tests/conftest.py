@@ -58,6 +58,46 @@ POSIX_LOCALE_VARIABLES = {
 TEST_SWITCHES = {"LC_UPDATE_GOLDEN", "LC_REQUIRE_SERVERS"}
 
 
+class Golden:
+    """Compares an output with its golden file under tests/data/, byte for byte.
+
+    The one rule: `LC_UPDATE_GOLDEN=1` (exactly "1"; any other value compares) rewrites the golden
+    files of the tests that run instead, e.g. `LC_UPDATE_GOLDEN=1 pytest tests/report`; read the diff
+    (`git diff tests/data`) before committing it. Text is compared as its UTF-8 bytes: no newline
+    translation, so CRLF files (calendars, email) stay as they are.
+    """
+
+    def __init__(self, update: bool) -> None:
+        self.update = update
+
+    def __call__(self, name: str | Path, actual: str | bytes) -> None:
+        """Check `actual` against tests/data/`name` (or rewrite that file under the switch)."""
+        path = DATA / name
+        data = actual.encode("utf-8") if isinstance(actual, str) else actual
+        if self.update and (not path.is_file() or path.read_bytes() != data):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        shown = path.relative_to(ROOT)
+        setting = os.environ.get("LC_UPDATE_GOLDEN")
+        hint = "if the change is wanted, regenerate with LC_UPDATE_GOLDEN=1 (exactly 1" + (
+            f"; it is {setting!r} now)" if setting else ")"
+        )
+        assert path.is_file(), f"no golden file {shown}; {hint}"
+        expected = path.read_bytes()
+        if data == expected:
+            return
+        if isinstance(actual, str):
+            # The text diff pytest shows, where the golden file is text.
+            assert actual == expected.decode("utf-8", errors="replace"), f"{shown} differs; {hint}"
+        assert data == expected, f"{shown} differs; {hint}"
+
+
+@pytest.fixture
+def golden() -> Golden:
+    """`golden(name, output)`: compare with tests/data/<name>, or rewrite it under LC_UPDATE_GOLDEN=1."""
+    return Golden(update=os.environ.get("LC_UPDATE_GOLDEN") == "1")
+
+
 @pytest.fixture(autouse=True)
 def predictable_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
