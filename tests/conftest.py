@@ -171,6 +171,25 @@ def predictable_environment(
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
+_RUNNING: list[pytest.Item] = []
+
+
+@pytest.fixture(autouse=True)
+def running_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The test that runs now, for `integration_only`."""
+    _RUNNING.append(request.node)
+    yield
+    _RUNNING.pop()
+
+
+def integration_only(what: str) -> None:
+    """Fail a test that starts `what` (a real server or program) without the `integration` marker,
+    so that `pytest -m "not integration"` leaves out every test that needs one. The helpers that
+    start them call this: tests/mediawiki.py, tests/mail/smtpserver.py, Chromium, GNU date."""
+    if _RUNNING and _RUNNING[-1].get_closest_marker("integration") is None:
+        pytest.fail(f"{_RUNNING[-1].nodeid} uses {what}: mark it @pytest.mark.integration")
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

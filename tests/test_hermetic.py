@@ -5,6 +5,7 @@ its source. They copy tests/data/project instead; the Quick start test is the on
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from tests.conftest import _GUARD, READS_THE_WORKING_TREE, ROOT, WorkingTreeRead
 
 
 @pytest.fixture
-def caught() -> list[str]:
+def caught() -> Iterator[list[str]]:
     """What the guard caught in this test, taken away so that the test itself does not fail."""
     yield _GUARD.reads
     _GUARD.reads.clear()

@@ -156,6 +156,8 @@ def test_category_labels_are_the_vocabulary_labels():
     assert CATEGORY_MSGIDS == CATEGORY_LABELS
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_an_installed_wheel_has_the_catalogs_and_templates(tmp_path: Path):
     """Build the wheel as pip would, install it alone, and announce in Japanese from it.
 

@@ -122,6 +122,7 @@ def test_eml_files_match_the_golden_files(
     assert _emls(mail_project) == files
 
 
+@pytest.mark.integration
 def test_cancelled_eml_matches_the_golden_file(
     runner: CliRunner, mail_project: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden
 ) -> None:
