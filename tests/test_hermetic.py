@@ -50,9 +50,7 @@ def test_the_project_fixture_reads_nothing_of_the_working_tree(project: Path) ->
 
 
 #: A path into the working tree's clinics/ or lc.toml, as test code would spell it.
-NAMED = re.compile(
-    r"""ROOT\s*/\s*["'](clinics|lc\.toml)["']|parents?\b.*/\s*["'](clinics|lc\.toml)"""
-)
+NAMED = re.compile(r"""(ROOT|__file__\).*)\s*/\s*["'](clinics|lc\.toml)["']""")
 
 
 def test_no_test_names_the_working_trees_clinics_or_lc_toml() -> None:
