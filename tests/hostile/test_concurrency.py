@@ -63,6 +63,7 @@ def _entries(project: Path) -> set[str]:
     return {entry["clinic"] for entry in data["invites"].values()}
 
 
+@pytest.mark.slow
 def test_two_invites_at_once_both_survive_in_the_ledger(project: Path) -> None:
     runs = [
         subprocess.Popen(
