@@ -38,10 +38,17 @@ class _Section(BaseModel):
 
 
 class Organiser(_Section):
-    """Who sends invites and announcements: the program's team or a regional liaison."""
+    """Who sends invites and announcements: the program's team or a regional liaison. The one
+    organiser type: lc.toml's [organiser], the ORGANIZER of invites, the From of emails, the
+    contact of announcements. Checked when it is made (lc.toml is loaded): one line each, and an
+    address lc can write into a header (`emails.email_problem`)."""
 
     name: OptionalText = None
     email: OptionalText = None
+
+    def __init__(self, name: str | None = None, email: str | None = None, **data: Any) -> None:
+        """`Organiser("Ana Reyes", "ana@example.org")`, as well as by keyword."""
+        super().__init__(name=name, email=email, **data)  # type: ignore[call-arg]
 
     @field_validator("name", "email")
     @classmethod
@@ -52,6 +59,32 @@ class Organiser(_Section):
                 "holds a line break or another control character; write it on one line"
             )
         return value
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        from letsconnect_cli.emails import email_problem
+
+        if value is None:
+            return None
+        value = value.removeprefix("mailto:")
+        problem = email_problem(value)
+        if problem:
+            raise ValueError(f"{value!r} {problem}")
+        return value
+
+    def require_email(self, why: str) -> str:
+        """The address; UsageError (`why` it is needed) saying where to set it when there is
+        none."""
+        from letsconnect_cli.errors import UsageError
+
+        if not self.email:
+            raise UsageError(
+                why,
+                hint='Set it in lc.toml: [organiser] email = "team@example.org", '
+                "or in the environment: LC_ORGANISER_EMAIL.",
+            )
+        return self.email
 
 
 class RegionSettings(_Section):

@@ -10,28 +10,16 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
+from letsconnect_cli.emails import POLICY
+from letsconnect_cli.emails import address as _address
 from letsconnect_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from letsconnect_cli.announce.render import Organiser
-
-POLICY = SMTP.clone(cte_type="7bit", max_line_length=78)
-
-
-def _address(text: str, what: str, display_name: str | None = None) -> Address:
-    try:
-        local, domain = text.strip().rsplit("@", 1)
-        if not local or not domain or any(c.isspace() or c in '<>,;"' for c in text.strip()):
-            raise ValueError(text)
-        return Address(display_name=display_name or "", username=local, domain=domain)
-    except (ValueError, IndexError):
-        raise UsageError(f"{what} {text!r} is not an email address") from None
 
 
 def email_message(

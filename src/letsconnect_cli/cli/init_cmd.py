@@ -64,8 +64,7 @@ def init(
     Then: `lc new-clinic` in that folder.
     """
     from letsconnect_cli.cli import prompts
-    from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.cli.output import message, print_json
+    from letsconnect_cli.cli.output import message, print_json, stderr
     from letsconnect_cli.clinic import folder as folder_lib
 
     folder_lib.check_target(folder, force=force)  # before any question
@@ -88,7 +87,7 @@ def init(
             }
         )
         return
-    err = AppContext.err()
+    err = stderr()
     for path, state in (outcome.config, outcome.clinics, outcome.gitignore):
         shown = f"{path}/" if path.is_dir() else str(path)
         message(err, f"{shown}: {state}")

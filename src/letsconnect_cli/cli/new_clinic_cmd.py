@@ -251,9 +251,7 @@ def new_clinic(
         if json_output:
             print_json({"id": clinic.id, "path": str(target), "dry_run": True, "text": text})
         else:
-            import sys
-
-            sys.stdout.write(text)
+            context.env.out.write(text)
             message(context.err(), f"dry run: would write {target}; nothing was written")
         _warn_about_time(context, clinic)
         return
@@ -321,10 +319,9 @@ def _choose_id(
     if problem is None:
         return clinic_id
     if not interactive:
-        from letsconnect_cli.cli.context import AppContext
-        from letsconnect_cli.cli.output import warning
+        from letsconnect_cli.cli.output import stderr, warning
 
-        warning(AppContext.err(), problem)
+        warning(stderr(), problem)
         return clinic_id
     from letsconnect_cli.cli import prompts
 

@@ -46,7 +46,7 @@ def regions(
     from letsconnect_cli.places import regions as regions_lib
 
     context = app_context(ctx)
-    moment = datetime.now(UTC)
+    moment = context.now()
     if at is not None:
         try:
             moment = datetime.fromisoformat(at)

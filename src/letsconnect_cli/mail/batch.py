@@ -177,7 +177,7 @@ def prepare(
     events: dict[str, ics_event.CalendarEvent] = {}
     organizer = settings.calendar.organizer
     sender = messages.address(settings.sender, "[smtp] from_address")
-    author = messages.address(organizer.email, "[organiser] email", organizer.name)
+    author = messages.address(organizer.email or "", "[organiser] email", organizer.name)
     on_behalf = sender.addr_spec.lower() != author.addr_spec.lower()
     composers: dict[tuple[str, str, str], messages.Composer] = {}
     for delivery in decided.deliveries:
