@@ -4,13 +4,13 @@ streams, terminal, clock: `environment.Environment`), output consoles, --debug."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from letsconnect_cli.cli.environment import Environment
+from letsconnect_cli.cli.environment import Environment, system_now
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def now() -> datetime:
     """The current time in UTC, for every command that asks "has it passed?" (tests pin it by
     replacing this function)."""
-    return datetime.now(UTC)
+    return system_now()
 
 
 @dataclass

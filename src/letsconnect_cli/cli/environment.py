@@ -68,7 +68,8 @@ def terminal_safe_streams() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
-def _system_now() -> datetime:
+def system_now() -> datetime:
+    """The system clock, UTC."""
     return datetime.now(UTC)
 
 
@@ -114,7 +115,7 @@ class Environment:
 
     def now(self) -> datetime:
         """Now, in UTC."""
-        return (self.clock or _system_now)()
+        return (self.clock or system_now)()
 
     def use_colour(self, stream: Any = None) -> bool:
         """Colour only on a terminal, and never with NO_COLOR set or TERM=dumb (clig.dev)."""

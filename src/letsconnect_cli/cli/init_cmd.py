@@ -146,6 +146,7 @@ def _ask(given: "Settings", flags: dict[str, str | None]) -> "Settings":
     from dataclasses import replace
 
     from letsconnect_cli.cli import prompts
+    from letsconnect_cli.cli.environment import current
     from letsconnect_cli.places.timezones import system_zone
 
     if flags["name"] is None:
@@ -171,7 +172,7 @@ def _ask(given: "Settings", flags: dict[str, str | None]) -> "Settings":
             ),
         )
     if flags["tz"] is None:
-        here = system_zone()
+        here = system_zone(dict(current().env))
         given = replace(
             given,
             timezone=prompts.ask(

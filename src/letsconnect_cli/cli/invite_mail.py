@@ -136,11 +136,14 @@ def _nothing(prepared: Prepared) -> str:
 
 def _server(config: Config, err: Any) -> Server:
     """The mail server and the password, checked before anything is recorded or sent."""
+    from letsconnect_cli.cli.environment import current
     from letsconnect_cli.cli.output import warning
     from letsconnect_cli.mail.smtp import server_from
     from letsconnect_cli.passwords import read_secret
 
-    secret = read_secret("LC_SMTP_PASSWORD", config.smtp.password_file, "[smtp] password_file")
+    secret = read_secret(
+        "LC_SMTP_PASSWORD", config.smtp.password_file, "[smtp] password_file", current().env
+    )
     if secret is not None and secret.warning:
         warning(err, secret.warning)
     return server_from(config.smtp, secret.value if secret is not None else None)

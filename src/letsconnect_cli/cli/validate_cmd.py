@@ -63,7 +63,7 @@ def validate(
     if context.config.cache and not no_cache:
         from letsconnect_cli.clinic.validation_cache import open_cache
 
-        cache = open_cache(window, files)
+        cache = open_cache(window, files, context.env.env)
     results = validate_files(files, window, cache=cache)
 
     if json_output:
