@@ -13,7 +13,7 @@ from typer.core import TyperCommand, TyperGroup
 from letsconnect_cli import __version__
 from letsconnect_cli.cli.context import AppContext
 from letsconnect_cli.cli.environment import Environment, activate, current
-from letsconnect_cli.errors import ExitCode, LcError
+from letsconnect_cli.errors import AlreadyReported, ExitCode, LcError
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 unexpected error; 2 usage error; 3 validation found problems; "
@@ -171,6 +171,8 @@ class LcCommand(TyperCommand):
 
 
 def _report(ctx: Any, error: LcError) -> None:
+    if isinstance(error, AlreadyReported):  # the command has said it all
+        return
     app_context = ctx.find_object(AppContext)
     if app_context is not None and app_context.debug:
         import traceback
