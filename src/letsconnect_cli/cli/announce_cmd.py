@@ -228,7 +228,7 @@ def _regions(context: "AppContext", clinic: "Clinic", codes: list[str] | None) -
 
 
 def _note_language(context: "AppContext", item: "Announcement") -> None:
-    from letsconnect_cli.cli.output import message, warning
+    from letsconnect_cli.cli.output import note, warning
 
     language = item.language
     if not language.has_labels:
@@ -238,14 +238,14 @@ def _note_language(context: "AppContext", item: "Announcement") -> None:
             f"{language.tag} (catalogs: see the README, Translations)",
         )
     elif item.review_status not in (None, "reviewed"):
-        message(context.err(), f"note: the {language.tag} labels are {item.review_status}")
+        note(context.err(), f"the {language.tag} labels are {item.review_status}")
     if item.fallbacks:
         where = [f"[translations.{language.tag}]"]
         if any(f.startswith("sharers") for f in item.fallbacks):
             where.append(f"translations.{language.tag}.role in [[sharers]]")
-        message(
+        note(
             context.err(),
-            f"note: {item.clinic_id} has no {language.tag} translation of "
+            f"{item.clinic_id} has no {language.tag} translation of "
             f"{', '.join(item.fallbacks)}: left in English (add it under "
             f"{' and '.join(where)} in its file)",
             style="yellow",

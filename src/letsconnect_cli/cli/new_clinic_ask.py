@@ -255,6 +255,8 @@ def ask_zone(context: AppContext, naive: datetime) -> str:
 
 
 def _keep(problems: list[Any]) -> bool:
+    from letsconnect_cli.cli.output import stderr, warning
+
     for problem in problems:
-        prompts.say(f"warning: {problem.message}")
+        warning(stderr(), problem.message)
     return prompts.confirm("Keep this start?", default=False)

@@ -307,8 +307,9 @@ def _choose_id(
         warning(stderr(), problem)
         return clinic_id
     from letsconnect_cli.cli import prompts
+    from letsconnect_cli.cli.output import stderr, warning
 
-    prompts.say(f"warning: {problem}")
+    warning(stderr(), problem)
     if prompts.confirm(f"Write it as {derived} instead?", default=True):
         return derived
     return clinic_id

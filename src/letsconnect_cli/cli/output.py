@@ -167,6 +167,11 @@ def warning(console: Console, text: str) -> None:
     console.print(f"warning: {text}", style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
+def note(console: Console, text: str, *, style: str | None = None) -> None:
+    """The one way to add a note: `note: TEXT` on `console` (stderr)."""
+    message(console, f"note: {text}", style=style)
+
+
 def new_table(title: str | None = None) -> Table:
     """The table style every lc command uses: a header rule, no outer box."""
     from rich import box

@@ -327,7 +327,7 @@ def _registrant_weights(
 
 
 def _notes(context: "AppContext", notes: list[str]) -> None:
-    from letsconnect_cli.cli.output import message
+    from letsconnect_cli.cli.output import note
 
     for text in notes:
-        message(context.err(), f"note: {text}")
+        note(context.err(), text)
