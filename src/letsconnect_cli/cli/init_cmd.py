@@ -111,10 +111,11 @@ def check_name(text: str) -> str | None:
 
 
 def check_email(text: str) -> str | None:
-    from letsconnect_cli.clinic.values import EMAIL
+    """[organiser] email by the rule lc.toml is loaded with (`emails.email_problem`)."""
+    from letsconnect_cli.emails import email_problem
 
     text = text.strip()
-    if text and not EMAIL.fullmatch(text):
+    if text and email_problem(text):
         raise ValueError(f"{text!r} is not an email address")
     return text or None
 
