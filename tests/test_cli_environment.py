@@ -12,8 +12,6 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from letsconnect_cli.cli import app
-from letsconnect_cli.cli.context import AppContext
-from letsconnect_cli.cli.environment import Environment
 
 CLI = Path(__file__).resolve().parent.parent / "src" / "letsconnect_cli" / "cli"
 #: What only cli/environment.py may touch: (object, attribute) pairs, and attributes on anything.
@@ -55,6 +53,9 @@ def test_only_the_environment_module_reads_variables_streams_terminal_and_clock(
 def test_a_command_runs_in_the_environment_it_is_given(tmp_path: Path) -> None:
     """Variables, stdout and the clock of the Environment passed as the root object, not the
     process's: LC_CLINICS_DIR names the folder, the clock decides what is upcoming."""
+    from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.cli.environment import Environment
+
     clinics = tmp_path / "elsewhere"
     clinics.mkdir()
     for day in ("2030-01-10", "2030-03-10"):
@@ -77,6 +78,7 @@ def test_a_command_runs_in_the_environment_it_is_given(tmp_path: Path) -> None:
 
 def test_source_date_epoch_is_read_one_way(tmp_path: Path) -> None:
     from letsconnect_cli import clock
+    from letsconnect_cli.cli.environment import Environment
     from letsconnect_cli.errors import UsageError
 
     env = Environment(environ={"SOURCE_DATE_EPOCH": "1700000000"})

@@ -3,7 +3,9 @@ calendar's ORGANIZER, the invitations' From and the announcements' From alike.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -42,7 +44,17 @@ def test_announcements_invitations_and_the_configuration_accept_the_same_address
         return True
 
     verdicts = {
-        "announce": accepts(lambda: email_message._address(text, "--to")),
+        "announce": accepts(
+            lambda: email_message.email_message(
+                body="Hello",
+                subject="Clinic",
+                sender=SimpleNamespace(name="Team", email="team@example.org"),  # type: ignore[arg-type]
+                to=[text],
+                language="en",
+                identity="x",
+                now=datetime(2027, 1, 1, tzinfo=UTC),
+            )
+        ),
         "mail": accepts(lambda: messages.address(text, "a recipient")),
         "config": accepts(lambda: Organiser("Team", text)),
     }
