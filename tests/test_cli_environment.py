@@ -107,3 +107,23 @@ def test_warnings_and_notes_are_written_one_way() -> None:
             if isinstance(text, str) and text.startswith(("warning: ", "note: ")):
                 built.append(f"{path.name}:{node.lineno}")
     assert built == []
+
+
+def test_no_command_module_imports_from_another() -> None:
+    """Shared helpers live in cli/output, cli/exports or the library: a module of cli/ imports
+    nothing from a command module (`*_cmd`) but its own (type-only imports aside)."""
+    found = []
+    for path in sorted(CLI.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        type_only = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+            for node in ast.walk(block)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and id(node) not in type_only:
+                module = (node.module or "").rsplit(".", 1)[-1]
+                if module.endswith("_cmd") and module != path.stem:
+                    found.append(f"{path.name}:{node.lineno}: from {node.module}")
+    assert found == []
