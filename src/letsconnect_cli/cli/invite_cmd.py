@@ -16,7 +16,7 @@ from letsconnect_cli.cli.options import (
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.invites.issuing import Invite, Plan
+    from letsconnect_cli.invites.issuing import Invite, IssueResult, Plan
     from letsconnect_cli.slots import Window
 
 
@@ -170,7 +170,6 @@ def invite(
             ),
         )
         return
-    from letsconnect_cli.cli.output import message, print_json, shown, warning
     from letsconnect_cli.invites import issuing
     from letsconnect_cli.places.regions import normalise_region_code
     from letsconnect_cli.places.timezones import canonical_zone, resolve_zone
@@ -190,6 +189,23 @@ def invite(
         force=force,
     )
     result = issuing.issue(context.clinics_dir, request, config, dtstamp=context.env.stamp())
+    _render(context, result, json_output=json_output, all_zones=all_zones, dry_run=dry_run)
+    if result.broken is not None:
+        raise result.broken
+
+
+def _render(
+    context: "AppContext",
+    result: "IssueResult",
+    *,
+    json_output: bool,
+    all_zones: bool,
+    dry_run: bool,
+) -> None:
+    """The invites (or their JSON) on stdout; warnings and what became of each file on stderr."""
+    from letsconnect_cli.cli.output import message, print_json, shown, warning
+
+    config = context.config
     err = context.err()
     plan = result.plan
     if plan is None:
@@ -202,8 +218,6 @@ def invite(
         )
         if json_output:
             print_json([])
-        if result.broken is not None:
-            raise result.broken
         return
 
     if json_output:
@@ -237,8 +251,6 @@ def invite(
         message(err, "dry run: no file was written")
     elif result.ledger_written and result.ledger_path is not None:
         message(err, f"recorded in {shown(result.ledger_path)}: commit it with the clinics")
-    if result.broken is not None:
-        raise result.broken
 
 
 def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
