@@ -75,6 +75,11 @@ def test_a_command_runs_in_the_environment_it_is_given(tmp_path: Path) -> None:
     assert result.stdout == ""  # the process's stdout got nothing
     assert [c["id"] for c in json.loads(out.getvalue())] == ["2030-03-10-talk"]
 
+    # Its streams, as the process's, never pass a control character raw.
+    raw = io.StringIO()
+    Environment(stdout=raw).terminal_safe().out.write("title \x1b[2J\x07")
+    assert raw.getvalue() == "title \\x1b[2J\\x07"
+
 
 def test_source_date_epoch_is_read_one_way(tmp_path: Path) -> None:
     from letsconnect_cli import clock

@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import IO, Any, cast
 
@@ -112,6 +112,16 @@ class Environment:
     @property
     def stderr_isatty(self) -> bool:
         return is_terminal(self.err)
+
+    def terminal_safe(self) -> Environment:
+        """This environment with its own streams (when it has any) writing control characters
+        visibly, as `terminal_safe_streams` makes the process's."""
+        out, err = self.stdout, self.stderr
+        if out is not None and not isinstance(out, TerminalSafe):
+            out = cast("Any", TerminalSafe(out, bidi=is_terminal(out)))
+        if err is not None and not isinstance(err, TerminalSafe):
+            err = cast("Any", TerminalSafe(err))
+        return replace(self, stdout=out, stderr=err)
 
     def now(self) -> datetime:
         """Now, in UTC."""
