@@ -178,7 +178,7 @@ def _content(
         text = render_index(
             clinics,
             language,
-            now=_as_of(as_of),
+            now=_as_of(context, as_of),
             page_of=lambda c: page_title(
                 pattern, clinic_id=c.id, start=c.start, lang=c.language, main_lang=c.language
             ),
@@ -208,14 +208,13 @@ def _content(
     return check_title(title), item.text, clinic.id, language.tag
 
 
-def _as_of(value: str | None) -> Any:
+def _as_of(context: "AppContext", value: str | None) -> Any:
     from datetime import UTC, datetime
 
-    from letsconnect_cli.cli.environment import current
     from letsconnect_cli.errors import UsageError
 
     if value is None:
-        return current().now()
+        return context.now()
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
