@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.clinic.creation import Created
     from letsconnect_cli.clinic.models import Clinic
 
 #: Which flag sets which field, so problems name what the user typed.
@@ -176,7 +177,6 @@ def new_clinic(
     Ctrl-C at a question writes nothing (exit 130).
     """
     from letsconnect_cli.cli import prompts
-    from letsconnect_cli.cli.output import message, print_json, warning
     from letsconnect_cli.clinic import creation
 
     context = app_context(ctx)
@@ -206,21 +206,7 @@ def new_clinic(
         _check_flags(fields, {name for name, value in fields.items() if value}, clinic_id)
         fields = converse(context, fields, start_text=start, tz=tz)
     else:
-        if title is None:
-            raise UsageError(
-                "--title is required",
-                hint="Give it, or run in a terminal without --no-input to be asked.",
-            )
-        if start is None and status is not Status.PROPOSED:
-            raise UsageError(
-                "--start is required (or --status proposed for an idea without a date)",
-                hint="e.g. --start 2027-04-04T06:00:00Z",
-            )
-        fields["start"] = parse_start(start, tz) if start else None
-        fields["status"] = fields["status"] or (
-            Status.SCHEDULED.value if start else Status.PROPOSED.value
-        )
-        _warn_about_start(context, fields["start"])
+        _from_flags(context, fields, start, tz)
     fields = creation.complete(fields, default_region=context.config.default_region)
     if translate:
         from letsconnect_cli.cli.translate_prompts import add_translations
@@ -231,21 +217,51 @@ def new_clinic(
     created = creation.create_clinic(
         context.clinics_dir, new_id, fields, force=force, dry_run=dry_run, names=FLAG_OF_FIELD
     )
+    _render(context, created, json_output=json_output)
+
+
+def _from_flags(
+    context: "AppContext", fields: dict[str, Any], start: str | None, tz: str | None
+) -> None:
+    """Without questions: --title, and --start unless the clinic is proposed, are required."""
+    if fields["title"] is None:
+        raise UsageError(
+            "--title is required",
+            hint="Give it, or run in a terminal without --no-input to be asked.",
+        )
+    if start is None and fields["status"] != Status.PROPOSED.value:
+        raise UsageError(
+            "--start is required (or --status proposed for an idea without a date)",
+            hint="e.g. --start 2027-04-04T06:00:00Z",
+        )
+    fields["start"] = parse_start(start, tz) if start else None
+    fields["status"] = fields["status"] or (
+        Status.SCHEDULED.value if start else Status.PROPOSED.value
+    )
+    _warn_about_start(context, fields["start"])
+
+
+def _render(context: "AppContext", created: "Created", *, json_output: bool) -> None:
+    """The file (a dry run's text, or its JSON) on stdout; what was done, the local times and
+    the time check's warning on stderr."""
+    from letsconnect_cli.cli.output import message, print_json, warning
+    from letsconnect_cli.clinic.creation import time_warning
+
     clinic = created.clinic
     err = context.err()
     if json_output:
         data: dict[str, Any] = {"id": clinic.id, "path": str(created.path)}
-        if dry_run:
+        if not created.written:
             data.update(dry_run=True, text=created.text())
         print_json(data)
-    elif dry_run:
+    elif not created.written:
         context.env.out.write(created.text())
         message(err, f"dry run: would write {created.path}; nothing was written")
     else:
         message(err, f"Created {created.path}")
         _show_local_times(context, clinic)
     settings = context.config.slots
-    problem = creation.time_warning(clinic, settings.window() if settings.warn else None)
+    problem = time_warning(clinic, settings.window() if settings.warn else None)
     if problem:
         warning(err, problem)
 
