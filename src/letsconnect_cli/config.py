@@ -7,7 +7,6 @@ Paths in a file are relative to that file's folder. Secrets are never read from 
 """
 
 import os
-import re
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from letsconnect_cli import tomltext
 from letsconnect_cli.clinic.values import OptionalText, RegionCode, no_items
+from letsconnect_cli.emails import Organiser as Organiser  # [organiser]: the one organiser type
 from letsconnect_cli.errors import ConfigError
 from letsconnect_cli.vocab import Scheme
 
@@ -35,56 +35,6 @@ def _no_entries() -> dict[str, Any]:
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Organiser(_Section):
-    """Who sends invites and announcements: the program's team or a regional liaison. The one
-    organiser type: lc.toml's [organiser], the ORGANIZER of invites, the From of emails, the
-    contact of announcements. Checked when it is made (lc.toml is loaded): one line each, and an
-    address lc can write into a header (`emails.email_problem`)."""
-
-    name: OptionalText = None
-    email: OptionalText = None
-
-    def __init__(self, name: str | None = None, email: str | None = None, **data: Any) -> None:
-        """`Organiser("Ana Reyes", "ana@example.org")`, as well as by keyword."""
-        super().__init__(name=name, email=email, **data)  # type: ignore[call-arg]
-
-    @field_validator("name", "email")
-    @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        """The name goes into From and ORGANIZER headers: one line, no control character."""
-        if value is not None and re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):
-            raise ValueError(
-                "holds a line break or another control character; write it on one line"
-            )
-        return value
-
-    @field_validator("email")
-    @classmethod
-    def _address(cls, value: str | None) -> str | None:
-        from letsconnect_cli.emails import email_problem
-
-        if value is None:
-            return None
-        value = value.removeprefix("mailto:")
-        problem = email_problem(value)
-        if problem:
-            raise ValueError(f"{value!r} {problem}")
-        return value
-
-    def require_email(self, why: str) -> str:
-        """The address; UsageError (`why` it is needed) saying where to set it when there is
-        none."""
-        from letsconnect_cli.errors import UsageError
-
-        if not self.email:
-            raise UsageError(
-                why,
-                hint='Set it in lc.toml: [organiser] email = "team@example.org", '
-                "or in the environment: LC_ORGANISER_EMAIL.",
-            )
-        return self.email
 
 
 class RegionSettings(_Section):

@@ -1,9 +1,10 @@
-"""Email addresses and the email policy: the one rule for an address lc writes into a header,
-and the one policy (7-bit, CRLF, 78 columns) of every message lc builds.
+"""Email addresses and the organiser: the one rule for an address lc writes into a header, the
+one policy (7-bit, CRLF, 78 columns) of every message lc builds, and the one `Organiser`.
 
-The organiser's address is checked by this rule when lc.toml is loaded (`config.Organiser`);
-announcements (`announce.email_message`) and invitations (`mail.messages`) build their From,
-To and Sender headers with `address`.
+The organiser (lc.toml's [organiser], `config.Config.organiser`) is checked by this rule when the
+configuration is loaded; it is the ORGANIZER of invites (`invites.ics_event`), the From of
+invitations (`mail`) and announcements (`announce`), and the contact of announcements, which
+build their From, To and Sender headers with `address`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from __future__ import annotations
 import re
 from email.headerregistry import Address
 from email.policy import SMTP
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from letsconnect_cli.clinic.values import OptionalText
 from letsconnect_cli.errors import UsageError
 
 #: 7-bit clean (quoted-printable or base64 bodies), CRLF line ends, lines within 78 characters.
@@ -58,3 +63,53 @@ def address(
         raise UsageError(f"{what}{shown} is not an email address")
     local, _, domain = text.rpartition("@")
     return Address(display_name=display_name or "", username=local, domain=domain)
+
+
+class Organiser(BaseModel):
+    """Who sends invites and announcements: the program's team or a regional liaison. The one
+    organiser type: lc.toml's [organiser], the ORGANIZER of invites, the From of emails, the
+    contact of announcements. Checked when it is made (lc.toml is loaded): one line each, and an
+    address lc can write into a header (`emails.email_problem`)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: OptionalText = None
+    email: OptionalText = None
+
+    def __init__(self, name: str | None = None, email: str | None = None, **data: Any) -> None:
+        """`Organiser("Ana Reyes", "ana@example.org")`, as well as by keyword."""
+        super().__init__(name=name, email=email, **data)
+
+    @field_validator("name", "email")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        """The name goes into From and ORGANIZER headers: one line, no control character."""
+        if value is not None and re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):
+            raise ValueError(
+                "holds a line break or another control character; write it on one line"
+            )
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.removeprefix("mailto:")
+        problem = email_problem(value)
+        if problem:
+            raise ValueError(f"{value!r} {problem}")
+        return value
+
+    def require_email(self, why: str) -> str:
+        """The address; UsageError (`why` it is needed) saying where to set it when there is
+        none."""
+        from letsconnect_cli.errors import UsageError
+
+        if not self.email:
+            raise UsageError(
+                why,
+                hint='Set it in lc.toml: [organiser] email = "team@example.org", '
+                "or in the environment: LC_ORGANISER_EMAIL.",
+            )
+        return self.email

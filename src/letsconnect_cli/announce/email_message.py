@@ -19,7 +19,7 @@ from letsconnect_cli.emails import address as _address
 from letsconnect_cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from letsconnect_cli.announce.render import Organiser
+    from letsconnect_cli.emails import Organiser
 
 
 def email_message(

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from letsconnect_cli.config import Organiser as Organiser  # the one organiser type
+from letsconnect_cli.emails import Organiser as Organiser  # the one organiser type
 from letsconnect_cli.errors import InputUnreadable, Problem, UsageError, ValidationFailed
 from letsconnect_cli.escaping import FORMATS, escape_for, one_line, strip_controls, url_for
 from letsconnect_cli.places.i18n import (

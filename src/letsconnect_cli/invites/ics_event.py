@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from letsconnect_cli.clinic.models import Clinic
-    from letsconnect_cli.config import Organiser
+    from letsconnect_cli.emails import Organiser
     from letsconnect_cli.places.timezones import LocalTime
 
 #: lc's product identifier; without a version, so a new lc release alone changes no file.

@@ -27,7 +27,8 @@ from letsconnect_cli.vocab import Status
 if TYPE_CHECKING:
     from letsconnect_cli.clinic.clinics import ClinicFile
     from letsconnect_cli.clinic.models import Clinic
-    from letsconnect_cli.config import Config, Organiser
+    from letsconnect_cli.config import Config
+    from letsconnect_cli.emails import Organiser
     from letsconnect_cli.invites.ledger import Ledger, Revision
     from letsconnect_cli.places.timezones import LocalTime
 

@@ -23,8 +23,8 @@ from letsconnect_cli.mail.recipients import Person, registrants
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
-    from letsconnect_cli.announce.render import Organiser
     from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.emails import Organiser
     from letsconnect_cli.ingest import Record
     from letsconnect_cli.invites.issuing import Invite, Settings, View
     from letsconnect_cli.invites.ledger import Ledger

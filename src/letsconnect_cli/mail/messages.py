@@ -33,8 +33,8 @@ from letsconnect_cli.emails import address as address  # the one rule, for mail.
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from letsconnect_cli.announce.render import Organiser
     from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.emails import Organiser
     from letsconnect_cli.places.i18n import Language
     from letsconnect_cli.places.regions import Region
     from letsconnect_cli.places.timezones import LocalTime
