@@ -145,7 +145,7 @@ class Environment:
 
         if not is_terminal(self.out if stream is None else stream):
             return None
-        return shutil.get_terminal_size().columns
+        return self.columns() or shutil.get_terminal_size().columns
 
     def source_date_epoch(self) -> datetime | None:
         """SOURCE_DATE_EPOCH (reproducible output), None when unset (`clock`'s one reading)."""
