@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from letsconnect_cli.cli import app
@@ -50,12 +51,15 @@ def test_only_the_environment_module_reads_variables_streams_terminal_and_clock(
     assert _uses(CLI / "environment.py")  # the scan does find them where they are
 
 
-def test_a_command_runs_in_the_environment_it_is_given(tmp_path: Path) -> None:
+def test_a_command_runs_in_the_environment_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Variables, stdout and the clock of the Environment passed as the root object, not the
     process's: LC_CLINICS_DIR names the folder, the clock decides what is upcoming."""
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.cli.environment import Environment
 
+    monkeypatch.chdir(tmp_path)  # no lc.toml here or above
     clinics = tmp_path / "elsewhere"
     clinics.mkdir()
     for day in ("2030-01-10", "2030-03-10"):
