@@ -16,7 +16,7 @@ from letsconnect_cli.cli.options import (
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.invites.issuing import Invite, IssueResult, Plan
+    from letsconnect_cli.invites.issuing import Invite, InvitePlan, IssueResult
     from letsconnect_cli.slots import Window
 
 
@@ -253,7 +253,7 @@ def _render(
         message(err, f"recorded in {shown(result.ledger_path)}: commit it with the clinics")
 
 
-def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
+def _show(context: "AppContext", plan: "InvitePlan", all_zones: bool) -> None:
     from rich.text import Text
 
     from letsconnect_cli.cli.output import (

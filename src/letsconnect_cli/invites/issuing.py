@@ -99,7 +99,7 @@ class FeedSource:
 
 
 @dataclass
-class Plan:
+class InvitePlan:
     """Everything one `lc invite` run writes, and what it has to say about it."""
 
     invites: list[Invite]
@@ -229,7 +229,7 @@ def local_times(
             shown.add(zone)
             rows.append(
                 timezones.local_time(
-                    clinic.start, clinic.end, zone, countries=regions_lib.countries_using(zone)
+                    clinic.start, clinic.end, zone, countries=timezones.countries_using(zone)
                 )
             )
     return rows
@@ -248,7 +248,7 @@ def plan(
     out_dir: Path,
     taken_uids: set[str] | None = None,
     feed: FeedSource | None = None,
-) -> Plan:
+) -> InvitePlan:
     """Build every invite and the feed (in memory), recording them in the ledger (not yet saved).
 
     Without `feed` (emailed invitations) no feed is built.
@@ -282,7 +282,7 @@ def plan(
             taken,
             warnings,
         )
-    return Plan(invites, out_dir / FEED_NAME, data, list(dict.fromkeys(warnings)), count)
+    return InvitePlan(invites, out_dir / FEED_NAME, data, list(dict.fromkeys(warnings)), count)
 
 
 def _invite(
@@ -296,10 +296,12 @@ def _invite(
     warnings: list[str],
 ) -> Invite:
     """One clinic's invite, recorded in the ledger."""
+    from letsconnect_cli.clinic.values import uid_problem
+
     uid, warning = resolve_uid(clinic, ledger, taken)
     if warning:
         warnings.append(warning)
-    problem = ics_event.uid_problem(uid)
+    problem = uid_problem(uid)
     if problem:
         raise ValidationFailed(
             f"clinic {clinic.id} cannot have an invite",
@@ -470,7 +472,7 @@ class IssueResult:
     """What a run did: the plan, what became of each file, and what it has to say. `broken` (a
     clinic file with problems) is for the caller to raise once it has shown the rest."""
 
-    plan: Plan | None
+    plan: InvitePlan | None
     warnings: list[str]
     outcomes: dict[Path, str] = field(default_factory=dict)
     ledger_path: Path | None = None

@@ -16,7 +16,7 @@ from letsconnect_cli.errors import RemoteError, UsageError
 
 if TYPE_CHECKING:
     from letsconnect_cli.wiki.client import Credentials
-    from letsconnect_cli.wiki.publish import Plan
+    from letsconnect_cli.wiki.publish import PageEdit
 
 Done = Literal["dry-run", "nochange", "created", "updated"]
 
@@ -47,7 +47,7 @@ class PublishResult:
     """What the run did (`done`), what it decided, and the revision the page is at now."""
 
     done: Done
-    decision: Plan
+    decision: PageEdit
     api: str
     revid: int | None
     url: str
