@@ -13,8 +13,9 @@ from typing import Protocol
 from letsconnect_cli.errors import InputUnreadable
 from letsconnect_cli.ingest.cleaning import (
     BAD_RATING,
+    clean_email,
     clean_username,
-    email_cell,
+    email_as_given,
     parse_rating,
     preferred_language,
     role_key,
@@ -90,7 +91,7 @@ class Table:
         self.has_attended = "attended" in self.columns
         self.attended_default = True if self.format == "zoom-participants" else None
         self._two_names = "name" not in self.columns and "first_name" in self.columns
-        self._names = tuple(map(self.index, ("name", "first_name", "last_name")))
+        self._first_last = (self.index("first_name"), self.index("last_name"))
 
     def index(self, field: str) -> int:
         """The cell of a field; a field the file lacks reads the empty cell appended at the end."""
@@ -144,12 +145,10 @@ class Table:
                         continue
             yield row, line, clinic, rating
 
-    def person_name(self, row: list[str]) -> str | None:
-        """The display name, or first and last name joined; None when the row gives none."""
-        name, first, last = self._names
-        if self._two_names:
-            return " ".join(p for p in (row[first].strip(), row[last].strip()) if p) or None
-        return row[name].strip() or None
+    def two_names(self, row: list[str]) -> str | None:
+        """First and last name joined; None when the row gives neither."""
+        first, last = self._first_last
+        return " ".join(p for p in (row[first].strip(), row[last].strip()) if p) or None
 
     def records(self) -> Iterator[Record]:
         """A cleaned record per row that counts."""
@@ -161,11 +160,12 @@ class Table:
         i_role, i_lang, i_att, i_time = map(cell, ("role", "languages", "attended", "timestamp"))
         i_aff, i_pref, i_wiki = map(cell, ("affiliation", "preferred_language", "home_wiki"))
         i_want, i_offer = map(cell, ("skills_wanted", "skills_offered"))
+        i_name, two_names = cell("name"), self._two_names
         has_attended, attended_default = self.has_attended, self.attended_default
         for row, line, clinic, rating in self.attributed():
-            email, email_as_written = email_cell(row[i_email])
+            email = clean_email(row[i_email]) if row[i_email] else None
             place = country_and_region(row[i_country], row[i_region], source, line)
-            # At most 15 keywords: CPython passes more through a dict, at a microsecond a row.
+            name = self.two_names(row) if two_names else row[i_name].strip() or None
             record = Record(
                 source=source,
                 line=line,
@@ -175,7 +175,7 @@ class Table:
                 attended=yes_no(row[i_att]) if has_attended else attended_default,
                 email=email,
                 username=clean_username(row[i_user]) if row[i_user] else None,
-                name=self.person_name(row),
+                name=name,
                 country=place.country,
                 region=place.region,
                 region_corrected=place.region_corrected,
@@ -184,11 +184,11 @@ class Table:
                 rating=rating,
             )
             # The cells most exports lack, or the report does not count.
-            if email_as_written is not None:
-                record.email_as_given = email_as_written
+            if email is not None and email != row[i_email]:
+                record.email_as_given = email_as_given(row[i_email], email)
             if row[i_time]:
                 record.timestamp = row[i_time]
-            if row[i_aff].strip():
+            if row[i_aff] and row[i_aff].strip():
                 record.affiliation = row[i_aff].strip()
             if row[i_pref]:
                 record.preferred_language = preferred_language(row[i_pref])

@@ -8,10 +8,10 @@ adds them up.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Collection, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 
-from letsconnect_cli.ingest.people import NO_COUNTRY, People, country_trust
+from letsconnect_cli.ingest.people import FORM_COUNTRY, NO_COUNTRY, People, country_trust
 from letsconnect_cli.ingest.records import Record
 
 
@@ -19,11 +19,13 @@ from letsconnect_cli.ingest.records import Record
 class Person:
     """What the rows tell about one person."""
 
-    registered: set[str] = field(default_factory=set)  # clinics registered for
+    # Clinics as tuples, each clinic once: a set costs 216 bytes, a tuple of 3 clinics 64, and
+    # three sets a person made `lc report` of a million rows 180 MiB larger (446 MiB in all).
+    registered: tuple[str, ...] = ()  # clinics registered for
     source: str | None = None  # the source of their latest registration
     # Clinics registered for in that source: a second registration there is a duplicate.
-    registered_in_source: set[str] = field(default_factory=set)
-    attended: set[str] = field(default_factory=set)  # clinics attended
+    registered_in_source: tuple[str, ...] = ()
+    attended: tuple[str, ...] = ()  # clinics attended
     scores: dict[str, int] = field(default_factory=dict)  # clinic -> the score given, 1-5
     country: str | None = None
     country_trust: int = NO_COUNTRY  # see `ingest.people.country_trust`
@@ -98,42 +100,63 @@ class Tally:
         if clinic not in self._clinics:
             self._clinics[clinic] = None
         person = self._people.of(record)
-        if record.registered:
+        registered, attended = record.registered, record.attended
+        if registered:
             self._registration_clinics.add(clinic)
-            self._register(person, clinic, record.source)
-        if record.attended is not None:
+            if person.source != record.source:
+                person.source = record.source
+                person.registered_in_source = ()
+            if clinic in person.registered_in_source:
+                self._duplicates += 1
+            else:
+                person.registered_in_source += (clinic,)
+                if clinic not in person.registered:
+                    person.registered += (clinic,)
+        if attended is not None:
             self._attendance_clinics.add(clinic)
-            if record.attended:
+            if attended:
                 if clinic in person.attended:
                     self._rejoins += 1
                 else:
-                    person.attended.add(clinic)
+                    person.attended += (clinic,)
         if record.rating is not None:
             if clinic in person.scores:
                 self._duplicates += 1  # a second answer to the same clinic's feedback
             else:
                 person.scores[clinic] = record.rating
-        if record.registered or record.attended:
-            _describe(person, record)
-
-    def _register(self, person: Person, clinic: str, source: str) -> None:
-        if person.source != source:
-            person.source = source
-            person.registered_in_source = set()
-        if clinic in person.registered_in_source:
-            self._duplicates += 1
-        else:
-            person.registered_in_source.add(clinic)
-            person.registered.add(clinic)
+        if not (registered or attended):
+            return
+        # What people say about themselves: the country trusted most (`country_trust`) and its
+        # region, else the region they gave; the first role given stands; languages add up.
+        if record.country is not None:
+            if person.country_trust < FORM_COUNTRY:  # a form's country is never replaced
+                trust = country_trust(record)
+                if trust > person.country_trust:
+                    person.country, person.region = record.country, record.region
+                    person.country_trust = trust
+        elif person.country is None and person.region is None:
+            person.region = record.region
+        if person.role is None:
+            person.role = record.role
+        languages = record.languages
+        if languages and languages != person.languages:
+            person.languages = _union(person.languages, languages)
+        if record.region_corrected:
+            person.region_corrected = True
+        if record.skills_wanted or record.skills_offered:
+            person.skills_wanted |= record.skills_wanted
+            person.skills_offered |= record.skills_offered
+        if person.home_wiki is None:
+            person.home_wiki = record.home_wiki
 
     def _merge(self, keep: Person, gone: Person) -> None:
         """Two people seen apart turn out to be one (an email here, a username there)."""
         if keep.source is not None and keep.source == gone.source:
-            self._duplicates += len(keep.registered_in_source & gone.registered_in_source)
-            keep.registered_in_source |= gone.registered_in_source
-        keep.registered |= gone.registered
-        self._rejoins += len(keep.attended & gone.attended)  # attended under each identity
-        keep.attended |= gone.attended
+            self._duplicates += _common(keep.registered_in_source, gone.registered_in_source)
+            keep.registered_in_source = _union(keep.registered_in_source, gone.registered_in_source)
+        keep.registered = _union(keep.registered, gone.registered)
+        self._rejoins += _common(keep.attended, gone.attended)  # attended under each identity
+        keep.attended = _union(keep.attended, gone.attended)
         for clinic, score in gone.scores.items():
             if clinic in keep.scores:
                 self._duplicates += 1  # feedback given twice, once under each identity
@@ -145,7 +168,7 @@ class Tally:
         elif keep.country is None and keep.region is None:
             keep.region = gone.region
         keep.role = keep.role or gone.role
-        keep.languages = tuple(dict.fromkeys(keep.languages + gone.languages))
+        keep.languages = _union(keep.languages, gone.languages)
         keep.region_corrected = keep.region_corrected or gone.region_corrected
         keep.skills_wanted |= gone.skills_wanted
         keep.skills_offered |= gone.skills_offered
@@ -161,47 +184,60 @@ class Tally:
             duplicates=self._duplicates,
             rejoins=self._rejoins,
         )
+        # People who want the same languages, or name the same skills, are counted as a group,
+        # each group's languages or skills then counted once.
+        languages: Counter[tuple[str, ...]] = Counter()
+        skills: Counter[tuple[int, int, str]] = Counter()
         home_wikis = set()
         for person in self._people:
             for clinic, score in person.scores.items():
                 result.ratings[score] += 1
                 result.clinic_rating_sum[clinic] += score
                 result.clinic_rating_n[clinic] += 1
-            if not (person.registered or person.attended):
+            registered, attended = person.registered, person.attended
+            if not (registered or attended):
                 continue  # gave feedback only: no participant
             result.participants += 1
-            if len(person.registered | person.attended) > 1:
-                result.returning += 1
-            if person.attended:
-                result.attendees += 1
-                if len(person.attended) > 1:
-                    result.returning_attendees += 1
-            for clinic in person.registered:
+            if len(_union(registered, attended) if attended else registered) > 1:
+                result.returning += 1  # two or more clinics, registered for or attended
+            for clinic in registered:
                 result.clinic_registrations[clinic] += 1
-                if clinic in person.attended:
-                    result.attended_registrants += 1
-                if clinic in self._attendance_clinics:
-                    result.registrations_where_attendance += 1
-            for clinic in person.attended:
-                result.clinic_attended[clinic] += 1
+            if attended:
+                result.attendees += 1
+                if len(attended) > 1:
+                    result.returning_attendees += 1
+                for clinic in attended:
+                    result.clinic_attended[clinic] += 1
+                result.attended_registrants += _common(registered, attended)
+            if registered and self._attendance_clinics:
+                result.registrations_where_attendance += _common(
+                    registered, self._attendance_clinics
+                )
+            if person.region is not None:
+                result.regions[person.region] += 1
+            if person.country is not None:
+                result.countries[person.country] += 1
+            if person.role is not None:
+                result.roles[person.role] += 1
             result.region_corrected += person.region_corrected
-            _count(result.regions, person.region)
-            _count(result.countries, person.country)
-            _count(result.roles, person.role)
             if person.languages:
-                result.with_languages += 1
-                for code in dict.fromkeys(code.split("-", 1)[0] for code in person.languages):
-                    result.languages[code] += 1
-                for form in _scripts(person.languages):
-                    result.language_scripts[form] += 1
+                languages[person.languages] += 1
             if person.skills_wanted or person.skills_offered:
-                result.with_skills += 1
-                for bit in _bits(person.skills_wanted):
-                    result.skills_wanted[(bit, person.region or "")] += 1
-                for bit in _bits(person.skills_offered):
-                    result.skills_offered[(bit, person.region or "")] += 1
+                skills[(person.skills_wanted, person.skills_offered, person.region or "")] += 1
             if person.home_wiki is not None:
                 home_wikis.add(person.home_wiki)
+        for codes, n in languages.items():
+            result.with_languages += n
+            for code in dict.fromkeys(code.split("-", 1)[0] for code in codes):
+                result.languages[code] += n
+            for form in _scripts(codes):
+                result.language_scripts[form] += n
+        for (wanted, offered, region), n in skills.items():
+            result.with_skills += n
+            for bit in _bits(wanted):
+                result.skills_wanted[(bit, region)] += n
+            for bit in _bits(offered):
+                result.skills_offered[(bit, region)] += n
         result.registrations = result.clinic_registrations.total()
         result.attended = result.clinic_attended.total()
         result.with_region = result.regions.total()
@@ -212,36 +248,14 @@ class Tally:
         return result
 
 
-def _describe(person: Person, record: Record) -> None:
-    """What a person says about themselves, from a row that registers or attends: the country
-    trusted most (`country_trust`), its region (else the region they gave), the first role given;
-    languages add up."""
-    if record.country is not None:
-        trust = country_trust(record)
-        if trust > person.country_trust:
-            person.country, person.region, person.country_trust = (
-                record.country,
-                record.region,
-                trust,
-            )
-    elif person.country is None and person.region is None:
-        person.region = record.region
-    if person.role is None:
-        person.role = record.role
-    languages = record.languages
-    if languages and languages != person.languages:
-        person.languages = tuple(dict.fromkeys(person.languages + languages))
-    if record.region_corrected:
-        person.region_corrected = True
-    person.skills_wanted |= record.skills_wanted
-    person.skills_offered |= record.skills_offered
-    if person.home_wiki is None:
-        person.home_wiki = record.home_wiki
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    """The items of both, each once, first given first."""
+    return tuple(dict.fromkeys(first + second))
 
 
-def _count(counter: Counter[str], value: str | None) -> None:
-    if value is not None:
-        counter[value] += 1
+def _common(first: Collection[str], second: Collection[str]) -> int:
+    """How many items are in both."""
+    return sum(item in second for item in first)
 
 
 def _scripts(codes: tuple[str, ...]) -> dict[str, None]:
