@@ -182,6 +182,7 @@ def _report(project: Project, fmt: str):
     )
 
 
+@pytest.mark.slow
 def test_report_csv_reads_back_to_the_same_cells(project: Project) -> None:
     import pandas as pd
 
@@ -214,6 +215,7 @@ def test_report_markdown_reads_back_to_the_same_cells(project: Project) -> None:
     assert titles == {one_line(text) for text in HOSTILE_TEXTS.values()}
 
 
+@pytest.mark.slow
 def test_report_html_reads_back_to_the_same_cells(project: Project) -> None:
     result = _report(project, "html")
     assert result.exit_code == 0, result.stderr
@@ -359,9 +361,9 @@ def test_new_clinic_refuses_control_characters(
 
 
 def _index(tmp_path: Path, texts: dict[str, str], *, field: str) -> str:
-    from letsconnect_cli.clinics import load_clinics
-    from letsconnect_cli.i18n import resolve_language
-    from letsconnect_cli.index_page import render_index
+    from letsconnect_cli.announce.index_page import render_index
+    from letsconnect_cli.clinic.clinics import load_clinics
+    from letsconnect_cli.places.i18n import resolve_language
 
     folder = tmp_path / "clinics"
     folder.mkdir()
@@ -407,6 +409,7 @@ def test_index_table_cells_stay_in_their_cells(tmp_path: Path, field: str) -> No
 # --- files lc writes -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_written_files_hold_no_raw_control_character(
     built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from letsconnect_cli.clinics import load_clinics
+from letsconnect_cli.clinic.clinics import load_clinics
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import ReadOptions
-from letsconnect_cli.models import Clinic
 from letsconnect_cli.report import make_report
 from letsconnect_cli.vocab import Scheme
 from tests.conftest import ROOT, SEED_CLINICS
@@ -113,6 +113,7 @@ def _hidden_cells(report: dict[str, Any], prefix: str = "") -> int:
     )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -191,6 +192,7 @@ def test_the_generator_makes_what_it_means(tmp_path: Path, clinics: list[Clinic]
     ]
 
 
+@pytest.mark.slow
 def test_the_bundled_examples_pass_the_audit(tmp_path: Path, clinics: list[Clinic]) -> None:
     copy = tmp_path / "examples"
     shutil.copytree(ROOT / "examples" / "exports", copy)

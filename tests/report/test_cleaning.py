@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from letsconnect_cli.clinics import load_clinics
+from letsconnect_cli.clinic.clinics import load_clinics
 from letsconnect_cli.ingest import (
     IngestLog,
     clean_email,

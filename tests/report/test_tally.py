@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from letsconnect_cli.clinics import load_clinics
+from letsconnect_cli.clinic.clinics import load_clinics
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
-from letsconnect_cli.models import Clinic
 from letsconnect_cli.report.stats import Tally
 from letsconnect_cli.vocab import Scheme
 from tests.conftest import DATA, SEED_CLINICS

@@ -23,7 +23,7 @@ TRAVEL = "clinics/2023-04-02-travel-scholarships.toml"
 def before_the_seed_clinics(monkeypatch: pytest.MonkeyPatch) -> None:
     """These checks are about clinics still to come: run them as of New Year 2023, before the
     seed clinics (over now, and `lc validate` does not check the local hours of clinics over)."""
-    from letsconnect_cli import validation
+    from letsconnect_cli.clinic import validation
 
     monkeypatch.setattr(validation, "current_time", lambda: datetime(2023, 1, 1, tzinfo=UTC))
 
@@ -165,6 +165,7 @@ _MEMO_DAYS = [datetime(2024, 3, 1, tzinfo=UTC) + timedelta(days=n) for n in rang
 _MEMO_REGIONS = [("ESEAP",), ("NA",), ("LAC",), ("ESEAP", "SA"), ("NA", "NWE", "CEE")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("regions", _MEMO_REGIONS, ids="+".join)
 @pytest.mark.parametrize("weekdays", [False, True], ids=["every-day", "weekdays"])
 def test_a_search_reused_for_another_day_equals_one_made_afresh(

@@ -4,13 +4,12 @@ as a table or JSON; addresses masked unless --show-addresses."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.cli.invite_mail import Request
+    from letsconnect_cli.mail.batch import Prepared
     from letsconnect_cli.mail.deliver import Outcome
-    from letsconnect_cli.mail.invitations import Prepared
     from letsconnect_cli.mail.plan import Delivery
 
 #: Meta-Wiki's event registration gives usernames, no addresses: the wiki itself can write to them.
@@ -19,6 +18,17 @@ META_WIKI_NOTE = (
     'usernames only): reach them with the "Email participants" feature of the event\'s '
     "Special:EventDetails page on Meta-Wiki."
 )
+
+
+class ReportOptions(Protocol):
+    """What the report depends on of the run's options (`invite_mail.Request`)."""
+
+    @property
+    def json_output(self) -> bool: ...
+
+    @property
+    def show_addresses(self) -> bool: ...
+
 
 KIND_LABELS = {
     "new": "invitation",
@@ -37,7 +47,7 @@ def mask(address: str) -> str:
 
 def report(
     context: AppContext,
-    request: Request,
+    request: ReportOptions,
     prepared: Prepared,
     *,
     mode: str,
@@ -66,7 +76,7 @@ def report(
 
 
 def _row(
-    request: Request,
+    request: ReportOptions,
     prepared: Prepared,
     delivery: Delivery,
     mode: str,
@@ -137,13 +147,17 @@ def _as_json(
 
 
 def _show(
-    context: AppContext, request: Request, prepared: Prepared, mode: str, rows: list[dict[str, Any]]
+    context: AppContext,
+    request: ReportOptions,
+    prepared: Prepared,
+    mode: str,
+    rows: list[dict[str, Any]],
 ) -> None:
     from rich.text import Text
 
-    from letsconnect_cli.calendar import when_utc
     from letsconnect_cli.cli.output import clinic_heading, new_table, print_block
-    from letsconnect_cli.regions import countries
+    from letsconnect_cli.invites.ics_event import when_utc
+    from letsconnect_cli.places.regions import countries
 
     plan = prepared.plan
     content = prepared.invite.content

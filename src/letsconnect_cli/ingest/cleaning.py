@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from letsconnect_cli.ingest.records import IngestLog
-from letsconnect_cli.regions import countries
+from letsconnect_cli.places.regions import countries
 from letsconnect_cli.vocab import GRANT_COMMITTEE_REGIONS, SCHEME_REGIONS, WIKIMEDIA_REGIONS, Scheme
 
 if TYPE_CHECKING:
