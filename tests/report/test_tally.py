@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 from collections import Counter
 from dataclasses import asdict
@@ -30,7 +29,7 @@ from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
 from letsconnect_cli.report.stats import Tally
 from letsconnect_cli.vocab import Scheme
-from tests.conftest import DATA, SEED_CLINICS
+from tests.conftest import DATA, SEED_CLINICS, Golden
 
 FIGURES = DATA / "report" / "golden" / "tally-counts.json"
 CASES = 80
@@ -162,10 +161,10 @@ def _counts(sources: list[str], clinics: list[Clinic], **options: Any) -> dict[s
     return {"counts": _plain(counts), "log": _plain(read)}
 
 
-def _all_figures(folder: Path) -> dict[str, Any]:
+def _all_figures(folder: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     clinics = load_clinics(SEED_CLINICS)
     figures: dict[str, Any] = {}
-    os.chdir(DATA)
+    monkeypatch.chdir(DATA)  # sources named as in the file, whatever the working folder
     samples = sorted(
         str(p.relative_to(DATA)) for p in (DATA / "exports").iterdir() if p.suffix != ".md"
     )
@@ -178,21 +177,22 @@ def _all_figures(folder: Path) -> dict[str, Any]:
     figures["samples and fixtures, one clinic"] = _counts(
         samples + fixtures, clinics, clinic="2023-04-02-travel-scholarships"
     )
-    os.chdir(folder)
+    monkeypatch.chdir(folder)
     for number in range(CASES):
         sources, options = _case(number, folder)
         figures[f"random {number}"] = _counts(sources, clinics, **options)
     return figures
 
 
-def test_the_tally_counts_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)  # _all_figures changes folder; undone after the test
-    text = json.dumps(_all_figures(tmp_path), sort_keys=True) + "\n"
-    if os.environ.get("LC_UPDATE_GOLDEN") == "1":
-        FIGURES.write_text(text)
+def test_the_tally_counts_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden
+) -> None:
+    text = json.dumps(_all_figures(tmp_path, monkeypatch), sort_keys=True) + "\n"
+    if golden.update:
+        golden(FIGURES.relative_to(DATA), text)
     figures = json.loads(text)
     expected = json.loads(FIGURES.read_text())
     assert figures["samples and fixtures"]["counts"]["participants"] > 20  # real data was seen
     assert sum(f["counts"]["participants"] for f in figures.values()) > 300
     for case, found in figures.items():
-        assert found == expected[case], case
+        assert found == expected[case], case  # a case at a time: the file is one long line
