@@ -42,7 +42,7 @@ class Person:
 class Counts:
     """What the aggregation found, before privacy rules and rounding (see `figures`)."""
 
-    clinic_ids: list[str] = field(default_factory=list)  # clinics with data, by bit
+    clinic_ids: list[str] = field(default_factory=list)  # clinics with data, first seen first
     registration_clinics: set[str] = field(default_factory=set)  # clinics with registration data
     attendance_clinics: set[str] = field(default_factory=set)  # clinics with attendance data
     participants: int = 0
