@@ -13,9 +13,8 @@ from typing import Protocol
 from letsconnect_cli.errors import InputUnreadable
 from letsconnect_cli.ingest.cleaning import (
     BAD_RATING,
-    clean_email,
     clean_username,
-    email_as_given,
+    email_cell,
     parse_rating,
     preferred_language,
     role_key,
@@ -163,7 +162,7 @@ class Table:
         i_name, two_names = cell("name"), self._two_names
         has_attended, attended_default = self.has_attended, self.attended_default
         for row, line, clinic, rating in self.attributed():
-            email = clean_email(row[i_email]) if row[i_email] else None
+            email, email_as_written = email_cell(row[i_email])
             place = country_and_region(row[i_country], row[i_region], source, line)
             name = self.two_names(row) if two_names else row[i_name].strip() or None
             record = Record(
@@ -184,8 +183,8 @@ class Table:
                 rating=rating,
             )
             # The cells most exports lack, or the report does not count.
-            if email is not None and email != row[i_email]:
-                record.email_as_given = email_as_given(row[i_email], email)
+            if email_as_written is not None:
+                record.email_as_given = email_as_written
             if row[i_time]:
                 record.timestamp = row[i_time]
             if row[i_aff] and row[i_aff].strip():
