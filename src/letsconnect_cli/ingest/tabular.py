@@ -206,7 +206,8 @@ class Table:
                 role_key(row[i_role]) if row[i_role] else None,
                 languages,
                 rating,
-                row[i_aff].strip() or None,
+                # Asked and left blank: "" (counted apart from not asked, None).
+                row[i_aff].strip() if i_aff != self.width else None,
                 row[i_time] or None,
             )
             if row[i_pref]:

@@ -29,6 +29,7 @@ class Person:
     """One person's clinics (as bits) and what they told about themselves."""
 
     __slots__ = (
+        "aff",
         "att",
         "corrected",
         "country",
@@ -68,6 +69,7 @@ class Person:
         self.want = 0  # skill categories wanted (bits of ingest.skills.BIT)
         self.offer = 0  # skill categories offered
         self.wiki: str | None = None  # home wiki key, the first given
+        self.aff: tuple[str, ...] | None = None  # affiliation cells given; (): asked, left blank
 
 
 def _find(person: Person) -> Person:
@@ -113,6 +115,8 @@ class Counts:
     skills_offered: Counter[tuple[int, str]] = field(default_factory=Counter)
     with_skills: int = 0
     home_wikis: int | None = None  # distinct home wikis of the participants; None: no such column
+    # People by the affiliation cells they gave (() asked, left blank); None: no source asks.
+    affiliations: Counter[tuple[str, ...]] | None = None
     clinic_registrations: Counter[str] = field(default_factory=Counter)
     clinic_attended: Counter[str] = field(default_factory=Counter)
     clinic_rating_sum: Counter[str] = field(default_factory=Counter)
@@ -135,6 +139,7 @@ class Tally:
         self._duplicates = 0
         self._rejoins = 0
         self._wiki_column = False  # some source has a home-wiki column
+        self._aff_column = False  # some source asks for an affiliation
         self._raw_emails: dict[str, Person] = {}  # an email cell as written -> its person
         # People registered for and attending each clinic (by bit), kept as bits are set.
         self._registered: dict[str, int] = {}
@@ -217,6 +222,9 @@ class Tally:
             self._wiki_column = True
             if person.wiki is None:
                 person.wiki = record.home_wiki
+        if record.affiliation is not None:
+            self._aff_column = True
+            person.aff = _affiliation(person.aff, record.affiliation)
 
     def add_table(self, table: Table) -> None:
         """Every row of a CSV table, read from its cells: `add` without a Record per row.
@@ -237,9 +245,13 @@ class Tally:
             table.index, ("email", "username", "country", "region", "attended", "role", "languages")
         )
         i_want, i_offer, i_wiki = map(table.index, ("skills_wanted", "skills_offered", "home_wiki"))
-        extra = i_want != table.width or i_offer != table.width or i_wiki != table.width
+        i_aff = table.index("affiliation")
+        extra = any(i != table.width for i in (i_want, i_offer, i_wiki, i_aff))
         if i_wiki != table.width:
             self._wiki_column = True
+        asks_affiliation = i_aff != table.width
+        if asks_affiliation:
+            self._aff_column = True
         bits, raw_emails = self._bits, self._raw_emails
         registered_in, attended_in = self._registered, self._attended
         reg_clinics = att_clinics = 0  # clinics with registrations, with attendance (bits)
@@ -323,6 +335,8 @@ class Tally:
                     person.offer |= skill_mask(row[i_offer])
                 if row[i_wiki] and person.wiki is None:
                     person.wiki = home_wiki(row[i_wiki])
+                if asks_affiliation:
+                    person.aff = _affiliation(person.aff, row[i_aff].strip())
         self._reg_clinics |= reg_clinics
         self._att_clinics |= att_clinics
 
@@ -444,6 +458,9 @@ class Tally:
         keep.want |= gone.want
         keep.offer |= gone.offer
         keep.wiki = keep.wiki or gone.wiki
+        if gone.aff is not None:
+            for cell in gone.aff or ("",):
+                keep.aff = _affiliation(keep.aff, cell)
         keep.user = keep.user or gone.user
         gone.into = keep
         gone.reg = gone.att = gone.fb = gone.scores = 0  # an empty shell: counted nowhere
@@ -497,6 +514,8 @@ class Tally:
         _skills(result, active)
         if self._wiki_column:
             result.home_wikis = len({p.wiki for p in active if p.wiki is not None})
+        if self._aff_column:
+            result.affiliations = _known(map(_AFF, active))
         for clinic in self._clinics:
             if self._registered[clinic]:
                 result.clinic_registrations[clinic] = self._registered[clinic]
@@ -523,7 +542,16 @@ class Tally:
 
 _REG, _ATT, _FB, _SCORES = map(attrgetter, ("reg", "att", "fb", "scores"))
 _REGION, _COUNTRY, _ROLE, _LANGS = map(attrgetter, ("region", "country", "role", "langs"))
-_CORRECTED = attrgetter("corrected")
+_CORRECTED, _AFF = attrgetter("corrected"), attrgetter("aff")
+
+
+def _affiliation(cells: tuple[str, ...] | None, cell: str) -> tuple[str, ...]:
+    """The affiliation cells of a person with one more ("" asked, left blank: adds nothing)."""
+    if not cell:
+        return () if cells is None else cells
+    if cells is None:
+        return (cell,)
+    return cells if cell in cells else (*cells, cell)
 
 
 def _scripts(codes: tuple[str, ...]) -> dict[str, None]:

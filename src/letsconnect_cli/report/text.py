@@ -108,6 +108,9 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Countries reached", f"{reach['countries']:,}"))
     if reach.get("home_wikis") is not None:
         rows.append(("Home wikis (language editions, projects)", f"{reach['home_wikis']:,}"))
+    from letsconnect_cli.report.affiliates import summary
+
+    rows += summary(reach.get("affiliates"))
     return rows
 
 
