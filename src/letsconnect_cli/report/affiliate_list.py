@@ -251,7 +251,7 @@ def parse_module(text: str) -> list[Affiliate]:
             continue
         name = clean_name(name)
         code = entry.get("affiliate_code")
-        aliases = ()
+        aliases: tuple[str, ...] = ()
         if isinstance(code, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{1,15}", code.strip()):
             aliases = (code.strip(),)
         if name and words(name) and name not in found:

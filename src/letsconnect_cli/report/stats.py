@@ -515,7 +515,7 @@ class Tally:
         if self._wiki_column:
             result.home_wikis = len({p.wiki for p in active if p.wiki is not None})
         if self._aff_column:
-            result.affiliations = _known(map(_AFF, active))
+            result.affiliations = Counter(a for a in map(_AFF, active) if a is not None)
         for clinic in self._clinics:
             if self._registered[clinic]:
                 result.clinic_registrations[clinic] = self._registered[clinic]
