@@ -102,9 +102,10 @@ class AffiliateList:
     """Affiliates, where they came from, and the look-ups matching needs."""
 
     affiliates: list[Affiliate]
-    source: str  # the file, or the wiki page and revision it was taken from
+    file: str  # the list's file, as given
     complete: bool = False  # the maintained list whole: a share of all affiliates is meaningful
-    revision: str | None = None
+    revision: str | None = None  # of the wiki page it was read from (`# revision:`)
+    origin: str | None = None  # the wiki and page it was read from (`# source:`)
     _exact: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
     _core: dict[tuple[str, ...], int | None] = field(default_factory=dict, repr=False)
 
@@ -177,7 +178,7 @@ def parse_list(text: str, source: str) -> AffiliateList:
         if line.startswith("#"):
             key, colon, value = line[1:].partition(":")
             if colon and key.strip().lower() in ("source", "revision", "complete"):
-                meta[key.strip().lower()] = value.strip()
+                meta[key.strip().lower()] = clean_name(value)
             continue
         fields = [clean_name(f) for f in line.split("\t")]
         fields = [f for f in fields if f]
@@ -192,7 +193,7 @@ def parse_list(text: str, source: str) -> AffiliateList:
             hint="One affiliate a line: its name, then other names it goes by (tab-separated).",
         )
     complete = meta.get("complete", "").lower() == "yes"
-    return AffiliateList(affiliates, source, complete, meta.get("revision"))
+    return AffiliateList(affiliates, source, complete, meta.get("revision"), meta.get("source"))
 
 
 HEADER = """\
@@ -404,6 +405,77 @@ def fetch_module(
         )
     affiliates = parse_module(page.text)
     return affiliates, f"{api_url} {page.title}", f"{page.revid} ({page.timestamp})"
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    """What `lc affiliates update` writes, and how it differs from the list it replaces."""
+
+    text: str
+    count: int
+    added: int
+    removed: int
+    source: str
+    revision: str
+    changed: bool
+
+
+def update_plan(
+    path: Path,
+    api_url: str,
+    *,
+    contact: str | None,
+    force: bool = False,
+    timeout: float = 30.0,
+    max_retries: int = 4,
+) -> UpdatePlan:
+    """The maintained list, read from the wiki, as the file at `path` would hold it. A file lc
+    did not write (no `# complete: yes`) is replaced only with `force`; aliases added to the
+    lines of a list lc wrote are kept."""
+    from letsconnect_cli.errors import FileExistsRefusal
+    from letsconnect_cli.values import check_url
+    from letsconnect_cli.wiki import check_api_url
+
+    try:
+        api = check_url(api_url)
+    except ValueError as error:
+        raise UsageError(f"--api-url: {error}") from None
+    check_api_url(api)
+    if not contact:
+        raise UsageError(
+            "lc names a contact in its User-Agent when it reads a wiki, as Wikimedia's API "
+            "policy asks",
+            hint="Set [organiser] email in lc.toml, or LC_ORGANISER_EMAIL.",
+        )
+    old_text = None
+    old: AffiliateList | None = None
+    if path.exists():
+        try:
+            old_text = path.read_text(encoding="utf-8-sig")
+            old = parse_list(old_text, str(path))
+        except (OSError, UnicodeDecodeError, InputUnreadable):
+            old = None
+        if (old is None or not old.complete) and not force:
+            raise FileExistsRefusal(
+                f"{path} already exists and is not a list lc affiliates update wrote",
+                hint="Give --force to replace it (its lines are kept as aliases where they "
+                "name the same affiliate), or -o another file.",
+            )
+    affiliates, source, revision = fetch_module(
+        api, contact=contact, timeout=timeout, max_retries=max_retries
+    )
+    text = format_list(affiliates, source=source, revision=revision, keep=old)
+    new_keys = {words(a.name) for a in affiliates}
+    old_keys = {words(a.name) for a in old.affiliates} if old is not None else set()
+    return UpdatePlan(
+        text,
+        len(affiliates),
+        len(new_keys - old_keys),
+        len(old_keys - new_keys),
+        source,
+        revision,
+        text != old_text,
+    )
 
 
 def default_path(clinics_dir: Path) -> Path:

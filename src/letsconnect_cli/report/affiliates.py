@@ -99,7 +99,8 @@ def figures(
         share = round(engaged / len(affiliates), 4)
     return {
         "list": {
-            "source": affiliates.source,
+            "file": affiliates.file,
+            "source": affiliates.origin,
             "revision": affiliates.revision,
             "complete": affiliates.complete,
             "affiliates": len(affiliates),
