@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,8 @@ def _reference_counts(tally: Tally) -> dict[str, Any]:
     expect.with_role = sum(expect.roles.values())
     if tally._wiki_column:
         expect.home_wikis = len({p.wiki for p in active if p.wiki is not None})
+    if tally._aff_column:
+        expect.affiliations = Counter(p.aff for p in active if p.aff is not None)
     return asdict(expect)
 
 
