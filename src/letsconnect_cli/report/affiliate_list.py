@@ -394,7 +394,7 @@ def fetch_module(
 ) -> tuple[list[Affiliate], str, str]:
     """The recognised affiliates of the wiki's module, read anonymously (no login, no token):
     (affiliates, source, revision)."""
-    from letsconnect_cli.wiki import MediaWiki, WikiError
+    from letsconnect_cli.wiki.client import MediaWiki, WikiError
 
     with MediaWiki(api_url, contact=contact, **client) as wiki:  # type: ignore[arg-type]
         page = wiki.read_page(title)
@@ -432,9 +432,9 @@ def update_plan(
     """The maintained list, read from the wiki, as the file at `path` would hold it. A file lc
     did not write (no `# complete: yes`) is replaced only with `force`; aliases added to the
     lines of a list lc wrote are kept."""
+    from letsconnect_cli.clinic.values import check_url
     from letsconnect_cli.errors import FileExistsRefusal
-    from letsconnect_cli.values import check_url
-    from letsconnect_cli.wiki import check_api_url
+    from letsconnect_cli.wiki.client import check_api_url
 
     try:
         api = check_url(api_url)
