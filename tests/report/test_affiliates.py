@@ -220,9 +220,10 @@ def test_without_a_list_the_figure_says_so_and_guesses_nothing(
     found = report["reach"]["affiliates"]
     assert found["list"] is None and found["engaged"] is None and found["people"] is None
     assert "lc affiliates update" in found["note"]
-    for fmt in ("table", "markdown", "html", "csv"):
+    for fmt in ("table", "markdown", "html"):
         out = run(runner, "ex", "--format", fmt).stdout
-        assert "no affiliates list" in out, fmt
+        assert "Wikimedia affiliates engaged" in out and "no list (lc affiliates update)" in out
+    assert '"no affiliates list","engaged",""' in run(runner, "ex", "--format", "csv").stdout
 
 
 def test_no_affiliation_column_no_figure(project: Path, runner: CliRunner) -> None:
@@ -295,3 +296,19 @@ def test_lists_are_data_not_code(tmp_path: Path) -> None:
     found = parse_list(hostile, "x")
     assert found.affiliates[0].name == "Wikimedia Red"
     assert isinstance(found, AffiliateList)
+
+
+def test_update_refuses_before_sending_anything(project: Path, runner: CliRunner) -> None:
+    """Plain http to another computer, or no contact for the User-Agent: refused, nothing sent,
+    nothing written (no server listens on these addresses)."""
+    from tests.conftest import invoke
+
+    result = invoke(runner, "affiliates", "update", "--api-url", "http://wiki.example.org/api.php")
+    assert result.exit_code == 2 and "https" in result.stderr
+    config = project / "lc.toml"
+    config.write_text(config.read_text().replace('email = "letsconnectteam@wikimedia.org"\n', ""))
+    result = invoke(runner, "affiliates", "update", "--api-url", "http://127.0.0.1:9/api.php")
+    assert result.exit_code == 2 and "[organiser] email" in result.stderr
+    assert not (project / "clinics" / "wikimedia-affiliates.tsv").exists()
+    result = invoke(runner, "affiliates", "--dry-run")
+    assert result.exit_code == 2

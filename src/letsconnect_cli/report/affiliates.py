@@ -120,7 +120,7 @@ def summary(found: dict[str, Any] | None) -> list[tuple[str, str]]:
         return []
     title = "Wikimedia affiliates engaged"
     if found["list"] is None:
-        return [(title, "no affiliates list (lc affiliates update)")]
+        return [(title, "no list (lc affiliates update)")]
     hidden = set(found["suppressed"])
     listed = found["list"]["affiliates"]
     engaged = count(found["engaged"], "engaged" in hidden)
