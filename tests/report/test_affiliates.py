@@ -179,6 +179,8 @@ def test_affiliates_engaged_people_unknown_and_none(project: Path, runner: CliRu
         assert "Another Unlisted" not in result.stdout + result.stderr
         if fmt != "json":
             assert "affiliates engaged" in result.stdout or "affiliates" in result.stdout
+    page = run(runner, "ex", "--min-count", "0", "--format", "html").stdout
+    assert "wikimedia-affiliates.tsv (affiliates list: the maintained list, 8 affiliates" in page
     table = run(runner, "ex", "--min-count", "0").stdout
     assert "Wikimedia affiliates engaged" in table and "2 of 8 (25.0%)" in table
     rows = list(csv.reader(io.StringIO(run(runner, "ex", "--format", "csv").stdout)))
