@@ -48,6 +48,7 @@ ROLES = ["", "Volunteer organiser", "Board member", "Paid staff", "astronaut"]
 LANGUAGES = ["", "French", "Japanese;Chinese", "Swahili", "Klingon", "none"]
 RATINGS = ["", "5", "4", " 3 ", "4.0", "9", "good"]
 YES_NO = ["Yes", "No", "", "maybe"]
+AFFILIATIONS = ["", "", "Wikimedia Indonesia", " WMID ", "None", "Unlisted; WMDE"]
 CLINIC_TEXTS = [
     "",
     "Guidelines, best practices, and documented learnings related to travel scholarships",
@@ -67,6 +68,7 @@ LAYOUTS: dict[str, list[tuple[str, list[str]]]] = {
         ("Which Wikimedia region are you from?", REGIONS),
         ("What is your main role in the Wikimedia movement?", ROLES),
         ("Which languages would you like interpretation into?", LANGUAGES),
+        ("Affiliation (if any)", AFFILIATIONS),
         ("Which Learning Clinic are you registering for?", CLINIC_TEXTS),
     ],
     "feedback": [
@@ -90,6 +92,7 @@ LAYOUTS: dict[str, list[tuple[str, list[str]]]] = {
         ("Country", COUNTRIES),
         ("Attended", YES_NO),
         ("Rating", RATINGS),
+        ("Organisation", AFFILIATIONS),
         ("Clinic", CLINIC_TEXTS),
     ],
 }

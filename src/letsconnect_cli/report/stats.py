@@ -250,8 +250,6 @@ class Tally:
         if i_wiki != table.width:
             self._wiki_column = True
         asks_affiliation = i_aff != table.width
-        if asks_affiliation:
-            self._aff_column = True
         bits, raw_emails = self._bits, self._raw_emails
         registered_in, attended_in = self._registered, self._attended
         reg_clinics = att_clinics = 0  # clinics with registrations, with attendance (bits)
@@ -335,7 +333,8 @@ class Tally:
                     person.offer |= skill_mask(row[i_offer])
                 if row[i_wiki] and person.wiki is None:
                     person.wiki = home_wiki(row[i_wiki])
-                if asks_affiliation:
+                if asks_affiliation:  # as in `add`: the column counts once a row counts
+                    self._aff_column = True
                     person.aff = _affiliation(person.aff, row[i_aff].strip())
         self._reg_clinics |= reg_clinics
         self._att_clinics |= att_clinics
