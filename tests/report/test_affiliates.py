@@ -117,6 +117,8 @@ string]], org_type = 'Chapter'; };
             {"Wikimedia Indonesia", "Wikimedians of Ghana User Group"},
         ),
         ("Amical Wikimedia / WMDE", {"Amical Wikimedia", "Wikimedia Deutschland"}),
+        ("Wikimedia Indonesia (volunteer)", {"Wikimedia Indonesia"}),
+        ("WMDE (staff); Amical", {"Wikimedia Deutschland"}),
         # Abbreviations the list does not give, and words shared by two affiliates: not guessed.
         ("WMGH", None),
         ("Malaysia User Group", None),

@@ -18,7 +18,8 @@ Matching (`AffiliateList.match`): a cell is folded (case, accents, punctuation a
 matches a name or alias folded the same way; failing that, when it names the movement (Wikimedia,
 Wikimedians, User Group), its words other than those (and "community", "of", "the", ...) match the
 same words of exactly one affiliate; failing that, a cell naming several (split at ; , / | +) matches
-each part. Abbreviations such as "WMID" match only where the list gives them as aliases.
+each part; words in brackets are left out when the rest matches ("Wikimedia Indonesia
+(volunteer)"). Abbreviations such as "WMID" match only where the list gives them as aliases.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _GENERIC = frozenset(
     {"wikimedia", "wikimedians", "user", "group", "community", "of", "the", "in", "for", "chapter"}
 )
 _SPLIT = re.compile(r"[;,/|+\n]+")
+_BRACKETS = re.compile(r"\([^()]*\)")
 #: Answers that name no affiliation (folded).
 NONE_ANSWERS = frozenset(
     {
@@ -131,9 +133,11 @@ class AffiliateList:
         if not key or " ".join(key) in NONE_ANSWERS:
             return frozenset()
         found = self._one(key)
+        if found is None and "(" in cell:  # "Wikimedia Indonesia (volunteer)"
+            found = self._one(words(_BRACKETS.sub(" ", cell)))
         if found is not None:
             return frozenset((found,))
-        parts = [words(part) for part in _SPLIT.split(cell)]
+        parts = [words(_BRACKETS.sub(" ", part)) for part in _SPLIT.split(cell)]
         hits = {self._one(part) for part in parts if part}
         hits.discard(None)
         return frozenset(hit for hit in hits if hit is not None) or None
