@@ -173,6 +173,7 @@ def test_affiliates_engaged_people_unknown_and_none(project: Path, runner: CliRu
     assert found["share"] == round(2 / 8, 4) and found["list"]["complete"] is True
     assert found["list"]["affiliates"] == 8 and found["suppressed"] == []
     assert found["list"]["file"].endswith("wikimedia-affiliates.tsv")
+    assert "2 Wikimedia affiliates engaged (25% of all affiliates)." in report["headline"]
     # Every format shows the figure, and none prints an affiliation cell.
     for fmt in FORMATS:
         result = run(runner, "ex", "--min-count", "0", "--format", fmt)
@@ -198,6 +199,7 @@ def test_small_counts_are_hidden_and_audited(project: Path, runner: CliRunner) -
     found = report["reach"]["affiliates"]
     assert found["people"] is None and found["engaged"] is None and found["share"] is None
     assert {"people", "engaged"} <= set(found["suppressed"])
+    assert "affiliate" not in report["headline"]
     assert audit(report) == []
     text = run(runner, "ex").stdout
     assert "Wikimedia affiliates engaged" in text and "hidden" in text
