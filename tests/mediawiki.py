@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import integration_only
+
 MEDIAWIKI = Path("/usr/share/mediawiki")
 MAINTENANCE = MEDIAWIKI / "maintenance"
 INSTALL_HINT = (
@@ -176,6 +178,7 @@ def start_wiki(folder: Path, *, scribunto: bool = False) -> Wiki:
     """Install a fresh wiki into `folder` and serve it; the caller stops it. `scribunto`: with
     the Module namespace (Lua), where lua5.1 is installed (without it Module: pages are wikitext
     pages of the same text)."""
+    integration_only("a real MediaWiki")
     wiki = Wiki(folder, free_port())
     subprocess.run(
         [

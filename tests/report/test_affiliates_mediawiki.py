@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import DATA, invoke
+from tests.conftest import DATA, integration_only, invoke
 from tests.mediawiki import LUA, Wiki, require_mediawiki, start_wiki
+
+pytestmark = pytest.mark.integration
 
 FIXTURES = DATA / "report" / "affiliates"
 MODULE = (FIXTURES / "Organizational_Informations.lua").read_text(encoding="utf-8")
@@ -37,6 +39,7 @@ def wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wiki]:
 @pytest.fixture
 def site(project: Path, wiki: Wiki, monkeypatch: pytest.MonkeyPatch) -> Wiki:
     """The project pointed at the test wiki; a bot password in the environment, never sent."""
+    integration_only("a real MediaWiki")
     monkeypatch.setenv("LC_WIKI_API_URL", wiki.api_url)
     monkeypatch.setenv("LC_WIKI_USERNAME", wiki.bot_user)
     monkeypatch.setenv("LC_WIKI_PASSWORD", wiki.bot_password)

@@ -112,30 +112,6 @@ def figures(
     }
 
 
-def summary(found: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """The summary rows every format shows."""
-    from letsconnect_cli.report.text import count, percent
-
-    if found is None:
-        return []
-    title = "Wikimedia affiliates engaged"
-    if found["list"] is None:
-        return [(title, "no list (lc affiliates update)")]
-    hidden = set(found["suppressed"])
-    listed = found["list"]["affiliates"]
-    engaged = count(found["engaged"], "engaged" in hidden)
-    if found["share"] is not None:
-        engaged += f" of {listed:,} ({percent(found['share'])})"
-    elif not found["list"]["complete"] and "engaged" not in hidden:
-        engaged += f" (of a partial list of {listed:,}: no share)"
-    return [
-        (title, engaged),
-        ("People naming a listed affiliate", count(found["people"], "people" in hidden)),
-        ("People naming an affiliation not listed", count(found["unknown"], "unknown" in hidden)),
-        ("People naming none, or blank", count(found["none"], "none" in hidden)),
-    ]
-
-
 def csv_rows(found: dict[str, Any] | None) -> list[tuple[Any, ...]]:
     """(section, key, name, metric, value, suppressed) rows of the CSV."""
     if found is None:

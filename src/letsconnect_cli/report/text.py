@@ -108,10 +108,31 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Countries reached", f"{reach['countries']:,}"))
     if reach.get("home_wikis") is not None:
         rows.append(("Home wikis (language editions, projects)", f"{reach['home_wikis']:,}"))
-    from letsconnect_cli.report.affiliates import summary
-
-    rows += summary(reach.get("affiliates"))
+    rows += _affiliate_rows(reach.get("affiliates"))
     return rows
+
+
+def _affiliate_rows(found: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """Reach: the affiliates engaged (of the list, with the share of the maintained one), and
+    the people naming a listed affiliate, one not listed (never printed), none."""
+    if found is None:
+        return []
+    title = "Wikimedia affiliates engaged"
+    if found["list"] is None:
+        return [(title, "no list (lc affiliates update)")]
+    hidden = set(found["suppressed"])
+    listed = found["list"]["affiliates"]
+    engaged = count(found["engaged"], "engaged" in hidden)
+    if found["share"] is not None:
+        engaged += f" of {listed:,} ({percent(found['share'])})"
+    elif not found["list"]["complete"] and "engaged" not in hidden:
+        engaged += f" (of a partial list of {listed:,}: no share)"
+    return [
+        (title, engaged),
+        ("People naming a listed affiliate", count(found["people"], "people" in hidden)),
+        ("People naming an affiliation not listed", count(found["unknown"], "unknown" in hidden)),
+        ("People naming none, or blank", count(found["none"], "none" in hidden)),
+    ]
 
 
 def _number(value: float | None, hidden: bool, k: int) -> str:
@@ -149,10 +170,40 @@ def sections(report: dict[str, Any]) -> list[Section]:
         _satisfaction(report["satisfaction"], k),
         _clinics(report["per_clinic"], k),
     ]
-    from letsconnect_cli.report.skills import section as skills_section
-
-    found.insert(-2, skills_section(report))
+    found.insert(-2, _skills(report))
     return [section for section in found if section is not None]
+
+
+def _skills(report: dict[str, Any]) -> Section | None:
+    """The skills table every format shows: a row per category, then its regions."""
+    found = report.get("skills") or {}
+    if not found.get("categories"):
+        return None
+    rows = []
+    for entry in found["categories"]:
+        items = [(entry, (entry["skill"], entry["name"], "all"))]
+        items += [(row, ("", "", row["region"])) for row in entry["by_region"]]
+        for item, labels in items:
+            hidden = set(item["suppressed"])
+            rows.append(
+                labels
+                + tuple(count(item[side], side in hidden) for side in ("wanting", "offering"))
+            )
+    people = found["people"]
+    note = (
+        f"people wanting to learn and able to share each kind of skill, of {people:,} who answered"
+        if people is not None
+        else "people wanting to learn and able to share each kind of skill"
+    ) + "; a person may name several"
+    columns = ("skill", "name", "region", "wanting", "offering")
+    return Section(
+        "skills",
+        "Skills wanted and offered",
+        columns,
+        tuple(rows),
+        tuple(None for _ in rows),
+        note,
+    )
 
 
 def _of(report: dict[str, Any], key: str, who: str) -> str:
