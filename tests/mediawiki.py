@@ -170,8 +170,14 @@ class Wiki:
 _PASSWORD = re.compile(r"password:'([^']+)'")
 
 
-def start_wiki(folder: Path) -> Wiki:
-    """Install a fresh wiki into `folder` and serve it; the caller stops it."""
+#: Scribunto (Module: pages, as on Meta-Wiki) runs Lua 5.1 from Debian's lua5.1 package.
+LUA = Path("/usr/bin/lua5.1")
+
+
+def start_wiki(folder: Path, *, scribunto: bool = False) -> Wiki:
+    """Install a fresh wiki into `folder` and serve it; the caller stops it. `scribunto`: with
+    the Module namespace (Lua), where lua5.1 is installed (without it Module: pages are wikitext
+    pages of the same text)."""
     integration_only("a real MediaWiki")
     wiki = Wiki(folder, free_port())
     subprocess.run(
@@ -192,6 +198,13 @@ def start_wiki(folder: Path) -> Wiki:
         cwd=folder,
         timeout=300,
     )
+    if scribunto and LUA.is_file():
+        with (folder / "LocalSettings.php").open("a", encoding="utf-8") as settings:
+            settings.write(
+                "\nwfLoadExtension( 'Scribunto' );\n"
+                "$wgScribuntoDefaultEngine = 'luastandalone';\n"
+                f"$wgScribuntoEngineConf['luastandalone']['luaPath'] = '{LUA}';\n"
+            )
     bot = wiki.maintenance(
         "createBotPassword.php", "--appid=lc", "--grants=basic,editpage,createeditmovepage", "Admin"
     )

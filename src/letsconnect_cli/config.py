@@ -125,6 +125,9 @@ class ReportSettings(_Section):
     """`[report]`: defaults of `lc report` (flags override them)."""
 
     examples: Path | None = None  # exports reported on when no SOURCE is given
+    # The list of affiliates affiliation answers are matched to [default: the clinics folder's
+    # wikimedia-affiliates.tsv, written by lc affiliates update, when there is one].
+    affiliates: Path | None = None
     scheme: Scheme = Scheme.WIKIMEDIA
     min_count: int = Field(default=5, ge=0)
     columns: dict[str, str] = Field(default_factory=_no_entries)  # header -> field, like --map
@@ -301,6 +304,7 @@ def _read_file(path: Path) -> tuple[dict[str, Any], str]:
         ("announce", "templates_dir"),
         ("wiki", "password_file"),
         ("report", "examples"),
+        ("report", "affiliates"),
         ("smtp", "password_file"),
         ("smtp", "ca_file"),
         ("smtp", "state_dir"),

@@ -361,7 +361,29 @@ def build(report: dict[str, Any]) -> System:
         )
     if report.get("skills", {}).get("categories"):
         _skills(system, report["skills"], participants, region_cells)
+    found = (report.get("reach") or {}).get("affiliates")
+    if found and found.get("list"):
+        _affiliates(system, found, participants)
     return system
+
+
+def _affiliates(system: System, found: dict[str, Any], participants: str) -> None:
+    """People naming a listed affiliate + one not listed + none or blank = people asked <=
+    participants; affiliates engaged <= the people naming one, and <= the list's length; the
+    share of all affiliates is engaged / listed."""
+    hidden = set(found["suppressed"])
+    cells = {
+        key: system.count(f"affiliates.{key}", found[key], key in hidden)
+        for key in ("engaged", "people", "unknown", "none", "asked")
+    }
+    system.equal(cells["asked"], [cells["people"], cells["unknown"], cells["none"]])
+    system.add({cells["asked"]: 1.0, participants: -1.0}, hi=0)
+    system.add({cells["engaged"]: 1.0, cells["people"]: -1.0}, hi=0)
+    system.add({cells["engaged"]: 1.0}, hi=found["list"]["affiliates"])
+    if found["share"] is not None and not system.rounding:
+        listed = found["list"]["affiliates"]
+        system.add({cells["engaged"]: 1.0}, lo=(found["share"] - _SHARE) * listed)
+        system.add({cells["engaged"]: 1.0}, hi=(found["share"] + _SHARE) * listed)
 
 
 def _attendees(

@@ -23,8 +23,9 @@ from letsconnect_cli.clinic.clinics import load_clinics
 from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import ReadOptions
 from letsconnect_cli.report import make_report
+from letsconnect_cli.report.affiliate_list import parse_list
 from letsconnect_cli.vocab import Scheme
-from tests.conftest import ROOT, SEED_CLINICS
+from tests.conftest import DATA, ROOT, SEED_CLINICS
 from tests.privacy.auditor import audit, build
 
 CLINIC_IDS = (
@@ -52,6 +53,12 @@ REGIONS = ("", "SSA", "SA", "ESEAP", "MENA", "LAC")
 ROLES = ("", "Individual volunteer editor", "Volunteer organiser", "Board member", "Paid staff")
 LANGUAGES = ("French", "Swahili", "Japanese")
 SKILLS = ("Funding", "Technical", "Interpersonal")
+# Affiliation answers: listed affiliates (by name, alias, variant), one not listed, none, blank.
+AFFILIATIONS = ("", "", "Wikimedia Indonesia", "WMDE", "WM Ghana UG", "Amical", "Unlisted", "None")
+AFFILIATE_LIST = parse_list(
+    (DATA / "report" / "affiliates" / "wikimedia-affiliates.tsv").read_text(encoding="utf-8"),
+    "list",
+)
 EXAMPLES = int(os.environ.get("LC_AUDIT_EXAMPLES", "40"))
 
 
@@ -73,6 +80,7 @@ person = st.fixed_dictionaries(
         "scores": st.lists(st.sampled_from((0, 1, 2, 3, 4, 5, 5)), min_size=3, max_size=3),
         "want": st.lists(st.sampled_from(SKILLS), max_size=2, unique=True),
         "offer": st.lists(st.sampled_from(SKILLS), max_size=1),
+        "affiliation": st.sampled_from(AFFILIATIONS),
     }
 )
 
@@ -81,7 +89,7 @@ def _write(folder: Path, people: list[dict[str, Any]], attendance: bool) -> None
     folder.mkdir(parents=True, exist_ok=True)
     rows = [
         "Email;Wikimedia username;Country;Region;Role;Interpretation;Clinic;"
-        "What skills do you want to learn?;What skills can you share with others?"
+        "What skills do you want to learn?;What skills can you share with others?;Affiliation"
     ]
     feedback = ['"Timestamp","Email address","Which Learning Clinic did you attend?","Rating"']
     zoom = ["Name (Original Name),User Email,Join Time,Clinic"]
@@ -91,7 +99,7 @@ def _write(folder: Path, people: list[dict[str, Any]], attendance: bool) -> None
             want, offer = ", ".join(p.get("want", ())), ", ".join(p.get("offer", ()))
             rows.append(
                 f"p{i}@example.org;P_{i};{p['country']};{p['region']};{p['role']};"
-                f'"{languages}";{clinic};"{want}";"{offer}"'
+                f'"{languages}";{clinic};"{want}";"{offer}";{p.get("affiliation", "")}'
             )
             if attendance and p["attended"][j]:
                 zoom.append(f"Person {i},p{i}@example.org,2023-01-14 10:00:00,{clinic}")
@@ -126,6 +134,7 @@ def _hidden_cells(report: dict[str, Any], prefix: str = "") -> int:
     attendance=st.booleans(),
     scheme=st.sampled_from(tuple(Scheme)),
     show_protected=st.sampled_from((False, False, False, True)),
+    with_list=st.sampled_from((True, True, False)),
 )
 def test_every_hidden_count_of_a_generated_report_is_protected(
     tmp_path_factory: pytest.TempPathFactory,
@@ -136,6 +145,7 @@ def test_every_hidden_count_of_a_generated_report_is_protected(
     attendance: bool,
     scheme: Scheme,
     show_protected: bool,
+    with_list: bool,
 ) -> None:
     folder = tmp_path_factory.mktemp("exports")
     _write(folder, people, attendance)
@@ -146,6 +156,7 @@ def test_every_hidden_count_of_a_generated_report_is_protected(
         min_count=k,
         round_to=rounding,
         show_protected=show_protected,
+        affiliate_list=AFFILIATE_LIST if with_list else None,
     )
     findings = audit(report)
     assert findings == [], [str(f) for f in findings]
@@ -190,6 +201,13 @@ def test_the_generator_makes_what_it_means(tmp_path: Path, clinics: list[Clinic]
         ("LAC", 1, 0),
         ("MENA", 0, 1),
     ]
+    people[0]["affiliation"], people[1]["affiliation"] = "WM Ghana UG", "Unlisted"
+    _write(tmp_path / "z", people, attendance=True)
+    report = make_report(
+        [str(tmp_path / "z")], clinics, ReadOptions(), min_count=0, affiliate_list=AFFILIATE_LIST
+    )
+    found = report["reach"]["affiliates"]
+    assert (found["engaged"], found["people"], found["unknown"], found["asked"]) == (1, 1, 1, 2)
 
 
 @pytest.mark.slow

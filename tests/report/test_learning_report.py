@@ -189,7 +189,7 @@ def test_skills_and_reach(exports: Path, runner: CliRunner) -> None:
     Offering: interpersonal p1, funding p3, technical and programmatic p4. Home wikis:
     en.wikipedia (p1 en.wikipedia.org, p2 enwiki), tw.wikipedia, "tagalog wikipedia", wikidata."""
     report = run_json(runner, "data/skills", "--min-count", "0")
-    assert report["reach"] == {"countries": 3, "home_wikis": 4}
+    assert report["reach"] == {"countries": 3, "home_wikis": 4, "affiliates": None}
     assert report["skills"]["people"] == 6
     funding = _skill(report, "funding")
     assert (funding["wanting"], funding["offering"]) == (3, 1)

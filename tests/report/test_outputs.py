@@ -21,7 +21,14 @@ from tests.conftest import Golden
 from tests.report.conftest import REPORT_DATA, run
 
 GOLDEN = REPORT_DATA / "golden"
-ARGS = ("exports", "data/hand", "--min-count", "2")
+ARGS = (
+    "exports",
+    "data/hand",
+    "--min-count",
+    "2",
+    "--affiliates",
+    "data/affiliates/wikimedia-affiliates.tsv",
+)
 SUFFIX = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md", "html": "html"}
 
 

@@ -329,6 +329,16 @@ COMMANDS: dict[str, CommandSpec] = {
             "lc report examples/exports -o report.html",
         ),
     ),
+    "affiliates": CommandSpec(
+        "affiliates_cmd",
+        "affiliates",
+        "The list of Wikimedia affiliates lc report matches answers to.",
+        (
+            "lc affiliates",
+            "lc affiliates update --dry-run",
+            "lc affiliates update",
+        ),
+    ),
     "slots": CommandSpec(
         "slots_cmd",
         "slots",

@@ -150,6 +150,17 @@ def report(
         ),
     ] = False,
     map_country: MapCountryOption = None,
+    affiliates_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--affiliates",
+            metavar="FILE",
+            help="Match affiliation answers to the affiliates of this list (one name a line, "
+            "aliases after tabs) [default: [report] affiliates, else the clinics folder's "
+            "wikimedia-affiliates.tsv of lc affiliates update].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Figures from Google Forms, Zoom and Meta-Wiki event registration exports: registrations,
     participants, regions, countries, roles, interpretation, attendance and satisfaction.
@@ -187,6 +198,9 @@ def report(
         raise FileExistsRefusal(f"{output} already exists", hint="Give --force to overwrite it.")
     if charts_dir is not None:
         _check_charts_dir(charts_dir, force)
+    from letsconnect_cli.report.affiliate_list import list_in_use
+
+    affiliate_list = list_in_use(affiliates_file or settings.affiliates, context.clinics_dir)
     log = IngestLog()
     clinics = load_clinics(context.clinics_dir)
     try:
@@ -198,6 +212,7 @@ def report(
             show_protected=show_protected,
             round_to=round_to,
             log=log,
+            affiliate_list=affiliate_list,
         )
     finally:
         if bar is not None:

@@ -187,7 +187,7 @@ class Table:
                 record.email_as_given = email_as_written
             if row[i_time]:
                 record.timestamp = row[i_time]
-            if row[i_aff] and row[i_aff].strip():
+            if i_aff != self.width:  # asked; left blank: "" (counted apart from not asked)
                 record.affiliation = row[i_aff].strip()
             if row[i_pref]:
                 record.preferred_language = preferred_language(row[i_pref])

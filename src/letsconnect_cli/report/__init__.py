@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import IngestLog, ReadOptions
 from letsconnect_cli.ingest.sources import read_records
 from letsconnect_cli.report.figures import build_report
 from letsconnect_cli.report.stats import Counts, Tally
+
+if TYPE_CHECKING:
+    from letsconnect_cli.report.affiliate_list import AffiliateList
 
 
 def make_report(
@@ -29,6 +32,7 @@ def make_report(
     show_protected: bool = False,
     round_to: int | None = None,
     log: IngestLog | None = None,
+    affiliate_list: AffiliateList | None = None,
 ) -> dict[str, Any]:
     """Read the sources; the figures, privacy applied (what `lc report --format json` prints)."""
     log = log if log is not None else IngestLog()
@@ -49,6 +53,7 @@ def make_report(
         min_count=min_count,
         show_protected=show_protected,
         round_to=round_to,
+        affiliate_list=affiliate_list,
     )
 
 

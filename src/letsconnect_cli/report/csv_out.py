@@ -122,8 +122,13 @@ def _rows(report: dict[str, Any]) -> list[tuple[Any, ...]]:
                         metric in item["suppressed"],
                     )
                 )
-    for metric, value in (report.get("reach") or {}).items():
-        rows.append(("reach", "", "", metric, value, False))
+    reach = report.get("reach") or {}
+    for metric, value in reach.items():
+        if metric != "affiliates":
+            rows.append(("reach", "", "", metric, value, False))
+    from letsconnect_cli.report.affiliates import csv_rows
+
+    rows += csv_rows(reach.get("affiliates"))
     quality = report["data_quality"]
     for metric in (
         "rows_read",

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest.cleaning import ROLES
 from letsconnect_cli.ingest.records import IngestLog
 from letsconnect_cli.places.regions import countries
-from letsconnect_cli.report import attendees, skills
+from letsconnect_cli.report import affiliates, attendees, skills
 from letsconnect_cli.report.header import period
 from letsconnect_cli.report.privacy import Disclosure, rounded, small
 from letsconnect_cli.report.stats import Counts
 from letsconnect_cli.vocab import SCHEME_REGIONS, Scheme
+
+if TYPE_CHECKING:
+    from letsconnect_cli.report.affiliate_list import AffiliateList
 
 SHARE_DIGITS = 4
 _QUALIFIER = re.compile(r"\s*\([^)]*\)$")  # "Swahili (macrolanguage)" -> "Swahili"
@@ -66,11 +69,16 @@ def build_report(
     min_count: int = 5,
     show_protected: bool = False,
     round_to: int | None = None,
+    affiliate_list: AffiliateList | None = None,
 ) -> dict[str, Any]:
     """Figures, privacy applied, in the documented JSON shape."""
     k = max(min_count, 0)
     base = round_to if round_to and round_to > 1 else None
     model, places = _model(counts, scheme, k, show_protected)
+    matched = None
+    if affiliate_list is not None and counts.affiliations is not None:
+        matched = affiliates.match(counts, affiliate_list)
+        affiliates.declare(model, matched, len(affiliate_list))
     model.suppress()
     shown = _Published(model, base)
 
@@ -140,6 +148,7 @@ def build_report(
     report["per_clinic"] = _per_clinic(shown, counts, clinics)
     report["skills"] = skills.figures(shown, counts, SCHEME_REGIONS[scheme])
     report["reach"] = skills.reach(counts, len(report["countries"]))
+    report["reach"]["affiliates"] = affiliates.figures(shown, counts, affiliate_list, matched)
     report["data_quality"] = {
         "rows_read": log.rows_read,
         "duplicates": counts.duplicates,

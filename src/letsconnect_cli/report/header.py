@@ -71,10 +71,19 @@ def privacy_text(report: dict[str, Any]) -> str:
 
 
 def source_lines(report: dict[str, Any]) -> list[str]:
-    return [
+    lines = [
         f"{s['file']} ({s['format']}, {s['rows']:,} row{'s' if s['rows'] != 1 else ''})"
         for s in report["sources"]
     ]
+    found = (report.get("reach") or {}).get("affiliates") or {}
+    listed = found.get("list")
+    if listed:
+        kind = "the maintained list" if listed["complete"] else "a partial list"
+        text = f"{listed['file']} (affiliates list: {kind}, {listed['affiliates']:,} affiliates"
+        if listed["complete"] and listed["revision"]:
+            text += f", revision {listed['revision']}"
+        lines.append(text + ")")
+    return lines
 
 
 def header_rows(report: dict[str, Any]) -> list[tuple[str, str]]:

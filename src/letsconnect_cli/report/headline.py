@@ -83,6 +83,13 @@ def headline(report: dict[str, Any]) -> str:
         returning.append(f"{report['returning_attendees']:,} attended two or more")
     if returning:
         sentences.append(", ".join(returning) + ".")
+    affiliates = reach.get("affiliates") or {}
+    if affiliates.get("engaged"):  # the program's "64% of Wikimedia affiliates engaged"
+        engaged = affiliates["engaged"]
+        text = f"{engaged:,} Wikimedia affiliate{'s' if engaged != 1 else ''} engaged"
+        if affiliates["share"] is not None:
+            text += f" ({_percent(affiliates['share'])} of all affiliates)"
+        sentences.append(text + ".")
     satisfaction = report["satisfaction"]
     if satisfaction["mean"] is not None:
         sentences.append(

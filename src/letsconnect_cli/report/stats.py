@@ -36,6 +36,7 @@ class Person:
     skills_wanted: int = 0  # skill categories (bits of `ingest.skills.BIT`)
     skills_offered: int = 0
     home_wiki: str | None = None  # the first given
+    affiliations: tuple[str, ...] | None = None  # the affiliation cells given; (): asked, blank
 
 
 @dataclass
@@ -71,6 +72,8 @@ class Counts:
     skills_offered: Counter[tuple[int, str]] = field(default_factory=Counter)
     with_skills: int = 0
     home_wikis: int | None = None  # distinct home wikis of the participants; None: no such column
+    # People by the affiliation cells they gave (() asked, left blank); None: no source asks.
+    affiliations: Counter[tuple[str, ...]] | None = None
     clinic_registrations: Counter[str] = field(default_factory=Counter)
     clinic_attended: Counter[str] = field(default_factory=Counter)
     clinic_rating_sum: Counter[str] = field(default_factory=Counter)
@@ -87,6 +90,7 @@ class Tally:
         self._attendance_clinics: set[str] = set()
         self._duplicates = 0
         self._rejoins = 0
+        self._affiliation_asked = False  # some counted row comes from a source that asks
 
     def add_all(self, records: Iterable[Record]) -> Tally:
         add = self.add
@@ -148,6 +152,9 @@ class Tally:
             person.skills_offered |= record.skills_offered
         if person.home_wiki is None:
             person.home_wiki = record.home_wiki
+        if record.affiliation is not None:
+            self._affiliation_asked = True
+            person.affiliations = _with_affiliation(person.affiliations, record.affiliation)
 
     def _merge(self, keep: Person, gone: Person) -> None:
         """Two people seen apart turn out to be one (an email here, a username there)."""
@@ -173,6 +180,9 @@ class Tally:
         keep.skills_wanted |= gone.skills_wanted
         keep.skills_offered |= gone.skills_offered
         keep.home_wiki = keep.home_wiki or gone.home_wiki
+        if gone.affiliations is not None:
+            for cell in gone.affiliations or ("",):
+                keep.affiliations = _with_affiliation(keep.affiliations, cell)
 
     def counts(self, asked: Set[str] = frozenset()) -> Counts:
         """The totals. `asked`: the fields some source has a column for (`IngestLog.fields`):
@@ -189,6 +199,7 @@ class Tally:
         languages: Counter[tuple[str, ...]] = Counter()
         skills: Counter[tuple[int, int, str]] = Counter()
         home_wikis = set()
+        affiliations: Counter[tuple[str, ...]] = Counter()
         for person in self._people:
             for clinic, score in person.scores.items():
                 result.ratings[score] += 1
@@ -226,6 +237,8 @@ class Tally:
                 skills[(person.skills_wanted, person.skills_offered, person.region or "")] += 1
             if person.home_wiki is not None:
                 home_wikis.add(person.home_wiki)
+            if person.affiliations is not None:
+                affiliations[person.affiliations] += 1
         for codes, n in languages.items():
             result.with_languages += n
             for code in dict.fromkeys(code.split("-", 1)[0] for code in codes):
@@ -245,7 +258,18 @@ class Tally:
         result.with_role = result.roles.total()
         if "home_wiki" in asked or home_wikis:
             result.home_wikis = len(home_wikis)
+        if self._affiliation_asked:
+            result.affiliations = affiliations
         return result
+
+
+def _with_affiliation(cells: tuple[str, ...] | None, cell: str) -> tuple[str, ...]:
+    """A person's affiliation cells with one more ("": asked and left blank, adds nothing)."""
+    if not cell:
+        return () if cells is None else cells
+    if cells is None:
+        return (cell,)
+    return cells if cell in cells else (*cells, cell)
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:

@@ -108,7 +108,31 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Countries reached", f"{reach['countries']:,}"))
     if reach.get("home_wikis") is not None:
         rows.append(("Home wikis (language editions, projects)", f"{reach['home_wikis']:,}"))
+    rows += _affiliate_rows(reach.get("affiliates"))
     return rows
+
+
+def _affiliate_rows(found: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """Reach: the affiliates engaged (of the list, with the share of the maintained one), and
+    the people naming a listed affiliate, one not listed (never printed), none."""
+    if found is None:
+        return []
+    title = "Wikimedia affiliates engaged"
+    if found["list"] is None:
+        return [(title, "no list (lc affiliates update)")]
+    hidden = set(found["suppressed"])
+    listed = found["list"]["affiliates"]
+    engaged = count(found["engaged"], "engaged" in hidden)
+    if found["share"] is not None:
+        engaged += f" of {listed:,} ({percent(found['share'])})"
+    elif not found["list"]["complete"] and "engaged" not in hidden:
+        engaged += f" (of a partial list of {listed:,}: no share)"
+    return [
+        (title, engaged),
+        ("People naming a listed affiliate", count(found["people"], "people" in hidden)),
+        ("People naming an affiliation not listed", count(found["unknown"], "unknown" in hidden)),
+        ("People naming none, or blank", count(found["none"], "none" in hidden)),
+    ]
 
 
 def _number(value: float | None, hidden: bool, k: int) -> str:
