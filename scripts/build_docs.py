@@ -19,6 +19,7 @@ Tests (tests/docs/) check that the reference and the pictures' text are current.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -243,7 +244,16 @@ def run_lc(args: tuple[str, ...], width: int, now: str | None, colour: bool) -> 
 
     from letsconnect_cli.cli import app
 
-    with environment(_isolated_env(Path.cwd(), width, colour)), clock(now):
+    import uuid
+    from unittest import mock
+
+    # A new clinic's calendar UID is random: the pictures show a fixed one, so they stay the same.
+    fixed = uuid.UUID("0f6a2c1e-4d3b-4a5e-9c7d-2b8e1f0a3c5d")
+    with (
+        environment(_isolated_env(Path.cwd(), width, colour)),
+        clock(now),
+        mock.patch("uuid.uuid4", return_value=fixed),
+    ):
         result = CliRunner().invoke(app, list(args), prog_name="lc")
     return result.exit_code, result.stdout + result.stderr
 
@@ -256,19 +266,22 @@ def picture_svg(picture: Picture) -> str:
         code, output = run_lc(picture.args, picture.width, picture.now, colour=True)
     if code != 0:
         raise RuntimeError(f"lc {' '.join(picture.args)} exited {code}: {output}")
-    console = Console(
-        record=True,
-        width=picture.width,
-        force_terminal=True,
-        color_system="truecolor",
-        file=open(os.devnull, "w"),  # noqa: SIM115 - closed with the console below
-        legacy_windows=False,
-    )
-    command = "$ lc " + " ".join(_quote(a) for a in picture.args)
-    console.print(Text(command, style="bold"))
-    console.print(Text.from_ansi(output.rstrip("\n")))
-    svg = console.export_svg(title=picture.title or command[2:], unique_id=f"lc-{picture.name}")
-    console.file.close()
+    # Rich reads COLUMNS over a width it is given: the recording console sees the picture's own.
+    with environment({"COLUMNS": str(picture.width), "NO_COLOR": None, "TERM": "xterm-256color"}):
+        console = Console(
+            record=True,
+            width=picture.width,
+            force_terminal=True,
+            color_system="truecolor",
+            file=io.StringIO(),
+            legacy_windows=False,
+        )
+        command = "$ lc " + " ".join(_quote(a) for a in picture.args)
+        console.print(Text(command, style="bold"))
+        console.print(Text.from_ansi(output.rstrip("\n")))
+        svg = console.export_svg(
+            title=picture.title or command[2:], unique_id=f"lc-{picture.name}"
+        )
     # No web font: Rich's SVG would load Fira Code from a CDN; the reader's monospace font serves.
     return re.sub(r"\s*@font-face \{.*?\}", "", svg, flags=re.DOTALL)
 
@@ -278,17 +291,30 @@ def _quote(arg: str) -> str:
 
 
 def svg_text(svg: str) -> str:
-    """The text a terminal picture shows, line by line (what must stay current; the drawing
-    itself may differ between Rich versions)."""
-    rows: dict[str, list[tuple[float, str]]] = {}
+    """The text a terminal picture shows, line by line, each span put back at its column (what must
+    stay current; the drawing itself, styles and spans, may differ between Rich versions)."""
+    spans = []
     for match in re.finditer(
-        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg, re.DOTALL
+        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"[^>]*>(.*?)</text>',
+        svg,
+        re.DOTALL,
     ):
-        x, y, content = match.groups()
-        rows.setdefault(y, []).append((float(x), unescape(content).replace("\xa0", " ")))
-    # Spaces between spans are drawn by position, not as text: compare words, not spacing.
-    lines = [" ".join(" ".join(t for _, t in sorted(rows[y])).split()) for y in sorted(rows, key=float)]
-    return "\n".join(line for line in lines if line)
+        x, y, length, content = match.groups()
+        text = unescape(content).replace("\xa0", " ")
+        if text.strip("\n"):
+            spans.append((float(y), float(x), float(length), text))
+    widths = [length / len(text) for _, _, length, text in spans if len(text) == len(text.strip())]
+    cell = min(widths) if widths else 1.0
+    rows: dict[float, dict[int, str]] = {}
+    for y, x, _, text in spans:
+        row = rows.setdefault(y, {})
+        for offset, char in enumerate(text):
+            row[round(x / cell) + offset] = char
+    lines = []
+    for y in sorted(rows):
+        row = rows[y]
+        lines.append("".join(row.get(i, " ") for i in range(max(row) + 1)).rstrip())
+    return "\n".join(lines).strip("\n")
 
 
 # --- the screenshot --------------------------------------------------------------------------------
