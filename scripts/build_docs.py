@@ -240,12 +240,12 @@ def _isolated_env(folder: Path, width: int, colour: bool) -> dict[str, str | Non
 
 def run_lc(args: tuple[str, ...], width: int, now: str | None, colour: bool) -> tuple[int, str]:
     """lc ARGS in the current folder; the exit code and stdout then stderr (ANSI when colour)."""
+    import uuid
+    from unittest import mock
+
     from typer.testing import CliRunner
 
     from letsconnect_cli.cli import app
-
-    import uuid
-    from unittest import mock
 
     # A new clinic's calendar UID is random: the pictures show a fixed one, so they stay the same.
     fixed = uuid.UUID("0f6a2c1e-4d3b-4a5e-9c7d-2b8e1f0a3c5d")
@@ -279,9 +279,7 @@ def picture_svg(picture: Picture) -> str:
         command = "$ lc " + " ".join(_quote(a) for a in picture.args)
         console.print(Text(command, style="bold"))
         console.print(Text.from_ansi(output.rstrip("\n")))
-        svg = console.export_svg(
-            title=picture.title or command[2:], unique_id=f"lc-{picture.name}"
-        )
+        svg = console.export_svg(title=picture.title or command[2:], unique_id=f"lc-{picture.name}")
     # No web font: Rich's SVG would load Fira Code from a CDN; the reader's monospace font serves.
     return re.sub(r"\s*@font-face \{.*?\}", "", svg, flags=re.DOTALL)
 

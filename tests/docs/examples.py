@@ -123,9 +123,18 @@ def read_blocks(page: Path) -> list[Block]:
             body.append(lines[index][indent:])
             index += 1
         if index == len(lines):
-            raise ValueError(f"{page}: the block opened at line {index - len(body)} is never closed")
+            raise ValueError(
+                f"{page}: the block opened at line {index - len(body)} is never closed"
+            )
         blocks.append(
-            Block(page, index - len(body), language, info, "\n".join(body), {**page_options, **pending})
+            Block(
+                page,
+                index - len(body),
+                language,
+                info,
+                "\n".join(body),
+                {**page_options, **pending},
+            )
         )
         pending = {}
         index += 1
@@ -139,7 +148,7 @@ def commands(block: Block) -> list[Command]:
             if line.startswith("$ "):
                 found.append(Command(line[2:].strip(), []))
             elif found and found[-1].shown is not None:
-                found[-1].shown.append(line)  # type: ignore[union-attr]
+                found[-1].shown.append(line)
         return found
     if block.language in ("sh", "bash", "shell"):
         text = re.sub(r"\\\n\s*", " ", block.body)
@@ -208,7 +217,12 @@ def _check_output(shown: list[str], stdout: str, stderr: str) -> str | None:
     err_shown = [line for line in shown if line in err_lines]
     out_shown = [line for line in shown if line not in err_lines]
     if out_shown != out_lines:
-        return "stdout differs:\n--- docs\n" + "\n".join(out_shown) + "\n--- lc\n" + "\n".join(out_lines)
+        return (
+            "stdout differs:\n--- docs\n"
+            + "\n".join(out_shown)
+            + "\n--- lc\n"
+            + "\n".join(out_lines)
+        )
     position = 0
     for line in err_shown:
         try:
@@ -284,7 +298,9 @@ def run_page(page: Path, folder: Path, show: bool = False) -> Outcome:
                             f"not {expected_exit}:\n{result.stdout}{result.stderr}"
                         )
                         continue
-                    if command.shown and [x.strip() for x in command.shown if x.strip()] == ["FILL"]:
+                    if command.shown and [x.strip() for x in command.shown if x.strip()] == [
+                        "FILL"
+                    ]:
                         outcome.fills.append((command.text, result.stdout + result.stderr))
                         continue
                     if command.shown is not None and len(command.text.split("&&")) == 1:
@@ -305,7 +321,9 @@ def fill(page: Path, fills: list[tuple[str, str]]) -> None:
     page.write_text(text, encoding="utf-8")
 
 
-if __name__ == "__main__":  # python -m tests.docs.examples [--fill] PAGE...: what each example prints
+if (
+    __name__ == "__main__"
+):  # python -m tests.docs.examples [--fill] PAGE...: what each example prints
     import sys
     import tempfile
 

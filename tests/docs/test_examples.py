@@ -24,9 +24,7 @@ NOT_RUN = {
 }
 
 
-@pytest.mark.parametrize(
-    "page", examples.pages(), ids=lambda p: str(p.relative_to(ROOT))
-)
+@pytest.mark.parametrize("page", examples.pages(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_examples_of_a_page_run_as_shown(page: Path, tmp_path: Path) -> None:
     outcome = examples.run_page(page, tmp_path / "project")
     assert outcome.failures == [], "\n\n".join(outcome.failures)

@@ -8,9 +8,9 @@ import re
 import struct
 
 import pytest
+from scripts import build_docs
 from typer.testing import CliRunner
 
-from scripts import build_docs
 from tests.conftest import ROOT, invoke
 
 DOCS = ROOT / "docs"
@@ -42,7 +42,9 @@ def test_each_terminal_picture_shows_what_lc_prints_now(picture: build_docs.Pict
 
 
 def test_every_picture_is_used_and_none_loads_a_web_font() -> None:
-    pages = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *DOCS.rglob("*.md")])
+    pages = "\n".join(
+        p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *DOCS.rglob("*.md")]
+    )
     for path in build_docs.ASSETS.iterdir():
         assert path.name in pages, f"{path.name} is in no page"
         if path.suffix == ".svg":
@@ -62,7 +64,10 @@ JSON_RUNS = {
     "validate": (["validate", "--json"], "lc validate --json"),
     "list": (["list", "--json"], "lc list --json"),
     "regions": (["regions", "--json"], "lc regions --json"),
-    "invite": (["invite", "2023-04-02-travel-scholarships", "--dry-run", "--json"], "lc invite --json"),
+    "invite": (
+        ["invite", "2023-04-02-travel-scholarships", "--dry-run", "--json"],
+        "lc invite --json",
+    ),
     "announce": (["announce", "travel", "--json"], "lc announce --json"),
     "report": (["report", "--json"], "lc report --format json"),
     "slots": (["slots", "--region", "ESEAP", "--week", "2099-W14", "--json"], "lc slots --json"),
@@ -115,7 +120,16 @@ def test_the_readme_month_has_ten_commands_each_with_why() -> None:
     assert why == [str(n) for n in range(1, 11)]
     commands = [line for line in block.splitlines() if line.startswith("lc ")]
     assert len(commands) == 9  # the ninth step is an edit of the clinic file
-    for word in ("init", "slots", "new-clinic", "validate", "invite", "announce", "publish", "report"):
+    for word in (
+        "init",
+        "slots",
+        "new-clinic",
+        "validate",
+        "invite",
+        "announce",
+        "publish",
+        "report",
+    ):
         assert any(c.startswith(f"lc {word}") for c in commands), word
     assert any("--registrations" in c and "--send" in c for c in commands)
 

@@ -269,7 +269,7 @@ def _note_language(context: "AppContext", item: "Announcement") -> None:
             context.err(),
             f"warning: lc has no labels in {language.tag!r} yet: labels in English, dates and "
             "names in "
-            f"{language.tag} (catalogs: see the README, Translations)",
+            f"{language.tag} (catalogs: see the docs, Contributing, Translations)",
             style="yellow",
         )
     elif item.review_status not in (None, "reviewed"):
