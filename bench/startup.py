@@ -179,7 +179,7 @@ class Editor:
 
 def generate_clinics(folder: Path, count: int) -> None:
     """`count` valid clinic files, written by lc itself, varied like real ones."""
-    from letsconnect_cli.clinics import clinic_from_mapping, write_clinic
+    from letsconnect_cli.clinic.clinics import clinic_from_mapping, write_clinic
 
     if folder.exists():
         shutil.rmtree(folder)

@@ -13,11 +13,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from letsconnect_cli.announce import Organiser, announce
+from letsconnect_cli.announce.render import Organiser, announce
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.escaping import escape_markdown, escape_wikitext
-from letsconnect_cli.i18n import resolve_language
-from letsconnect_cli.models import Clinic
-from letsconnect_cli.regions import region
+from letsconnect_cli.places.i18n import resolve_language
+from letsconnect_cli.places.regions import region
 
 HOSTILE = (
     "Pipes | {{tpl|x=1}} [[Link]] ''it'' '''b''' <b>x</b> <!-- c --> </nowiki> ~~~~ __NOTOC__ "

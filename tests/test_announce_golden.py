@@ -70,10 +70,10 @@ def test_the_japanese_announcement_says_what_the_issue_asks(runner, project):
 
 def test_the_city_date_and_time_in_japanese(project):
     """The lead's example: a city's local date and time as Japanese writes it."""
-    from letsconnect_cli.announce import Organiser, clinic_context
-    from letsconnect_cli.clinics import find_clinic
-    from letsconnect_cli.i18n import resolve_language
-    from letsconnect_cli.regions import region
+    from letsconnect_cli.announce.render import Organiser, clinic_context
+    from letsconnect_cli.clinic.clinics import find_clinic
+    from letsconnect_cli.places.i18n import resolve_language
+    from letsconnect_cli.places.regions import region
 
     clinic = find_clinic(Path("clinics"), TRAVEL)
     context = clinic_context(clinic, resolve_language("ja"), [region("ESEAP")], Organiser())

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from letsconnect_cli.cli import app
 from letsconnect_cli.cli.app import COMMANDS, load_command, plain_choice_message
-from letsconnect_cli.clinics import load_clinics, matching_ids, slugify
+from letsconnect_cli.clinic.clinics import load_clinics, matching_ids, slugify
 from tests.conftest import SEED_CLINICS, invoke
 
 LONG_ID = "2027-04-04-wikimedia-commons-campaigns-in-the-pacific-wikis"

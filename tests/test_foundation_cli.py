@@ -118,7 +118,7 @@ def test_errors_map_to_exit_codes_without_traceback(
     def fail(directory: Path) -> list[Path]:
         raise error
 
-    monkeypatch.setattr("letsconnect_cli.clinics.clinic_paths", fail)
+    monkeypatch.setattr("letsconnect_cli.clinic.clinics.clinic_paths", fail)
     result = invoke(runner, "validate")
     assert result.exit_code == code
     assert result.stderr == f"lc: error: {error}\n"
@@ -130,7 +130,7 @@ def test_unexpected_error_is_exit_1_and_debug_shows_the_traceback(
     def crash(directory: Path) -> list[Path]:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr("letsconnect_cli.clinics.clinic_paths", crash)
+    monkeypatch.setattr("letsconnect_cli.clinic.clinics.clinic_paths", crash)
     result = invoke(runner, "validate")
     assert result.exit_code == 1
     assert "lc: unexpected error: ZeroDivisionError: boom" in result.stderr

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from letsconnect_cli import languages
-from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+from letsconnect_cli.places import languages
+from letsconnect_cli.places.languages import LanguageTagError, normalise_language_tag
 
 
 @pytest.mark.parametrize(

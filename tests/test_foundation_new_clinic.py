@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from letsconnect_cli.cli import context, prompts
-from letsconnect_cli.clinics import read_clinic_file
+from letsconnect_cli.clinic.clinics import read_clinic_file
 from tests.conftest import invoke
 
 

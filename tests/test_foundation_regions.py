@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from letsconnect_cli import regions
 from letsconnect_cli.errors import UsageError
+from letsconnect_cli.places import regions
 from letsconnect_cli.vocab import Scheme
 from tests.conftest import invoke
 

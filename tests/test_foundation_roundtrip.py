@@ -10,13 +10,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from letsconnect_cli.clinics import (
+from letsconnect_cli.clinic.clinics import (
     clinic_from_mapping,
     read_clinic_file,
     render_clinic,
     write_clinic,
 )
-from letsconnect_cli.models import Clinic
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.vocab import Category, Status
 
 # Text as people type it: any printable character, newlines, tabs, quotes, backslashes, CJK.

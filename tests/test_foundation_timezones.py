@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from letsconnect_cli.errors import UsageError
-from letsconnect_cli.timezones import (
+from letsconnect_cli.places.timezones import (
     format_offset,
     group_zones,
     local_time,

@@ -18,8 +18,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from letsconnect_cli.announce import CATEGORY_MSGIDS
-from letsconnect_cli.i18n import (
+from letsconnect_cli.announce.render import CATEGORY_MSGIDS
+from letsconnect_cli.places.i18n import (
     CATALOGS,
     ENGLISH_FALLBACK,
     REVIEW_PENDING,

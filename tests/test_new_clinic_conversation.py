@@ -15,10 +15,10 @@ import pytest
 import typer.testing
 from typer.testing import CliRunner
 
-from letsconnect_cli import timezones
 from letsconnect_cli.cli import context, prompts
 from letsconnect_cli.config import load_config
 from letsconnect_cli.errors import ConfigError
+from letsconnect_cli.places import timezones
 from tests.conftest import invoke
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)

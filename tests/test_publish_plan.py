@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from letsconnect_cli.errors import ConfigError, ExitCode, InputUnreadable, RemoteError
-from letsconnect_cli.publish import (
+from letsconnect_cli.wiki.client import Page
+from letsconnect_cli.wiki.publish import (
     MARK_BEGIN,
     MARK_END,
     PublishState,
@@ -21,7 +22,6 @@ from letsconnect_cli.publish import (
     record_for,
     split_marked,
 )
-from letsconnect_cli.wiki import Page
 
 START = datetime(2023, 4, 2, 6, tzinfo=UTC)
 WIKI = "https://meta.wikimedia.org/w/api.php"

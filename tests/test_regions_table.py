@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from letsconnect_cli.regions import _data_text, countries
+from letsconnect_cli.places.regions import _data_text, countries
 from letsconnect_cli.vocab import GRANT_COMMITTEE_REGIONS, WIKIMEDIA_REGIONS
 
 

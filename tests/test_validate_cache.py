@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 import letsconnect_cli
-from letsconnect_cli import validation
+from letsconnect_cli.clinic import validation
+from letsconnect_cli.clinic.validation import FileCheck, check_files
+from letsconnect_cli.clinic.validation_cache import cache_folder, fingerprint, open_cache
 from letsconnect_cli.slots import window
-from letsconnect_cli.validation import FileCheck, check_files
-from letsconnect_cli.validation_cache import cache_folder, fingerprint, open_cache
 from tests.conftest import DATA, SEED_CLINICS, invoke
 
 TRAVEL = "clinics/2023-04-02-travel-scholarships.toml"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from letsconnect_cli.errors import ExitCode, RemoteError
-from letsconnect_cli.wiki import Credentials, MediaWiki, Page, WikiError
+from letsconnect_cli.wiki.client import Credentials, MediaWiki, Page, WikiError
 
 API = "https://wiki.example.org/w/api.php"
 PASSWORD = "s3cret-bot-password"

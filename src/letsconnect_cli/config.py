@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from letsconnect_cli import tomltext
+from letsconnect_cli.clinic.values import OptionalText, RegionCode, no_items
 from letsconnect_cli.errors import ConfigError
-from letsconnect_cli.values import OptionalText, RegionCode, no_items
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class RegionSettings(_Section):
     @classmethod
     def _zones(cls, value: list[str]) -> list[str]:
         from letsconnect_cli.errors import UsageError
-        from letsconnect_cli.timezones import resolve_zone
+        from letsconnect_cli.places.timezones import resolve_zone
 
         zones = []
         for name in value:
@@ -85,7 +85,7 @@ class CalendarSettings(_Section):
     @field_validator("reminder", mode="before")
     @classmethod
     def _reminder(cls, value: Any) -> Any:
-        from letsconnect_cli.durations import parse_duration
+        from letsconnect_cli.clinic.durations import parse_duration
 
         if value is None or isinstance(value, timedelta):
             return value
@@ -133,7 +133,7 @@ class WikiSettings(_Section):
     @field_validator("api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
-        from letsconnect_cli.values import check_url
+        from letsconnect_cli.clinic.values import check_url
 
         return check_url(value)
 
@@ -189,7 +189,7 @@ class SlotSettings(_Section):
     @field_validator("duration")
     @classmethod
     def _duration(cls, value: str) -> str:
-        from letsconnect_cli.durations import parse_duration
+        from letsconnect_cli.clinic.durations import parse_duration
 
         if not timedelta(minutes=15) <= parse_duration(value) <= timedelta(hours=12):
             raise ValueError("a session lasts between 15 minutes and 12 hours")
@@ -226,7 +226,7 @@ class SmtpSettings(_Section):
 def _zone_name(value: str | None) -> str | None:
     """An IANA zone name as the tz database spells it; ValueError naming close ones."""
     from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.timezones import resolve_zone
+    from letsconnect_cli.places.timezones import resolve_zone
 
     if value is None:
         return None
@@ -370,7 +370,7 @@ def load_config(
     environ: Mapping[str, str] | None = None,
 ) -> Config:
     """The effective configuration; ConfigError names the file, line and key of a bad value."""
-    from letsconnect_cli.clinics import problems_from
+    from letsconnect_cli.clinic.clinics import problems_from
 
     environ = os.environ if environ is None else environ
     cwd = cwd or Path.cwd()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from letsconnect_cli import ledger as ledger_module
+from letsconnect_cli.invites import ledger as ledger_module
 from tests.conftest import invoke
 
 LEDGER_NAME = ".lc-issued.toml"
@@ -29,7 +29,7 @@ SECOND = "2023-04-02-travel-scholarships"
 #: certainly stale by the time it writes, unless a lock kept the other run out meanwhile.
 SLOW_LEDGER = """
 import sys, time
-from letsconnect_cli import ledger
+from letsconnect_cli.invites import ledger
 save = ledger.Ledger.save
 delay = float(sys.argv[1])
 def slow(self):
@@ -86,7 +86,7 @@ def test_a_second_run_that_waits_too_long_stops_with_exit_2(
     runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ledger_module, "LOCK_WAIT", 0.3, raising=False)
-    from letsconnect_cli.ledger import hold
+    from letsconnect_cli.invites.ledger import hold
 
     with hold(project / "clinics"):
         started = time.monotonic()
@@ -108,7 +108,7 @@ def test_a_second_run_waits_for_the_first(
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from letsconnect_cli.ledger import hold\n"
+            "import sys, time; from pathlib import Path; from letsconnect_cli.invites.ledger import hold\n"
             "with hold(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(1)",
             str(project / "clinics"),
         ],
@@ -209,7 +209,7 @@ def test_an_existing_out_folder_of_messages_gets_a_gitignore(
 
 def test_two_publish_runs_keep_both_records(tmp_path: Path) -> None:
     """Two runs that read the publish records before either wrote: both records survive."""
-    from letsconnect_cli.publish import PublishState, Record
+    from letsconnect_cli.wiki.publish import PublishState, Record
 
     path = tmp_path / "clinics" / ".lc-published.toml"
     path.parent.mkdir()

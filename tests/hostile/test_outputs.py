@@ -359,9 +359,9 @@ def test_new_clinic_refuses_control_characters(
 
 
 def _index(tmp_path: Path, texts: dict[str, str], *, field: str) -> str:
-    from letsconnect_cli.clinics import load_clinics
-    from letsconnect_cli.i18n import resolve_language
-    from letsconnect_cli.index_page import render_index
+    from letsconnect_cli.announce.index_page import render_index
+    from letsconnect_cli.clinic.clinics import load_clinics
+    from letsconnect_cli.places.i18n import resolve_language
 
     folder = tmp_path / "clinics"
     folder.mkdir()

@@ -120,7 +120,7 @@ def test_report_table_shows_no_raw_control(figures: dict[str, Any], a: str, b: s
 
 
 def _clinic(title: str, sharer: str, platform: str, index: int = 0) -> Any:
-    from letsconnect_cli.clinics import clinic_from_mapping
+    from letsconnect_cli.clinic.clinics import clinic_from_mapping
 
     raw = {
         "title": title,
@@ -142,8 +142,8 @@ def _clinic(title: str, sharer: str, platform: str, index: int = 0) -> Any:
 @given(titles(), titles())
 @settings(max_examples=80, deadline=None)
 def test_index_cells_stay_in_their_cells(title: str, sharer: str) -> None:
-    from letsconnect_cli.i18n import resolve_language
-    from letsconnect_cli.index_page import render_index
+    from letsconnect_cli.announce.index_page import render_index
+    from letsconnect_cli.places.i18n import resolve_language
 
     clinics = [_clinic(title, sharer, "Zoom"), _clinic("Next", "Ann", "Zoom", 1)]
     page = render_index(
@@ -164,9 +164,9 @@ def test_index_cells_stay_in_their_cells(title: str, sharer: str) -> None:
 @given(titles(), titles())
 @settings(max_examples=40, deadline=None)
 def test_announcements_keep_values_in_place(title: str, platform: str) -> None:
-    from letsconnect_cli.announce import Organiser, announce
-    from letsconnect_cli.i18n import resolve_language
-    from letsconnect_cli.regions import all_regions
+    from letsconnect_cli.announce.render import Organiser, announce
+    from letsconnect_cli.places.i18n import resolve_language
+    from letsconnect_cli.places.regions import all_regions
 
     clinic = _clinic(title, "Ann", platform)
     regions = [r for r in all_regions() if r.code == "ESEAP"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from letsconnect_cli.timezones import clock_change_near, local_time
+from letsconnect_cli.places.timezones import clock_change_near, local_time
 from tests.conftest import invoke
 from tests.invite.conftest import write_clinic
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from letsconnect_cli import invites
+from letsconnect_cli.invites import issuing
 from tests.conftest import invoke
 from tests.invite.conftest import check_raw, events_of, parse_both, write_clinic
 
@@ -69,7 +69,7 @@ class Subscriber:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     moment = [T0]
-    monkeypatch.setattr(invites, "now", lambda: moment[0])
+    monkeypatch.setattr(issuing, "now", lambda: moment[0])
     return moment
 
 

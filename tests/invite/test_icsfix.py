@@ -12,7 +12,7 @@ from ics import Calendar, DisplayAlarm, Event
 from ics.attendee import Organizer
 from ics.grammar.parse import ContentLine
 
-from letsconnect_cli import icsfix
+from letsconnect_cli.invites import icsfix
 from tests.invite.conftest import check_raw, events_of, parse_both, unfolded
 
 URL = "https://example.org/join?id=1;pw=a,b"

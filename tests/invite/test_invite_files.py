@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from letsconnect_cli.calendar import text_block
+from letsconnect_cli.invites.ics_event import text_block
 from tests.conftest import DATA, invoke
 from tests.invite.conftest import (
     PINNED,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from letsconnect_cli.calendar import uri
-from letsconnect_cli.timezones import canonical_zone
-from letsconnect_cli.values import check_url
+from letsconnect_cli.clinic.values import check_url
+from letsconnect_cli.invites.ics_event import uri
+from letsconnect_cli.places.timezones import canonical_zone
 from tests.conftest import invoke
 from tests.invite.conftest import events_of, parse_both, unfolded, write_clinic
 

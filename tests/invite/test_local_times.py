@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from letsconnect_cli import regions
 from letsconnect_cli.errors import UsageError
-from letsconnect_cli.timezones import local_time, localize
+from letsconnect_cli.places import regions
+from letsconnect_cli.places.timezones import local_time, localize
 
 TWO_HOURS = timedelta(hours=2)
 

@@ -105,7 +105,7 @@ def test_preferred_language_values(value: str, tag: str | None) -> None:
 
 
 def test_a_preferred_language_column_is_read() -> None:
-    from letsconnect_cli.clinics import load_clinics
+    from letsconnect_cli.clinic.clinics import load_clinics
 
     clinics = load_clinics(SEED_CLINICS)
     records = list(
@@ -121,8 +121,8 @@ def test_a_preferred_language_column_is_read() -> None:
 
 
 def test_the_text_part_language() -> None:
-    from letsconnect_cli.clinics import find_clinic
-    from letsconnect_cli.mail.invitations import language_for
+    from letsconnect_cli.clinic.clinics import find_clinic
+    from letsconnect_cli.mail.batch import language_for
 
     clinic = find_clinic(SEED_CLINICS, SEED_ID)
     person = Person("a@example.org", ["a@example.org"])

@@ -232,8 +232,8 @@ def test_the_index_is_lazy_and_cached(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_building_the_index_leaves_babel_formatting_whole() -> None:
     from datetime import UTC, datetime
 
-    from letsconnect_cli.i18n import format_time, resolve_language
     from letsconnect_cli.ingest import cldr_names
+    from letsconnect_cli.places.i18n import format_time, resolve_language
 
     cldr_names.build()
     assert format_time(datetime(2023, 4, 2, 6, tzinfo=UTC), resolve_language("zh-Hant")) == "06:00"

@@ -65,7 +65,7 @@ def test_all_langs_reports_fallbacks_per_language(runner: CliRunner, project: Pa
 
 
 def test_translation_keys_match_written_forms() -> None:
-    from letsconnect_cli.translations import find
+    from letsconnect_cli.clinic.translations import find
 
     keys = {"zh-TW": "tw", "ja": "ja", "zh": "zh"}
     assert find(keys, "zh-Hant") == "tw"
@@ -107,8 +107,8 @@ def test_invitation_email_subject_and_calendar_summary(runner: CliRunner, projec
 
 
 def test_a_translated_title_is_a_change_of_the_event() -> None:
-    from letsconnect_cli.calendar import event_content
-    from letsconnect_cli.clinics import read_clinic_file
+    from letsconnect_cli.clinic.clinics import read_clinic_file
+    from letsconnect_cli.invites.ics_event import event_content
     from tests.conftest import SEED_CLINICS
 
     clinic = read_clinic_file(SEED_CLINICS / f"{SEED}.toml").clinic
@@ -116,7 +116,7 @@ def test_a_translated_title_is_a_change_of_the_event() -> None:
     before = event_content(clinic, uid=clinic.uid).fingerprint
     empty = clinic.model_copy(update={"translations": {}})
     assert event_content(empty, uid=clinic.uid).fingerprint == before
-    from letsconnect_cli.models import TextTranslation
+    from letsconnect_cli.clinic.models import TextTranslation
 
     changed = clinic.model_copy(update={"translations": {"ja": TextTranslation(title="題")}})
     assert event_content(changed, uid=clinic.uid).fingerprint != before
@@ -170,7 +170,7 @@ def test_new_clinic_translate_writes_fields_to_fill(runner: CliRunner, empty_pro
     text = path.read_text(encoding="utf-8")
     assert "[translations.ja]\n# title = " in text
     assert '# translations.ja.role = "the role in ja"' in text
-    from letsconnect_cli.clinics import read_clinic_file
+    from letsconnect_cli.clinic.clinics import read_clinic_file
 
     clinic = read_clinic_file(path).clinic
     assert clinic is not None and set(clinic.translations) == {"ja"}
@@ -202,7 +202,7 @@ def test_new_clinic_translate_asks_on_a_terminal(
     )
     assert result.exit_code == 0, result.output
     path = Path(json.loads(result.stdout[result.stdout.index("{") :])["path"])
-    from letsconnect_cli.clinics import read_clinic_file
+    from letsconnect_cli.clinic.clinics import read_clinic_file
 
     clinic = read_clinic_file(path).clinic
     assert clinic is not None

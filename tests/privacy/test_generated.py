@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from letsconnect_cli.clinics import load_clinics
+from letsconnect_cli.clinic.clinics import load_clinics
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import ReadOptions
-from letsconnect_cli.models import Clinic
 from letsconnect_cli.report import make_report
 from letsconnect_cli.vocab import Scheme
 from tests.conftest import ROOT, SEED_CLINICS

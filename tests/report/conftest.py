@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from letsconnect_cli.cli import app
-from letsconnect_cli.clinics import load_clinics
-from letsconnect_cli.models import Clinic
+from letsconnect_cli.clinic.clinics import load_clinics
+from letsconnect_cli.clinic.models import Clinic
 from tests.conftest import DATA, SEED_CLINICS
 
 SAMPLES = DATA / "exports"  # the format samples, copied from the program's shared formats folder

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import IngestLog, ReadOptions, Record, read_records
-from letsconnect_cli.models import Clinic
 from tests.report.conftest import SAMPLES, run
 
 CSV_SAMPLES = [

@@ -18,12 +18,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.errors import RemoteError
 from letsconnect_cli.ingest import FetchOptions, IngestLog, ReadOptions, read_records
 from letsconnect_cli.ingest.campaignevents import affiliate_name
 from letsconnect_cli.ingest.remote import WikiLogin
-from letsconnect_cli.models import Clinic
-from letsconnect_cli.wiki import Credentials
+from letsconnect_cli.wiki.client import Credentials
 from tests.campaignevents_server import (
     API_PATH,
     EXTENSION_COMMIT,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import IngestLog, ReadOptions, Record, read_records
-from letsconnect_cli.models import Clinic
 from tests.report.conftest import SAMPLES
 
 TRAVEL = "2023-04-02-travel-scholarships"

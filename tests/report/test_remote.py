@@ -16,9 +16,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.errors import InputUnreadable, RemoteError
 from letsconnect_cli.ingest import FetchOptions, IngestLog, ReadOptions, read_records
-from letsconnect_cli.models import Clinic
 from tests.report.conftest import SAMPLES, run, run_json
 
 EVENT_PATH = "/w/rest.php/campaignevents/v0/event_registration/7/participants"

@@ -18,10 +18,10 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from letsconnect_cli.clinics import load_clinics
+from letsconnect_cli.clinic.clinics import load_clinics
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import IngestLog, ReadOptions, read_records
 from letsconnect_cli.ingest.sources import read_sources
-from letsconnect_cli.models import Clinic
 from letsconnect_cli.report.stats import Counts, Tally
 from tests.conftest import SEED_CLINICS as SEED_FOLDER
 from tests.report.conftest import REPORT_DATA, SAMPLES

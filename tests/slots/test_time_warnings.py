@@ -23,7 +23,7 @@ TRAVEL = "clinics/2023-04-02-travel-scholarships.toml"
 def before_the_seed_clinics(monkeypatch: pytest.MonkeyPatch) -> None:
     """These checks are about clinics still to come: run them as of New Year 2023, before the
     seed clinics (over now, and `lc validate` does not check the local hours of clinics over)."""
-    from letsconnect_cli import validation
+    from letsconnect_cli.clinic import validation
 
     monkeypatch.setattr(validation, "current_time", lambda: datetime(2023, 1, 1, tzinfo=UTC))
 

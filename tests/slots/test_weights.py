@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from letsconnect_cli.clinics import load_clinics
+from letsconnect_cli.clinic.clinics import load_clinics
 from letsconnect_cli.ingest import IngestLog, read_records
 from letsconnect_cli.ingest.records import Record
-from letsconnect_cli.regions import region
+from letsconnect_cli.places.regions import region
 from letsconnect_cli.slots import count_registrants, registrant_weights
 from tests.conftest import DATA, SEED_CLINICS
 

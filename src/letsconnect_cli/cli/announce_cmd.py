@@ -13,12 +13,12 @@ from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from letsconnect_cli.announce import Announcement, Organiser
+    from letsconnect_cli.announce.render import Announcement, Organiser
     from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.clinic.models import Clinic
     from letsconnect_cli.config import Config
-    from letsconnect_cli.i18n import Language
-    from letsconnect_cli.models import Clinic
-    from letsconnect_cli.regions import Region
+    from letsconnect_cli.places.i18n import Language
+    from letsconnect_cli.places.regions import Region
 
 
 class Format(StrEnum):
@@ -102,10 +102,10 @@ def announce(
     names the template and line (exit 3). Writes with -o are atomic and never overwrite without
     --force.
     """
-    from letsconnect_cli.announce import EXTENSIONS
-    from letsconnect_cli.announce import announce as render_announcement
+    from letsconnect_cli.announce.render import EXTENSIONS
+    from letsconnect_cli.announce.render import announce as render_announcement
     from letsconnect_cli.cli.output import message, print_json
-    from letsconnect_cli.clinics import find_clinic
+    from letsconnect_cli.clinic.clinics import find_clinic
     from letsconnect_cli.errors import FileExistsRefusal, UsageError
     from letsconnect_cli.files import write_text_atomic
 
@@ -191,7 +191,7 @@ def _forms_for_regions(forms: list[str], codes: list[str] | None) -> list[str]:
     if "zh-Hant" not in forms or not codes:
         return forms
     from letsconnect_cli.ingest.language_names import TRADITIONAL_PLACES
-    from letsconnect_cli.regions import region
+    from letsconnect_cli.places.regions import region
 
     places = {country.code for code in codes for country in region(code).countries}
     return forms if places & TRADITIONAL_PLACES else [f for f in forms if f != "zh-Hant"]
@@ -201,7 +201,7 @@ def _languages(
     clinic: "Clinic", lang: str | None, all_langs: bool, codes: list[str] | None = None
 ) -> "list[Language]":
     from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.i18n import resolve_language, written_forms
+    from letsconnect_cli.places.i18n import resolve_language, written_forms
 
     if not all_langs:
         if lang is None:
@@ -223,7 +223,7 @@ def regions_for(
     clinic: "Clinic", codes: list[str] | None, config: "Config", context: "AppContext"
 ) -> "list[Region]":
     from letsconnect_cli.cli.output import message
-    from letsconnect_cli.regions import region
+    from letsconnect_cli.places.regions import region
 
     chosen = codes or clinic.regions or ([config.default_region] if config.default_region else [])
     if not chosen:
@@ -237,7 +237,7 @@ def regions_for(
 
 
 def organiser_of(config: "Config") -> "Organiser":
-    from letsconnect_cli.announce import Organiser
+    from letsconnect_cli.announce.render import Organiser
 
     return Organiser(name=config.organiser.name, email=config.organiser.email)
 

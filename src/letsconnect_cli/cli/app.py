@@ -229,7 +229,7 @@ def root(
 
 
 class CommandSpec(NamedTuple):
-    module: str  # in letsconnect_cli.cli
+    module: str  # in letsconnect_cli.cli: `<command>_cmd` (new-clinic: new_clinic_cmd)
     function: str
     summary: str  # the line `lc --help` shows
     examples: tuple[str, ...] = ()  # the end of the command's --help: real command lines
@@ -249,7 +249,7 @@ COMMANDS: dict[str, CommandSpec] = {
         ),
     ),
     "new-clinic": CommandSpec(
-        "new_clinic",
+        "new_clinic_cmd",
         "new_clinic",
         "Create a clinic file (asks for what is missing).",
         (
@@ -259,7 +259,7 @@ COMMANDS: dict[str, CommandSpec] = {
         ),
     ),
     "validate": CommandSpec(
-        "validate",
+        "validate_cmd",
         "validate",
         "Check clinic files: where each problem is, how to fix it.",
         (
@@ -285,7 +285,7 @@ COMMANDS: dict[str, CommandSpec] = {
         ("lc regions", "lc regions ESEAP", "lc regions ESEAP --at 2027-04-04T06:00Z"),
     ),
     "invite": CommandSpec(
-        "invite",
+        "invite_cmd",
         "invite",
         "Calendar invites with local times; invitations by email.",
         (

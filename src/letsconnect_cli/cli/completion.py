@@ -14,7 +14,7 @@ def clinic_ids(ctx: Any, incomplete: str) -> list[str]:
     """The clinic ids of the clinics folder (--clinics-dir, LC_CLINICS_DIR, lc.toml, ./clinics)
     that start with what was typed."""
     try:
-        from letsconnect_cli.clinics import clinic_paths
+        from letsconnect_cli.clinic.clinics import clinic_paths
         from letsconnect_cli.config import load_config
 
         root = ctx.find_root() if ctx is not None else None
@@ -30,14 +30,14 @@ def clinic_ids(ctx: Any, incomplete: str) -> list[str]:
 
 
 def region_codes(ctx: Any, incomplete: str) -> list[str]:
-    from letsconnect_cli.regions import region_codes as codes
+    from letsconnect_cli.places.regions import region_codes as codes
 
     return [code for code in codes() if code.startswith(incomplete.upper())]
 
 
 def language_tags(ctx: Any, incomplete: str) -> list[str]:
     """The languages lc writes announcements in (its own labels), as BCP 47 tags."""
-    from letsconnect_cli.i18n import CATALOGS, SOURCE_LANGUAGE
+    from letsconnect_cli.places.i18n import CATALOGS, SOURCE_LANGUAGE
 
     tags = [SOURCE_LANGUAGE, *(catalog.replace("_", "-") for catalog in CATALOGS)]
     return [tag for tag in tags if tag.startswith(incomplete)]

@@ -78,7 +78,7 @@ def organiser_login(context: "AppContext", command: str) -> "WikiLogin":
 def _clinic_id(folder: Path, clinic: str | None) -> str | None:
     """--clinic as an id of the clinics folder when it names one of them (a unique prefix or
     word); as given otherwise (exports may name clinics that have no file here)."""
-    from letsconnect_cli.clinics import clinic_paths, resolve_clinic_id
+    from letsconnect_cli.clinic.clinics import clinic_paths, resolve_clinic_id
     from letsconnect_cli.errors import InputUnreadable
 
     if clinic is None or not folder.is_dir():
@@ -89,7 +89,7 @@ def _clinic_id(folder: Path, clinic: str | None) -> str | None:
         return clinic
     if clinic in ids:
         return clinic
-    from letsconnect_cli.clinics import matching_ids
+    from letsconnect_cli.clinic.clinics import matching_ids
 
     if not matching_ids(ids, clinic):
         return clinic

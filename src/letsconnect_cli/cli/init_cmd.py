@@ -11,7 +11,7 @@ from letsconnect_cli.cli.options import ForceOption, JsonOption
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from letsconnect_cli.folder import Settings
+    from letsconnect_cli.clinic.folder import Settings
 
 
 def init(
@@ -63,10 +63,10 @@ def init(
     Never replaces an lc.toml without --force; an existing clinics/ is kept as it is.
     Then: `lc new-clinic` in that folder.
     """
-    from letsconnect_cli import folder as folder_lib
     from letsconnect_cli.cli import prompts
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.cli.output import message, print_json
+    from letsconnect_cli.clinic import folder as folder_lib
 
     folder_lib.check_target(folder, force=force)  # before any question
     given = folder_lib.Settings(
@@ -112,7 +112,7 @@ def check_name(text: str) -> str | None:
 
 
 def check_email(text: str) -> str | None:
-    from letsconnect_cli.values import EMAIL
+    from letsconnect_cli.clinic.values import EMAIL
 
     text = text.strip()
     if text and not EMAIL.fullmatch(text):
@@ -121,7 +121,7 @@ def check_email(text: str) -> str | None:
 
 
 def check_region(text: str) -> str | None:
-    from letsconnect_cli.values import check_region as region_code
+    from letsconnect_cli.clinic.values import check_region as region_code
 
     text = text.strip()
     if text in ("", "-"):
@@ -131,7 +131,7 @@ def check_region(text: str) -> str | None:
 
 def check_zone(text: str) -> str | None:
     from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.timezones import resolve_zone
+    from letsconnect_cli.places.timezones import resolve_zone
 
     text = text.strip()
     if text in ("", "-"):
@@ -147,7 +147,7 @@ def _ask(given: "Settings", flags: dict[str, str | None]) -> "Settings":
     from dataclasses import replace
 
     from letsconnect_cli.cli import prompts
-    from letsconnect_cli.timezones import system_zone
+    from letsconnect_cli.places.timezones import system_zone
 
     if flags["name"] is None:
         given = replace(

@@ -12,9 +12,9 @@ from letsconnect_cli.cli.invite_mail_report import report
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.config import Config
-    from letsconnect_cli.mail.invitations import Prepared
+    from letsconnect_cli.mail.batch import Prepared
     from letsconnect_cli.mail.smtp import Server
-    from letsconnect_cli.regions import Region
+    from letsconnect_cli.places.regions import Region
     from letsconnect_cli.vocab import Scheme
 
 
@@ -44,12 +44,12 @@ def run(context: AppContext, request: Request) -> None:
     import os
     from datetime import UTC, datetime
 
-    from letsconnect_cli import calendar, invites
     from letsconnect_cli.cli.announce_cmd import organiser_of
     from letsconnect_cli.cli.output import message, warning
-    from letsconnect_cli.clinics import find_clinic, read_clinics
-    from letsconnect_cli.ledger import LEDGER_NAME, Ledger, hold
-    from letsconnect_cli.mail.invitations import MailSettings, prepare
+    from letsconnect_cli.clinic.clinics import find_clinic, read_clinics
+    from letsconnect_cli.invites import ics_event, issuing
+    from letsconnect_cli.invites.ledger import LEDGER_NAME, Ledger, hold
+    from letsconnect_cli.mail.batch import MailSettings, prepare
     from letsconnect_cli.mail.sendlog import STATE_DIR, SendLog
 
     clinic_id = _check(request)
@@ -66,9 +66,9 @@ def run(context: AppContext, request: Request) -> None:
         request.include_private,
         list(request.map_country),
     )
-    organizer = calendar.organizer_from(config.organiser.name, config.organiser.email)
+    organizer = ics_event.organizer_from(config.organiser.name, config.organiser.email)
     settings = MailSettings(
-        calendar=invites.Settings(
+        calendar=issuing.Settings(
             organizer=organizer,
             reminder=config.calendar.reminder,
             default_location=config.calendar.location,
@@ -92,12 +92,12 @@ def run(context: AppContext, request: Request) -> None:
             prepared = prepare(
                 clinic,
                 records,
-                view=invites.View(_view_codes(regions), request.zones, request.all_zones),
+                view=issuing.View(_view_codes(regions), request.zones, request.all_zones),
                 regions=regions,
                 settings=settings,
                 ledger=ledger,
                 log=log,
-                dtstamp=calendar.dtstamp_from(os.environ),
+                dtstamp=ics_event.dtstamp_from(os.environ),
                 now=datetime.now(UTC),
                 taken_uids={
                     f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid
@@ -178,7 +178,7 @@ def _check(request: Request) -> str:
 def _regions(codes: list[str], config: Config) -> tuple[list[Region], Scheme]:
     """The regions named, all of one scheme (the Foundation's 8, or the grant committees' 7)."""
     from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.regions import region
+    from letsconnect_cli.places.regions import region
     from letsconnect_cli.vocab import SCHEME_REGIONS, Scheme
 
     schemes = [Scheme.WIKIMEDIA, Scheme.GRANT_COMMITTEE]
@@ -252,9 +252,9 @@ def _records(
 
 
 def _write(context: AppContext, request: Request, prepared: Prepared, config: Config) -> None:
-    from letsconnect_cli.cli.invite import shown
+    from letsconnect_cli.cli.invite_cmd import shown
     from letsconnect_cli.cli.output import message
-    from letsconnect_cli.mail.invitations import eml_name, write_eml
+    from letsconnect_cli.mail.batch import eml_name, write_eml
 
     folder = request.out or (
         (config.calendar.out_dir or context.clinics_dir.parent / "invites")

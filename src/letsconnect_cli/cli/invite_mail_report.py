@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.cli.invite_mail import Request
+    from letsconnect_cli.mail.batch import Prepared
     from letsconnect_cli.mail.deliver import Outcome
-    from letsconnect_cli.mail.invitations import Prepared
     from letsconnect_cli.mail.plan import Delivery
 
 #: Meta-Wiki's event registration gives usernames, no addresses: the wiki itself can write to them.
@@ -141,9 +141,9 @@ def _show(
 ) -> None:
     from rich.text import Text
 
-    from letsconnect_cli.calendar import when_utc
     from letsconnect_cli.cli.output import clinic_heading, new_table, print_block
-    from letsconnect_cli.regions import countries
+    from letsconnect_cli.invites.ics_event import when_utc
+    from letsconnect_cli.places.regions import countries
 
     plan = prepared.plan
     content = prepared.invite.content

@@ -12,7 +12,7 @@ from letsconnect_cli.vocab import Status
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from letsconnect_cli.models import Clinic
+    from letsconnect_cli.clinic.models import Clinic
 
 
 def list_clinics(
@@ -49,10 +49,10 @@ def list_clinics(
     from datetime import UTC, datetime
 
     from letsconnect_cli.cli.output import print_json
-    from letsconnect_cli.clinics import read_clinics, usable_clinics
+    from letsconnect_cli.clinic.clinics import read_clinics, usable_clinics
     from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.regions import normalise_region_code
-    from letsconnect_cli.timezones import resolve_zone
+    from letsconnect_cli.places.regions import normalise_region_code
+    from letsconnect_cli.places.timezones import resolve_zone
 
     if upcoming and past:
         raise UsageError("--upcoming and --past exclude each other; give one of them")
@@ -61,7 +61,7 @@ def list_clinics(
     zone = resolve_zone(zone_name) if zone_name else None
     wanted_regions = {normalise_region_code(r) for r in region or []}
     if lang is not None:
-        from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+        from letsconnect_cli.places.languages import LanguageTagError, normalise_language_tag
 
         try:
             lang = normalise_language_tag(lang)
@@ -133,7 +133,7 @@ def _table(context: Any, clinics: "list[Clinic]", zone: Any, lang: str | None) -
 
 def _translated(clinic: "Clinic", lang: str) -> str | None:
     """The clinic's title in `lang`: its own when that is its language, else its translation."""
-    from letsconnect_cli.translations import texts
+    from letsconnect_cli.clinic.translations import texts
 
     found = texts(clinic, lang)
     return None if "title" in found.fallbacks else found.title
@@ -157,7 +157,7 @@ def _when(start: "datetime | None", zone: Any) -> str:
     if zone is None:
         return f"{start:%a %Y-%m-%d %H:%M}"
 
-    from letsconnect_cli.timezones import format_offset
+    from letsconnect_cli.places.timezones import format_offset
 
     local = start.astimezone(zone)
     return f"{local:%a %H:%M} {format_offset(local.utcoffset())}"

@@ -24,7 +24,7 @@ def field_check(
     fields: dict[str, Any], name: str, convert: Callable[[str], Any] = lambda text: text or None
 ) -> Callable[[str], Any]:
     """A check of one answer by the clinic rules, given the answers so far."""
-    from letsconnect_cli.drafts import field_problems
+    from letsconnect_cli.clinic.drafts import field_problems
 
     def check(answer: str) -> Any:
         value = convert(answer)
@@ -124,7 +124,7 @@ def ask_sharers(fields: dict[str, Any]) -> list[dict[str, str | None]]:
             person[key] = prompts.ask(
                 f"Sharer {number}: {question} (Enter to skip)", prompts.optional(str)
             )
-        from letsconnect_cli.drafts import field_problems
+        from letsconnect_cli.clinic.drafts import field_problems
 
         problems = field_problems({**fields, "sharers": [*sharers, person]}, "sharers")
         if problems:
@@ -174,8 +174,8 @@ def ask_start(
 ) -> datetime | None:
     """The start as an aware UTC datetime: a --start flag or an answer, with the zone, the
     instant and the confirmation each asked for where needed; None for no answer (optional)."""
-    from letsconnect_cli.drafts import start_warnings
-    from letsconnect_cli.timezones import resolve_zone
+    from letsconnect_cli.clinic.drafts import start_warnings
+    from letsconnect_cli.places.timezones import resolve_zone
 
     zone = tz
     if zone is not None:
@@ -214,7 +214,7 @@ def ask_start(
 def _local(context: AppContext, naive: datetime, zone: str | None) -> datetime:
     """A wall-clock time read in `zone` (asked for when None); a repeated or skipped time shows
     both instants and asks which."""
-    from letsconnect_cli.timezones import wall_clock
+    from letsconnect_cli.places.timezones import wall_clock
 
     if zone is None:
         zone = ask_zone(context, naive)
@@ -231,7 +231,7 @@ def _local(context: AppContext, naive: datetime, zone: str | None) -> datetime:
 
 def ask_zone(context: AppContext, naive: datetime) -> str:
     """The zone of a local time: [ui] timezone, this computer's zone, or any IANA name."""
-    from letsconnect_cli.timezones import resolve_zone, system_zone
+    from letsconnect_cli.places.timezones import resolve_zone, system_zone
 
     offered: list[tuple[str, str]] = []
     if context.config.ui.timezone:

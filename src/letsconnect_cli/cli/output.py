@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from letsconnect_cli.places.timezones import LocalTime
     from letsconnect_cli.slots import Window
-    from letsconnect_cli.timezones import LocalTime
 
 
 class TerminalSafe:

@@ -10,8 +10,8 @@ from letsconnect_cli.cli.options import JsonOption
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.publish import Plan
-    from letsconnect_cli.wiki import Credentials
+    from letsconnect_cli.wiki.client import Credentials
+    from letsconnect_cli.wiki.publish import Plan
 
 
 def publish(
@@ -101,10 +101,10 @@ def publish(
     [wiki] username and password_file; never a flag, never printed.
     """
     from letsconnect_cli.cli.output import message, print_json
+    from letsconnect_cli.clinic.values import check_url
     from letsconnect_cli.errors import RemoteError, UsageError
-    from letsconnect_cli.publish import STATE_FILE, PublishState, diff_link, plan, record_for
-    from letsconnect_cli.values import check_url
-    from letsconnect_cli.wiki import MediaWiki, check_api_url
+    from letsconnect_cli.wiki.client import MediaWiki, check_api_url
+    from letsconnect_cli.wiki.publish import STATE_FILE, PublishState, diff_link, plan, record_for
 
     context = app_context(ctx)
     config = context.config
@@ -189,17 +189,17 @@ def _content(
     as_of: str | None,
 ) -> tuple[str, str, str, str]:
     """(page title, the text lc owns there, what it is, language tag)."""
-    from letsconnect_cli.announce import announce
+    from letsconnect_cli.announce.render import announce
     from letsconnect_cli.cli.announce_cmd import organiser_of, regions_for
-    from letsconnect_cli.clinics import find_clinic, load_clinics
-    from letsconnect_cli.i18n import resolve_language
-    from letsconnect_cli.publish import check_title, page_title
+    from letsconnect_cli.clinic.clinics import find_clinic, load_clinics
+    from letsconnect_cli.places.i18n import resolve_language
+    from letsconnect_cli.wiki.publish import check_title, page_title
 
     config = context.config
     pattern = config.wiki.page_title
     user_dir = config.announce.templates_dir or context.clinics_dir.parent / "templates"
     if index:
-        from letsconnect_cli.index_page import render_index
+        from letsconnect_cli.announce.index_page import render_index
 
         language = resolve_language(lang or "en")
         clinics = load_clinics(context.clinics_dir)
@@ -248,7 +248,7 @@ def _as_of(value: str | None) -> Any:
         raise UsageError(
             f"--as-of {value!r} is not a date or date-time, e.g. 2023-03-20 or 2023-03-20T06:00Z"
         ) from None
-    from letsconnect_cli.timezones import year_problem
+    from letsconnect_cli.places.timezones import year_problem
 
     problem = year_problem(moment.year)
     if problem:
@@ -268,7 +268,7 @@ def _credentials(
     from letsconnect_cli.cli.output import message
     from letsconnect_cli.errors import UsageError
     from letsconnect_cli.passwords import read_secret
-    from letsconnect_cli.wiki import Credentials
+    from letsconnect_cli.wiki.client import Credentials
 
     wiki = context.config.wiki
     username = wiki.username

@@ -41,9 +41,9 @@ def regions(
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from letsconnect_cli import regions as regions_lib
     from letsconnect_cli.cli.output import new_table, print_json
     from letsconnect_cli.errors import UsageError
+    from letsconnect_cli.places import regions as regions_lib
 
     context = app_context(ctx)
     moment = datetime.now(UTC)
@@ -56,7 +56,7 @@ def regions(
             ) from None
         if moment.tzinfo is None:
             raise UsageError(f"--at {at!r} has no offset", hint=f"add Z for UTC: {at}Z")
-        from letsconnect_cli.timezones import year_problem
+        from letsconnect_cli.places.timezones import year_problem
 
         problem = year_problem(moment.year)
         if problem:
@@ -91,7 +91,7 @@ def regions(
 
     region = regions_lib.region(code, scheme, main_cities)
     groups = regions_lib.zone_groups([region], moment)
-    from letsconnect_cli.timezones import format_offset
+    from letsconnect_cli.places.timezones import format_offset
 
     def offset(zone: str) -> str:
         return format_offset(moment.astimezone(ZoneInfo(zone)).utcoffset())

@@ -160,7 +160,7 @@ def report(
     hidden; countries of the Foundation's protection list are counted together.
     """
     from letsconnect_cli.cli.exports import organiser_login, read_options
-    from letsconnect_cli.clinics import load_clinics
+    from letsconnect_cli.clinic.clinics import load_clinics
     from letsconnect_cli.ingest import IngestLog
     from letsconnect_cli.report import make_report
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from datetime import date, datetime, timedelta
 
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.regions import Region
+    from letsconnect_cli.places.regions import Region
     from letsconnect_cli.slots import RegionWeights, Window
 
 _T = TypeVar("_T")
@@ -185,10 +185,10 @@ def make_plan(
     flag for a bad value."""
     from datetime import timedelta
 
-    from letsconnect_cli import regions as regions_lib
     from letsconnect_cli import slots as core
-    from letsconnect_cli.durations import format_duration, parse_duration
+    from letsconnect_cli.clinic.durations import format_duration, parse_duration
     from letsconnect_cli.errors import UsageError
+    from letsconnect_cli.places import regions as regions_lib
 
     config = context.config
     settings = config.slots
@@ -270,10 +270,10 @@ def _registrant_weights(
     """Weights from registration exports: unique registrants per country of the regions."""
     from letsconnect_cli import slots as core
     from letsconnect_cli.cli.exports import read_options
-    from letsconnect_cli.clinics import read_clinics
+    from letsconnect_cli.clinic.clinics import read_clinics
     from letsconnect_cli.errors import UsageError
     from letsconnect_cli.ingest import IngestLog, read_records
-    from letsconnect_cli.regions import countries
+    from letsconnect_cli.places.regions import countries
 
     config = context.config
     clinics = []

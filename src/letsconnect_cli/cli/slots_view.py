@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from letsconnect_cli.cli.slots_cmd import Plan
+    from letsconnect_cli.places.timezones import ZoneGroup
     from letsconnect_cli.slots import Candidate
     from letsconnect_cli.slots.heatmap import HeatRow
-    from letsconnect_cli.timezones import ZoneGroup
 
 #: The mark of a local time outside the acceptable hours (also shown in colour on a terminal).
 OUTSIDE = "\u00d7"  # the multiplication sign
@@ -55,8 +55,8 @@ def slots_json(plan: Plan, shown: list[Candidate]) -> list[dict[str, Any]]:
 
 def render(out: Console, plan: Plan, shown: list[Candidate], scored: list[Candidate]) -> None:
     """The header, the best starts, and the heat map of one day, on stdout."""
-    from letsconnect_cli import regions as regions_lib
     from letsconnect_cli.cli.output import print_block
+    from letsconnect_cli.places import regions as regions_lib
     from letsconnect_cli.slots.heatmap import heat_map
 
     day = plan.days[0] if len(plan.days) == 1 or not shown else shown[0].start.date()
@@ -80,7 +80,7 @@ def _noon(day: date) -> datetime:
 
 
 def _header(plan: Plan) -> list[str]:
-    from letsconnect_cli.durations import format_duration
+    from letsconnect_cli.clinic.durations import format_duration
 
     counted = len(plan.weights.countries) - len(plan.weights.without_zone)
     if len(plan.days) == 1:
@@ -137,7 +137,7 @@ def _heat_tables(
     plan: Plan, day: date, rows: list[HeatRow], by_start: dict[datetime, Candidate], width: int
 ) -> list[Any]:
     """One table of 24 UTC hours when the terminal is wide enough, else two of 12."""
-    from letsconnect_cli.timezones import format_offset
+    from letsconnect_cli.places.timezones import format_offset
 
     label_width = max([len("zone group"), *(len(r.label) for r in rows)])
     full = label_width + 1 + 6 + 1 + 24 * 4

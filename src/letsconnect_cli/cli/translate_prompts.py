@@ -9,7 +9,7 @@ def add_translations(fields: dict[str, Any], tags: list[str], interactive: bool)
     import typer
 
     from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+    from letsconnect_cli.places.languages import LanguageTagError, normalise_language_tag
 
     translations: dict[str, dict[str, str]] = {}
     for raw in tags:

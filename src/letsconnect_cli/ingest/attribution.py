@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import PurePath
 
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.errors import UsageError
 from letsconnect_cli.ingest.cleaning import fold
-from letsconnect_cli.models import Clinic
 
 _PREFIX = re.compile(r"^(?:let s connect\s*)?(?:learning clinic\s*)?(?:let s connect\s*)?")
 _STOP = frozenset({"a", "an", "and", "the", "of", "on", "to", "with", "for", "in", "related"})

@@ -33,7 +33,7 @@ def _cache_key() -> str:
             parts.append(version(package))
         except PackageNotFoundError:
             parts.append("none")
-    from letsconnect_cli.languages import babel_locale_data
+    from letsconnect_cli.places.languages import babel_locale_data
 
     folder = babel_locale_data() or ""
     try:
@@ -64,7 +64,7 @@ def _own_data(identifier: str) -> dict[str, Any]:
     cache, where later formatting in that locale would find it (and miss inherited patterns)."""
     import pickle
 
-    from letsconnect_cli.languages import babel_locale_data
+    from letsconnect_cli.places.languages import babel_locale_data
 
     folder = babel_locale_data()
     if folder is None:
@@ -93,7 +93,7 @@ def build() -> dict[str, dict[str, str]]:
     names a script form; regional forms (`en_GB`, "British English") map to their language.
     """
     from letsconnect_cli.ingest.folding import fold_name
-    from letsconnect_cli.regions import countries
+    from letsconnect_cli.places.regions import countries
 
     known = countries()
     places: dict[str, Counter[str]] = {}
@@ -117,7 +117,7 @@ def build() -> dict[str, dict[str, str]]:
 
 
 def _cache_path() -> str | None:
-    from letsconnect_cli.validation_cache import cache_folder
+    from letsconnect_cli.clinic.validation_cache import cache_folder
 
     try:
         return str(cache_folder() / f"names-{_cache_key()}.json")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 
 from letsconnect_cli.ingest.records import IngestLog, Record
-from letsconnect_cli.regions import countries
+from letsconnect_cli.places.regions import countries
 from letsconnect_cli.vocab import GRANT_COMMITTEE_REGIONS, SCHEME_REGIONS, WIKIMEDIA_REGIONS, Scheme
 
 #: The main roles of the program's registration forms, by key.

@@ -134,7 +134,7 @@ class Place:
 
 
 def _known() -> Mapping[str, object]:
-    from letsconnect_cli.regions import countries
+    from letsconnect_cli.places.regions import countries
 
     return countries()
 
@@ -155,7 +155,7 @@ def _add_name(index: dict[str, str], name: str | None, code: str) -> None:
 @cache
 def table_index() -> dict[str, str]:
     """Codes and names of the Foundation's table: most exports need nothing more."""
-    from letsconnect_cli.regions import countries
+    from letsconnect_cli.places.regions import countries
 
     index: dict[str, str] = {}
     for country in countries().values():

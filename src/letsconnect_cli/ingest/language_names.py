@@ -156,7 +156,7 @@ def _stripped(key: str) -> list[str]:
 
 
 def _tag(text: str) -> str | None:
-    from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+    from letsconnect_cli.places.languages import LanguageTagError, normalise_language_tag
 
     if not 2 <= len(text) <= 20 or " " in text:
         return None

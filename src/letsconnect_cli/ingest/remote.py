@@ -23,7 +23,7 @@ from letsconnect_cli.errors import InputUnreadable, RemoteError, UsageError
 if TYPE_CHECKING:
     import httpx
 
-    from letsconnect_cli.wiki import Credentials
+    from letsconnect_cli.wiki.client import Credentials
 
 #: progress(source name, bytes so far, total bytes or None)
 Progress = Callable[[str, int, int | None], None]
@@ -50,7 +50,7 @@ class WikiLogin:
     def cookies(self, api_url: str, timeout: float, transport: Any = None) -> httpx.Cookies:
         """The session cookies of a logged-in session on the wiki of `api_url`."""
         if api_url not in self._cookies:
-            from letsconnect_cli.wiki import MediaWiki
+            from letsconnect_cli.wiki.client import MediaWiki
 
             with MediaWiki(
                 api_url,

@@ -15,6 +15,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO
 
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.errors import InputUnreadable, UsageError
 from letsconnect_cli.ingest.attribution import ClinicMatcher
 from letsconnect_cli.ingest.campaignevents import read_participants
@@ -25,7 +26,6 @@ from letsconnect_cli.ingest.remote import FetchOptions, display_url, fetch, is_u
 from letsconnect_cli.ingest.tabular import Table
 from letsconnect_cli.ingest.textio import detect_encoding, sniff_delimiter, text_stream
 from letsconnect_cli.ingest.zoom_report import is_zoom_report, read_zoom_report
-from letsconnect_cli.models import Clinic
 from letsconnect_cli.vocab import Scheme
 
 SUFFIXES = (".csv", ".json", ".tsv", ".txt")
@@ -128,7 +128,7 @@ def read_sources(
     if options.clinic is not None:
         only = matcher.match(options.clinic)
         if only is None:
-            from letsconnect_cli.regions import suggestion
+            from letsconnect_cli.places.regions import suggestion
 
             raise UsageError(
                 f"--clinic {options.clinic!r} is no clinic",

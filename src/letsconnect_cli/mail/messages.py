@@ -33,11 +33,11 @@ from letsconnect_cli.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from letsconnect_cli.announce import Organiser
-    from letsconnect_cli.i18n import Language
-    from letsconnect_cli.models import Clinic
-    from letsconnect_cli.regions import Region
-    from letsconnect_cli.timezones import LocalTime
+    from letsconnect_cli.announce.render import Organiser
+    from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.places.i18n import Language
+    from letsconnect_cli.places.regions import Region
+    from letsconnect_cli.places.timezones import LocalTime
 
 #: 7-bit clean (quoted-printable or base64 bodies), CRLF line ends, lines within 78 characters.
 POLICY = SMTP.clone(cte_type="7bit", max_line_length=78)
@@ -75,7 +75,7 @@ def letter(
     variables they get `invite.meeting_url` (a confirmed clinic's link) and `invite.local_times`
     (one line per zone group of the region, in the letter's language).
     """
-    from letsconnect_cli.announce import (
+    from letsconnect_cli.announce.render import (
         clinic_context,
         environment,
         load_template,
@@ -103,7 +103,7 @@ def local_time_line(row: LocalTime, language: Language) -> str:
     """'Sunday, 5 April 2099, 14:00-16:00 (UTC+08:00): Manila and Perth', as the language writes
     dates, times and lists; across a clock change both offsets: '02:00 (UTC+11:00) - 03:00
     (UTC+10:00)' (with an en dash, as the locale's time ranges)."""
-    from letsconnect_cli.i18n import (
+    from letsconnect_cli.places.i18n import (
         city_name,
         format_date,
         format_list,
@@ -111,7 +111,7 @@ def local_time_line(row: LocalTime, language: Language) -> str:
         format_time_range,
         join_date_time,
     )
-    from letsconnect_cli.timezones import format_offset
+    from letsconnect_cli.places.timezones import format_offset
 
     before = format_offset(row.start.utcoffset())
     after = format_offset(row.end.utcoffset())

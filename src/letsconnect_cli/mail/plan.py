@@ -23,8 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from letsconnect_cli.calendar import CANCEL, REQUEST
 from letsconnect_cli.errors import UsageError
+from letsconnect_cli.invites.ics_event import CANCEL, REQUEST
 from letsconnect_cli.mail.recipients import (
     NEVER_INVITED,
     OUTSIDE_REGION,

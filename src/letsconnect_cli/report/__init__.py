@@ -13,9 +13,9 @@ import gc
 from collections.abc import Sequence
 from typing import Any
 
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import IngestLog, ReadOptions
 from letsconnect_cli.ingest.sources import read_sources
-from letsconnect_cli.models import Clinic
 from letsconnect_cli.report.figures import build_report
 from letsconnect_cli.report.stats import Counts, Tally
 

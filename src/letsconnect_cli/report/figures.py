@@ -14,10 +14,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest.cleaning import ROLES
 from letsconnect_cli.ingest.records import IngestLog
-from letsconnect_cli.models import Clinic
-from letsconnect_cli.regions import countries
+from letsconnect_cli.places.regions import countries
 from letsconnect_cli.report import attendees, skills
 from letsconnect_cli.report.header import period
 from letsconnect_cli.report.privacy import Disclosure, small
@@ -382,7 +382,7 @@ def _countries(
 
 
 def _languages(shown: _Published, counts: Counts, total: int | None) -> list[dict[str, Any]]:
-    from letsconnect_cli.languages import language_name
+    from letsconnect_cli.places.languages import language_name
 
     names = {
         code: "Other languages" if code == "und" else _QUALIFIER.sub("", language_name(code))

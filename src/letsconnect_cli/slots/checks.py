@@ -29,7 +29,7 @@ from letsconnect_cli.slots.window import ALL_DAYS, DAY_SECONDS, Window
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
-    from letsconnect_cli.models import Clinic
+    from letsconnect_cli.clinic.models import Clinic
 
 #: A region is badly served when the session is acceptable for less than this share of it.
 THRESHOLD = 0.5
@@ -222,7 +222,7 @@ def _examples(
 ) -> tuple[str, ...]:
     """Up to two of the region's main cities where the session is (ok) or is not acceptable,
     as '23:00-01:00 in Manila'."""
-    from letsconnect_cli.regions import city_of
+    from letsconnect_cli.places.regions import city_of
 
     found = []
     for fit in zone_fits(_main_cities(code), start, duration, window):
@@ -237,7 +237,7 @@ def _examples(
 def _main_cities(code: str) -> tuple[WeightedZone, ...]:
     from zoneinfo import ZoneInfo
 
-    from letsconnect_cli.regions import region
+    from letsconnect_cli.places.regions import region
 
     return tuple(WeightedZone(z, ZoneInfo(z), 1.0) for z in region(code).main_cities)
 

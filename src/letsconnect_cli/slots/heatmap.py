@@ -11,7 +11,7 @@ from letsconnect_cli.slots.scoring import WeightedZone, zone_fits
 from letsconnect_cli.slots.window import Window
 
 if TYPE_CHECKING:
-    from letsconnect_cli.timezones import ZoneGroup
+    from letsconnect_cli.places.timezones import ZoneGroup
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from letsconnect_cli.slots.scoring import WeightedZone
 
 if TYPE_CHECKING:
     from letsconnect_cli.ingest.records import Record
-    from letsconnect_cli.regions import Region
+    from letsconnect_cli.places.regions import Region
 
 
 class RegionWeights(NamedTuple):
@@ -33,7 +33,7 @@ def region_weights(
     split equally across the country's zones, summed per zone. Zones in tz database order."""
     from zoneinfo import ZoneInfo
 
-    from letsconnect_cli.regions import zones_of_country
+    from letsconnect_cli.places.regions import zones_of_country
 
     members: dict[str, None] = {}
     for item in regions:
@@ -65,7 +65,7 @@ def region_weights(
 def equal_region_weights(codes: tuple[str, ...], scheme: str = "wikimedia") -> RegionWeights:
     """Every country of the regions weighted alike (cached: `lc validate` asks for each clinic).
     Zones in tz database order; `heaviest_first` gives them by weight."""
-    from letsconnect_cli.regions import region
+    from letsconnect_cli.places.regions import region
     from letsconnect_cli.vocab import Scheme
 
     return region_weights([region(code, Scheme(scheme)) for code in codes])

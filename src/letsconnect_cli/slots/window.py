@@ -170,7 +170,7 @@ def parse_week(text: str) -> list[date]:
     match = _WEEK.match(text)
     if match is None:
         raise ValueError(f"{text!r} is not an ISO week; write it like 2023-W13")
-    from letsconnect_cli.timezones import year_problem
+    from letsconnect_cli.places.timezones import year_problem
 
     problem = year_problem(int(match[1]))
     if problem:
@@ -183,7 +183,7 @@ def parse_week(text: str) -> list[date]:
 
 
 def parse_day(text: str) -> date:
-    from letsconnect_cli.timezones import year_problem
+    from letsconnect_cli.places.timezones import year_problem
 
     try:
         day = date.fromisoformat(text.strip())

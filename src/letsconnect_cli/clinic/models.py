@@ -15,9 +15,8 @@ from pydantic import (
     model_validator,
 )
 
-from letsconnect_cli.durations import parse_duration
-from letsconnect_cli.timezones import MAX_YEAR, year_problem
-from letsconnect_cli.values import (
+from letsconnect_cli.clinic.durations import parse_duration
+from letsconnect_cli.clinic.values import (
     EMAIL,
     LanguageTag,
     OptionalText,
@@ -27,6 +26,7 @@ from letsconnect_cli.values import (
     check_url,
     no_items,
 )
+from letsconnect_cli.places.timezones import MAX_YEAR, year_problem
 from letsconnect_cli.vocab import Category, Status
 
 DEFAULT_DURATION = timedelta(hours=2)
@@ -43,7 +43,7 @@ class _Strict(BaseModel):
 
 def _translation_keys(value: dict[str, Any]) -> dict[str, Any]:
     """Translations keyed by BCP 47 tags, in canonical case; an unknown tag is an error."""
-    from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+    from letsconnect_cli.places.languages import LanguageTagError, normalise_language_tag
 
     keys: dict[str, Any] = {}
     for key, item in value.items():
@@ -114,7 +114,7 @@ class CalendarInfo(_Strict):
     @field_validator("uid")
     @classmethod
     def _uid(cls, value: str | None) -> str | None:
-        from letsconnect_cli.calendar import uid_problem  # what lc invite would refuse
+        from letsconnect_cli.invites.ics_event import uid_problem  # what lc invite would refuse
 
         problem = uid_problem(value) if value else None
         if problem:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from letsconnect_cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from letsconnect_cli.announce import Organiser
+    from letsconnect_cli.announce.render import Organiser
 
 POLICY = SMTP.clone(cte_type="7bit", max_line_length=78)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from letsconnect_cli.errors import InputUnreadable, Problem, UsageError, ValidationFailed
 from letsconnect_cli.escaping import FORMATS, escape_for, one_line, strip_controls, url_for
-from letsconnect_cli.i18n import (
+from letsconnect_cli.places.i18n import (
     Language,
     city_name,
     format_date,
@@ -36,9 +36,9 @@ if TYPE_CHECKING:
     from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
     from jinja2.sandbox import SandboxedEnvironment
 
-    from letsconnect_cli.models import Clinic
-    from letsconnect_cli.regions import Region
-    from letsconnect_cli.timezones import LocalTime
+    from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.places.regions import Region
+    from letsconnect_cli.places.timezones import LocalTime
 
 #: The file extension of each format, for `--all-langs` and `-o` folders.
 EXTENSIONS = {"wikitext": "wiki", "markdown": "md", "text": "txt", "html": "html", "email": "eml"}
@@ -101,7 +101,7 @@ def clinic_context(
     organiser: Organiser,
 ) -> dict[str, Any]:
     """The variables every announcement template gets (plain data: no methods to call)."""
-    from letsconnect_cli.regions import main_city_times
+    from letsconnect_cli.places.regions import main_city_times
 
     if clinic.start is None or clinic.end is None:
         raise UsageError(
@@ -139,7 +139,7 @@ def clinic_context(
         for c in cities
     ]
     time_line = " · ".join([utc_range, *city_items])
-    from letsconnect_cli.translations import texts
+    from letsconnect_cli.clinic.translations import texts
 
     own = texts(clinic, language.tag)
     sharers = []
@@ -385,7 +385,7 @@ def _template_position(error: BaseException, template: Template) -> tuple[str, i
 def template_origin(template: Template) -> str:
     """Where a template came from: its file, or package:<name> for the packaged ones."""
     filename = str(template.filename or "")
-    packaged = Path(__file__).resolve().parent / "templates"
+    packaged = Path(__file__).resolve().parent.parent / "templates"
     try:
         Path(filename).resolve().relative_to(packaged)
     except ValueError:
@@ -423,7 +423,7 @@ def announce(
 
     from datetime import UTC
 
-    from letsconnect_cli.announce_email import email_message
+    from letsconnect_cli.announce.email_message import email_message
 
     subject = _one_line(render(load_template(env, template_name("email", "subject")), context))
     message = email_message(

@@ -14,7 +14,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from letsconnect_cli.errors import UsageError
-from letsconnect_cli.regions import city_of
+from letsconnect_cli.places.regions import city_of
 
 #: The years lc takes dates in: wide, but leaving room to compute local times and spans around a
 #: date without leaving the calendar Python knows (years 1 to 9999).
@@ -96,7 +96,7 @@ def _links() -> dict[str, str]:
 def canonical_zone(name: str) -> str:
     """The zone a country uses for an alias: Asia/Saigon -> Asia/Ho_Chi_Minh, Asia/Calcutta ->
     Asia/Kolkata. A name zone.tab lists, or one whose link leads to no listed zone (UTC), stays."""
-    from letsconnect_cli.regions import countries_using
+    from letsconnect_cli.places.regions import countries_using
 
     if countries_using(name):
         return name

@@ -22,7 +22,7 @@ from typing import Literal
 
 from letsconnect_cli import tomltext
 from letsconnect_cli.errors import ConfigError, InputUnreadable, RemoteError
-from letsconnect_cli.wiki import Page
+from letsconnect_cli.wiki.client import Page
 
 MARK_BEGIN = "<!-- lc:begin -->"
 MARK_END = "<!-- lc:end -->"
@@ -167,7 +167,7 @@ class PublishState:
     def put(self, record: Record) -> None:
         """Record a page, keeping what other runs recorded meanwhile: the file is read again and
         written back while lc holds its folder (one writer at a time, as for the ledger)."""
-        from letsconnect_cli.ledger import LOCK_WAIT
+        from letsconnect_cli.invites.ledger import LOCK_WAIT
         from letsconnect_cli.locking import exclusive
 
         folder = self.path.parent

@@ -7,13 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from letsconnect_cli.announce import environment, languages_line, load_template, render
+from letsconnect_cli.announce.render import environment, languages_line, load_template, render
 from letsconnect_cli.escaping import one_line
-from letsconnect_cli.i18n import Language, format_date, format_time_range
+from letsconnect_cli.places.i18n import Language, format_date, format_time_range
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
-    from letsconnect_cli.models import Clinic
+    from letsconnect_cli.clinic.models import Clinic
 
 INDEX_TEMPLATE = "announce/index.j2"
 

@@ -27,7 +27,7 @@ from letsconnect_cli.files import write_text_atomic
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from letsconnect_cli.models import Clinic
+    from letsconnect_cli.clinic.models import Clinic
 
 SUFFIX = ".toml"
 #: Clinic files are a few kilobytes; anything this large is not one.
@@ -231,7 +231,7 @@ def clinic_file_from_bytes(path: Path, data: bytes) -> ClinicFile:
 
 def _translation_warnings(clinic: Clinic, text: str) -> list[Problem]:
     """A confirmed clinic interpreted into a language its title has no translation in."""
-    from letsconnect_cli.translations import untranslated_titles
+    from letsconnect_cli.clinic.translations import untranslated_titles
     from letsconnect_cli.vocab import Status
 
     if clinic.status is not Status.CONFIRMED or not clinic.interpretation:
@@ -259,7 +259,7 @@ def clinic_from_mapping(
     """Validate a parsed clinic; return it, or the problems with field names and lines."""
     from pydantic import ValidationError
 
-    from letsconnect_cli.models import Clinic
+    from letsconnect_cli.clinic.models import Clinic
 
     lines = lines or {}
     if "id" in raw:
@@ -280,7 +280,7 @@ def problems_from(
     error: ValidationError, lines: dict[tomltext.Path_, int], model: type[BaseModel] | None = None
 ) -> list[Problem]:
     """Turn pydantic's errors into problems that say what to write instead."""
-    from letsconnect_cli.models import Clinic
+    from letsconnect_cli.clinic.models import Clinic
 
     root = model or Clinic
     problems = []
@@ -425,7 +425,7 @@ def duplicate_uids(
     would find it: the UIDs set in files and those derived from the ids of valid files that
     set none, compared regardless of case (calendars differ on whether case matters). A
     derived UID keeps it (the other file's uid line is the one to delete); else the first."""
-    from letsconnect_cli.models import derived_uid
+    from letsconnect_cli.clinic.models import derived_uid
 
     items = list(clinics)
     owners: dict[str, tuple[str, str, bool]] = {}  # folded UID: (clinic id, UID, derived)
@@ -589,7 +589,7 @@ def render_clinic(clinic: Clinic) -> str:
     """The clinic as TOML text, from the commented template, so it reads back equal."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from letsconnect_cli.durations import format_duration
+    from letsconnect_cli.clinic.durations import format_duration
     from letsconnect_cli.vocab import CATEGORY_LABELS
 
     environment = Environment(

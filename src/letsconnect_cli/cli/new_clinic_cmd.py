@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.clinic.models import Clinic
     from letsconnect_cli.errors import Problem
-    from letsconnect_cli.models import Clinic
 
 #: Which flag sets which field, so problems name what the user typed.
 FLAG_OF_FIELD = {
@@ -176,9 +176,9 @@ def new_clinic(
     of lc.toml), warning (on stderr) when most of a target region is outside them.
     Ctrl-C at a question writes nothing (exit 130).
     """
-    from letsconnect_cli import clinics as clinics_lib
     from letsconnect_cli.cli import prompts
     from letsconnect_cli.cli.output import message, print_json
+    from letsconnect_cli.clinic import clinics as clinics_lib
 
     context = app_context(ctx)
     interactive = prompts.stdin_is_interactive() and not no_input
@@ -282,7 +282,7 @@ def _require_clinics_dir(context: "AppContext") -> None:
 def _check_flags(fields: dict[str, Any], given: set[str], clinic_id: str | None) -> None:
     """Before any question: the values given as flags (and --id), by the clinic rules, so a
     bad flag fails before anything is asked and no answer is lost to it."""
-    from letsconnect_cli.drafts import field_problems, id_problems
+    from letsconnect_cli.clinic.drafts import field_problems, id_problems
     from letsconnect_cli.errors import Problem, ValidationFailed
 
     problems = [
@@ -298,7 +298,7 @@ def _check_flags(fields: dict[str, Any], given: set[str], clinic_id: str | None)
 
 def _warn_about_start(context: "AppContext", start: "datetime | None") -> None:
     from letsconnect_cli.cli.output import warning
-    from letsconnect_cli.drafts import start_warnings
+    from letsconnect_cli.clinic.drafts import start_warnings
 
     if start is None:
         return
@@ -311,8 +311,8 @@ def _choose_id(
 ) -> str:
     """--id, or <date>-<slug>; an --id naming another date than the start's is a warning (on a
     terminal, a question: write it under the id of its date instead?)."""
-    from letsconnect_cli.clinics import clinic_id_for
-    from letsconnect_cli.drafts import id_warning
+    from letsconnect_cli.clinic.clinics import clinic_id_for
+    from letsconnect_cli.clinic.drafts import id_warning
 
     derived = clinic_id_for(title, start)
     if clinic_id is None:
@@ -339,7 +339,7 @@ def parse_start(text: str, tz: str | None) -> "datetime":
     from datetime import UTC, datetime
 
     from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.timezones import localize, resolve_zone
+    from letsconnect_cli.places.timezones import localize, resolve_zone
 
     try:
         moment = datetime.fromisoformat(text.strip())
@@ -394,7 +394,7 @@ def _new_uid() -> str:
 
 def _existing_uid(path: Any) -> str | None:
     """When --force replaces a clinic, it keeps the calendar UID so sent invites stay linked."""
-    from letsconnect_cli.clinics import read_clinic_file
+    from letsconnect_cli.clinic.clinics import read_clinic_file
 
     if not path.is_file():
         return None
@@ -405,7 +405,7 @@ def _existing_uid(path: Any) -> str | None:
 def control_problems(fields: dict[str, Any]) -> list["Problem"]:
     """A problem for each text field holding a control character (ESC, BEL, CR, ...): tab and
     newline only in a field of several lines (`drafts.control_problem`)."""
-    from letsconnect_cli.drafts import MULTILINE_FIELDS, SHARER_PARTS, control_problem
+    from letsconnect_cli.clinic.drafts import MULTILINE_FIELDS, SHARER_PARTS, control_problem
     from letsconnect_cli.errors import Problem
 
     found = []
@@ -430,7 +430,7 @@ def control_problems(fields: dict[str, Any]) -> list["Problem"]:
 
 
 def _build(clinic_id: str, fields: dict[str, Any]) -> "Clinic":
-    from letsconnect_cli.clinics import clinic_from_mapping
+    from letsconnect_cli.clinic.clinics import clinic_from_mapping
     from letsconnect_cli.errors import Problem, ValidationFailed
 
     refused = control_problems(fields)
@@ -454,9 +454,9 @@ def _flag_for(field: str | None) -> str | None:
 def _show_local_times(context: "AppContext", clinic: "Clinic") -> None:
     from rich.text import Text
 
-    from letsconnect_cli import regions as regions_lib
     from letsconnect_cli.cli.output import hours_summary, local_time_table, print_block
-    from letsconnect_cli.timezones import local_times_for_groups
+    from letsconnect_cli.places import regions as regions_lib
+    from letsconnect_cli.places.timezones import local_times_for_groups
 
     if clinic.start is None or clinic.end is None or not clinic.regions:
         return

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from letsconnect_cli.models import Clinic
+    from letsconnect_cli.clinic.models import Clinic
 
 T = TypeVar("T")
 

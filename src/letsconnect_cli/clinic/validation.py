@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from letsconnect_cli.errors import Problem
 
 if TYPE_CHECKING:
+    from letsconnect_cli.clinic.validation_cache import ValidationCache
     from letsconnect_cli.slots.window import Window
-    from letsconnect_cli.validation_cache import ValidationCache
 
 #: A problem as plain values: (field, line, message).
 Item = tuple[str | None, int | None, str]
@@ -69,7 +69,7 @@ def _item(values: Sequence[object]) -> Item:
 def check_bytes(path: Path, data: bytes, window: Window | None) -> FileCheck:
     """Check one clinic file's bytes (read from `path`, which gives the id), with the time
     check against `window` (None: none)."""
-    from letsconnect_cli.clinics import clinic_file_from_bytes
+    from letsconnect_cli.clinic.clinics import clinic_file_from_bytes
 
     result = clinic_file_from_bytes(path, data)
     clinic = result.clinic
@@ -170,7 +170,7 @@ def validate_files(
         )
         for index, (path, item) in enumerate(zip(paths, checks, strict=True))
     ]
-    from letsconnect_cli.clinics import duplicate_uids
+    from letsconnect_cli.clinic.clinics import duplicate_uids
 
     uids = [(report.id, item.uid, item.valid) for report, item in zip(reports, checks, strict=True)]
     for index, problem in duplicate_uids(uids):
@@ -197,7 +197,7 @@ def check_files(
     one that cannot be read (a folder, a FIFO, a broken link, no permission) gets a record with
     that one error, and its index goes into `unreadable`. The records of unchanged files come
     from `cache`, and the others go into it."""
-    from letsconnect_cli.clinics import read_clinic_bytes, unreadable_problem
+    from letsconnect_cli.clinic.clinics import read_clinic_bytes, unreadable_problem
     from letsconnect_cli.errors import InputUnreadable
 
     records = []

@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from letsconnect_cli import calendar
 from letsconnect_cli.errors import FileExistsRefusal, UsageError
+from letsconnect_cli.invites import ics_event
 from letsconnect_cli.mail import messages
 from letsconnect_cli.mail.deliver import Outgoing
 from letsconnect_cli.mail.plan import MailPlan, plan
@@ -23,14 +23,14 @@ from letsconnect_cli.mail.recipients import Person, registrants
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
-    from letsconnect_cli.announce import Organiser
-    from letsconnect_cli.i18n import Language
+    from letsconnect_cli.announce.render import Organiser
+    from letsconnect_cli.clinic.models import Clinic
     from letsconnect_cli.ingest import Record
-    from letsconnect_cli.invites import Invite, Settings, View
-    from letsconnect_cli.ledger import Ledger
+    from letsconnect_cli.invites.issuing import Invite, Settings, View
+    from letsconnect_cli.invites.ledger import Ledger
     from letsconnect_cli.mail.sendlog import SendLog
-    from letsconnect_cli.models import Clinic
-    from letsconnect_cli.regions import Region
+    from letsconnect_cli.places.i18n import Language
+    from letsconnect_cli.places.regions import Region
 
 _GITIGNORE = (
     "# Invitations as .eml files: they hold registrants' addresses; never commit them.\n*\n"
@@ -104,8 +104,8 @@ def language_for(person: Person, clinic: Clinic) -> Language:
     asked interpretation into, when lc has labels in it; else the clinic's language. Chinese
     given without a script is written as the person's place writes it (zh-Hant in Taiwan, Hong
     Kong and Macao; zh-Hans elsewhere)."""
-    from letsconnect_cli.i18n import resolve_language
     from letsconnect_cli.ingest.language_names import chinese_script
+    from letsconnect_cli.places.i18n import resolve_language
 
     for tag in (person.preferred_language, *person.interpretation):
         if not tag or tag == "und":
@@ -139,10 +139,10 @@ def prepare(
     Without `build` (a dry run) the texts are rendered (so a template error shows) but the
     messages are not assembled: their data is empty.
     """
-    from letsconnect_cli import invites
+    from letsconnect_cli.invites import issuing
 
     check_clinic(clinic, now)
-    event = invites.plan(
+    event = issuing.plan(
         [clinic],
         view,
         settings=settings.calendar,
@@ -173,8 +173,8 @@ def prepare(
             f"{clinic.id} is scheduled, not confirmed: calendars show it as tentative, without "
             "the meeting link; confirm it first unless that is meant"
         )
-    description = calendar.description(content, invite.local_times, ", ".join(invite.regions))
-    events: dict[str, calendar.CalendarEvent] = {}
+    description = ics_event.description(content, invite.local_times, ", ".join(invite.regions))
+    events: dict[str, ics_event.CalendarEvent] = {}
     organizer = settings.calendar.organizer
     sender = messages.address(settings.sender, "[smtp] from_address")
     author = messages.address(organizer.email, "[organiser] email", organizer.name)
@@ -207,9 +207,9 @@ def prepare(
         event_item = events.get(language.tag)
         if event_item is None:
             translated = _event_in(content, clinic, language.tag)
-            event_item = calendar.CalendarEvent(translated, invite.sequence, description)
+            event_item = ics_event.CalendarEvent(translated, invite.sequence, description)
             events[language.tag] = event_item
-        data = calendar.calendar_bytes(
+        data = ics_event.calendar_bytes(
             [event_item],
             method=delivery.method,
             dtstamp=dtstamp,
@@ -235,15 +235,15 @@ def prepare(
     return result
 
 
-def _event_in(content: calendar.EventContent, clinic: Clinic, tag: str) -> calendar.EventContent:
+def _event_in(content: ics_event.EventContent, clinic: Clinic, tag: str) -> ics_event.EventContent:
     """The event as a recipient reading `tag` sees it: SUMMARY is the clinic's title in that
     language when its file translates it (the rest of the event stays as `lc invite` writes it)."""
     from dataclasses import replace
 
-    from letsconnect_cli.translations import texts
+    from letsconnect_cli.clinic.translations import texts
 
     title = texts(clinic, tag).title
-    return content if title == clinic.title else replace(content, summary=calendar.one_line(title))
+    return content if title == clinic.title else replace(content, summary=ics_event.one_line(title))
 
 
 def eml_name(item: Outgoing) -> str:

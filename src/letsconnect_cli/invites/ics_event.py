@@ -17,17 +17,17 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from letsconnect_cli import icsfix
 from letsconnect_cli.errors import UsageError
-from letsconnect_cli.languages import language_name
-from letsconnect_cli.timezones import format_offset
+from letsconnect_cli.invites import icsfix
+from letsconnect_cli.places.languages import language_name
+from letsconnect_cli.places.timezones import format_offset
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from letsconnect_cli.models import Clinic
-    from letsconnect_cli.timezones import LocalTime
+    from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.places.timezones import LocalTime
 
 #: lc's product identifier; without a version, so a new lc release alone changes no file.
 PRODID = "-//Wikimedia Let's Connect//lc//EN"
@@ -88,7 +88,7 @@ def uri(text: str) -> str:
     controls and other non-ASCII characters percent-encoded (RFC 3987's mapping)."""
     from urllib.parse import urlsplit
 
-    from letsconnect_cli.values import idna_url
+    from letsconnect_cli.clinic.values import idna_url
 
     text = text.strip()
     if "://" not in text:
@@ -126,7 +126,7 @@ class Organizer:
 
 def organizer_from(name: str | None, email: str | None) -> Organizer:
     """ORGANIZER from the configured organiser; UsageError saying where to set it when missing."""
-    from letsconnect_cli.values import EMAIL
+    from letsconnect_cli.clinic.values import EMAIL
 
     if not email:
         raise UsageError(

@@ -55,7 +55,7 @@ def text_problems(name: str, value: Any) -> list[str]:
 def field_problems(fields: dict[str, Any], name: str) -> list[str]:
     """What the clinic rules say about `fields[name]`, given the other values so far: the
     messages of the problems found in that field (empty when it is fine)."""
-    from letsconnect_cli.clinics import clinic_from_mapping
+    from letsconnect_cli.clinic.clinics import clinic_from_mapping
 
     refused = text_problems(name, fields.get(name))
     if refused:
@@ -68,7 +68,7 @@ def field_problems(fields: dict[str, Any], name: str) -> list[str]:
 
 def id_problems(clinic_id: str) -> list[str]:
     """What the clinic rules say about an id given by hand (empty when it is fine)."""
-    from letsconnect_cli.clinics import clinic_from_mapping
+    from letsconnect_cli.clinic.clinics import clinic_from_mapping
 
     _clinic, problems = clinic_from_mapping(clinic_id, {"title": "draft", "status": "proposed"})
     return [p.message for p in problems if p.field == "file name"]

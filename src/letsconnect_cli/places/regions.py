@@ -28,7 +28,7 @@ from letsconnect_cli.vocab import (
 )
 
 if TYPE_CHECKING:
-    from letsconnect_cli.timezones import LocalTime, ZoneGroup
+    from letsconnect_cli.places.timezones import LocalTime, ZoneGroup
 
 # ISO 3166 has no code for Kosovo and so the tz database lists no zone for XK; Kosovo keeps
 # the time of Europe/Belgrade. This is the only country-to-zone fact lc adds to the tz database.
@@ -238,7 +238,7 @@ def countries_using(zone: str) -> tuple[str, ...]:
 
 def zone_groups(regions: list[Region], at: datetime) -> list[ZoneGroup]:
     """The zone groups of one or more regions, as their clocks run in the year of `at`."""
-    from letsconnect_cli.timezones import group_zones
+    from letsconnect_cli.places.timezones import group_zones
 
     preferred: list[str] = []
     for item in regions:
@@ -273,7 +273,7 @@ def main_city_times(
 ) -> list[LocalTime]:
     """A session's time in the regions' main cities ("14:00 Manila · 13:00 Jakarta ..."), in order,
     for announcements and invites."""
-    from letsconnect_cli.timezones import local_time
+    from letsconnect_cli.places.timezones import local_time
 
     times = []
     for zone in main_city_zones(regions):

@@ -32,8 +32,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from letsconnect_cli.languages import babel_locale_data
-from letsconnect_cli.validation import FileCheck
+from letsconnect_cli.clinic.validation import FileCheck
+from letsconnect_cli.places.languages import babel_locale_data
 
 if TYPE_CHECKING:
     from letsconnect_cli.slots.window import Window

@@ -16,7 +16,7 @@ from letsconnect_cli.cli.options import (
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.invites import Invite, Plan
+    from letsconnect_cli.invites.issuing import Invite, Plan
     from letsconnect_cli.slots import Window
 
 
@@ -147,7 +147,7 @@ def invite(
                 "--send, --show-addresses, --include-private, --skip-unknown-country and "
                 "--map-country go with --registrations (the registrants to invite)"
             )
-        from letsconnect_cli.timezones import canonical_zone, resolve_zone
+        from letsconnect_cli.places.timezones import canonical_zone, resolve_zone
 
         invite_mail.run(
             app_context(ctx),
@@ -172,26 +172,26 @@ def invite(
         return
     import os
 
-    from letsconnect_cli import calendar, invites
     from letsconnect_cli.cli.output import message, print_json, warning
-    from letsconnect_cli.clinics import read_clinics
-    from letsconnect_cli.ledger import LEDGER_NAME, Ledger, hold
-    from letsconnect_cli.regions import normalise_region_code
-    from letsconnect_cli.timezones import canonical_zone, resolve_zone
+    from letsconnect_cli.clinic.clinics import read_clinics
+    from letsconnect_cli.invites import ics_event, issuing
+    from letsconnect_cli.invites.ledger import LEDGER_NAME, Ledger, hold
+    from letsconnect_cli.places.regions import normalise_region_code
+    from letsconnect_cli.places.timezones import canonical_zone, resolve_zone
 
     context = app_context(ctx)
     config = context.config
-    view = invites.View(
+    view = issuing.View(
         regions=tuple(dict.fromkeys(normalise_region_code(r) for r in region or [])),
         zones=tuple(dict.fromkeys(canonical_zone(resolve_zone(z).key) for z in zone or [])),
         all_zones=all_zones,
     )
-    dtstamp = calendar.dtstamp_from(os.environ)
+    dtstamp = ics_event.dtstamp_from(os.environ)
     with hold(context.clinics_dir):  # one run at a time reads and writes the ledger
-        now = invites.now()
+        now = issuing.now()
         files = read_clinics(context.clinics_dir)
         ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
-        clinics, warnings, broken = invites.select(
+        clinics, warnings, broken = issuing.select(
             context.clinics_dir,
             files,
             clinic_ids or [],
@@ -200,25 +200,25 @@ def invite(
             ledger=ledger,
         )
         err = context.err()
-        settings = invites.Settings(
-            organizer=calendar.organizer_from(config.organiser.name, config.organiser.email),
+        settings = issuing.Settings(
+            organizer=ics_event.organizer_from(config.organiser.name, config.organiser.email),
             reminder=config.calendar.reminder,
             default_location=config.calendar.location,
             default_region=config.default_region,
             main_cities=config.main_cities(),
         )
         out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
-        feed_path = out_dir / invites.FEED_NAME
+        feed_path = out_dir / issuing.FEED_NAME
         # Without a broken file's clinic the feed would lose its event: then it is left as it was.
         feed = None
         if broken is None:
-            feed = invites.FeedSource(
+            feed = issuing.FeedSource(
                 clinics=[f.clinic for f in files if f.ok and f.clinic is not None],
                 now=now,
                 past_days=config.calendar.feed_past_days,
                 previous=_previous_feed(feed_path),
             )
-        plan = invites.plan(
+        plan = issuing.plan(
             clinics,
             view,
             settings=settings,
@@ -249,9 +249,9 @@ def invite(
             outcomes[plan.feed_path] = ("would be " if dry_run else "") + kept
         if not dry_run:
             for item in plan.invites:
-                outcomes[item.path] = invites.write_file(item.path, item.data, force=force)
+                outcomes[item.path] = issuing.write_file(item.path, item.data, force=force)
             if plan.feed:
-                outcomes[plan.feed_path] = invites.write_file(
+                outcomes[plan.feed_path] = issuing.write_file(
                     plan.feed_path, plan.feed, force=force
                 )
             ledger_written = ledger.save()
@@ -292,7 +292,7 @@ def invite(
 
 def _previous_feed(path: Path) -> bytes | None:
     """The feed written before, if lc wrote it (its events are kept for clinics gone invalid)."""
-    from letsconnect_cli.calendar import PRODID
+    from letsconnect_cli.invites.ics_event import PRODID
 
     try:
         data = path.read_bytes()
@@ -312,13 +312,13 @@ def shown(path: Path) -> str:
 def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
     from rich.text import Text
 
-    from letsconnect_cli.calendar import when_utc
     from letsconnect_cli.cli.output import (
         clinic_heading,
         hours_summary,
         local_time_table,
         print_block,
     )
+    from letsconnect_cli.invites.ics_event import when_utc
 
     out = context.out()
     window = context.config.slots.window()

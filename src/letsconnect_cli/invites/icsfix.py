@@ -7,7 +7,7 @@ the lines itself. Each workaround names the upstream ics-py issue (github.com/ic
 - #215   no line folding            -> `fold`: 75 octets at most, cut on UTF-8 character boundaries
 - (none) no CRLF after the last line -> `render` ends every line, END:VCALENDAR included, with CRLF
 - (none) METHOD after END:VEVENT     -> `_ORDER`: calendar properties first, then the components
-- #200   DTSTAMP only from `created=` -> calendar.py passes `created`; `check` insists on DTSTAMP
+- #200   DTSTAMP only from `created=` -> ics_event.py passes `created`; `check` insists on DTSTAMP
 - (none) URI values text-escaped     -> `_URI_PROPERTIES` get the URI back (URL, mailto: addresses)
 - (none) parameter values backslash-escaped instead of DQUOTE-quoted -> `_param`
 - #251, #306 events and categories are sets (order varies between runs) -> events sorted by
@@ -15,7 +15,7 @@ the lines itself. Each workaround names the upstream ics-py issue (github.com/ic
 - #360   serialize() warns (FutureWarning) when an event has alarms, as it calls str() on them
          -> `_component` serializes alarms through their own serializers
 - #269   a zero alarm trigger is written as the invalid duration "P" -> "PT0S"
-- SEQUENCE has no attribute: calendar.py adds it as a ContentLine in `event.extra` (documented use)
+- SEQUENCE has no attribute: ics_event.py adds it as a ContentLine in `event.extra` (documented use)
 - ics orders properties by the names of its serializer methods (UID near the end, extras first)
   -> `_ORDER`: UID, DTSTAMP, SEQUENCE, times, status, texts, links, then the rest as they came
 """

@@ -39,10 +39,10 @@ def validate(
     folder ($XDG_CACHE_HOME/lc, by default ~/.cache/lc).
     """
     from letsconnect_cli.cli.output import line, print_json, wrap_to_terminal
-    from letsconnect_cli.clinics import clinic_paths
+    from letsconnect_cli.clinic.clinics import clinic_paths
+    from letsconnect_cli.clinic.validation import validate_files
     from letsconnect_cli.errors import ExitCode, InputUnreadable
     from letsconnect_cli.escaping import escape_name
-    from letsconnect_cli.validation import validate_files
 
     context = app_context(ctx)
     files: list[Path] = []
@@ -61,7 +61,7 @@ def validate(
     window = settings.window() if settings.warn else None
     cache = None
     if context.config.cache and not no_cache:
-        from letsconnect_cli.validation_cache import open_cache
+        from letsconnect_cli.clinic.validation_cache import open_cache
 
         cache = open_cache(window, files)
     results = validate_files(files, window, cache=cache)

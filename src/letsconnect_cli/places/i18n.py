@@ -61,7 +61,7 @@ def resolve_language(tag: str) -> Language:
     """The language for a BCP 47 tag: 'ja', 'zh-TW', 'zh-Hant', 'fil', 'en-GB'; else UsageError."""
     from babel import Locale, UnknownLocaleError
 
-    from letsconnect_cli.languages import LanguageTagError, normalise_language_tag
+    from letsconnect_cli.places.languages import LanguageTagError, normalise_language_tag
 
     try:
         normalised = normalise_language_tag(tag)
@@ -204,7 +204,7 @@ def language_name(tag: str, language: Language) -> str:
     try:
         named = Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
-        from letsconnect_cli.languages import language_name as english_name
+        from letsconnect_cli.places.languages import language_name as english_name
 
         return english_name(tag)
     names = language.locale.languages
@@ -222,6 +222,6 @@ def city_name(zone: str, language: Language) -> str:
     """A zone's city in the announcement's language: 'Asia/Manila' -> 'Manila', 'マニラ'."""
     from babel.dates import get_timezone_location
 
-    from letsconnect_cli.timezones import resolve_zone
+    from letsconnect_cli.places.timezones import resolve_zone
 
     return str(get_timezone_location(resolve_zone(zone), locale=language.locale, return_city=True))

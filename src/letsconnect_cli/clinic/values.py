@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BeforeValidator
 
 from letsconnect_cli.errors import UsageError
-from letsconnect_cli.languages import normalise_language_tag
-from letsconnect_cli.regions import normalise_region_code
+from letsconnect_cli.places.languages import normalise_language_tag
+from letsconnect_cli.places.regions import normalise_region_code
 
 #: An email address as lc checks one (with fullmatch): something@domain.tld, no spaces.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

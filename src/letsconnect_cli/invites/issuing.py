@@ -20,19 +20,19 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from letsconnect_cli import calendar, icsfix
 from letsconnect_cli.errors import FileExistsRefusal, Problem, UsageError, ValidationFailed
+from letsconnect_cli.invites import ics_event, icsfix
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
-    from letsconnect_cli.clinics import ClinicFile
-    from letsconnect_cli.ledger import Ledger, Revision
-    from letsconnect_cli.models import Clinic
-    from letsconnect_cli.timezones import LocalTime
+    from letsconnect_cli.clinic.clinics import ClinicFile
+    from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.invites.ledger import Ledger, Revision
+    from letsconnect_cli.places.timezones import LocalTime
 
 FEED_NAME = "feed.ics"
 FEED_TITLE = "Let's Connect Learning Clinics"
-_OURS = ("PRODID:" + calendar.PRODID).encode("utf-8")
+_OURS = ("PRODID:" + ics_event.PRODID).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class View:
 class Settings:
     """What configuration decides for invites."""
 
-    organizer: calendar.Organizer
+    organizer: ics_event.Organizer
     reminder: timedelta | None = None
     default_location: str | None = None
     default_region: str | None = None
@@ -60,7 +60,7 @@ class Invite:
     """One clinic's invite, ready to be written."""
 
     clinic: Clinic
-    content: calendar.EventContent
+    content: ics_event.EventContent
     regions: tuple[str, ...]
     local_times: list[LocalTime]
     revision: Revision
@@ -75,7 +75,7 @@ class Invite:
     def method(self) -> str:
         """The METHOD of the published file: always PUBLISH (a cancelled clinic's event says
         STATUS:CANCELLED; METHOD:CANCEL is for emailed cancellations, which name attendees)."""
-        return calendar.PUBLISH
+        return ics_event.PUBLISH
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def select(
     scheduled and confirmed clinics that have not started, and the cancelled ones that have not
     started but were invited before (so that their cancellation goes out).
     """
-    from letsconnect_cli.clinics import find_clinic, usable_clinics
+    from letsconnect_cli.clinic.clinics import find_clinic, usable_clinics
 
     if ids and every:
         raise UsageError("give clinic ids or --all, not both")
@@ -196,8 +196,8 @@ def local_times(
     clinic: Clinic, regions: tuple[str, ...], view: View, settings: Settings
 ) -> list[LocalTime]:
     """The clinic's time in each zone group (or zone) of the regions, then the extra zones."""
-    from letsconnect_cli import regions as regions_lib
-    from letsconnect_cli import timezones
+    from letsconnect_cli.places import regions as regions_lib
+    from letsconnect_cli.places import timezones
 
     if clinic.start is None or clinic.end is None:
         return []
@@ -249,9 +249,9 @@ def plan(
     _check_unique([(invite.content.uid, invite.clinic.id) for invite in invites])
 
     for invite in invites:
-        text = calendar.description(invite.content, invite.local_times, ", ".join(invite.regions))
-        invite.data = calendar.calendar_bytes(
-            [calendar.CalendarEvent(invite.content, invite.sequence, text)],
+        text = ics_event.description(invite.content, invite.local_times, ", ".join(invite.regions))
+        invite.data = ics_event.calendar_bytes(
+            [ics_event.CalendarEvent(invite.content, invite.sequence, text)],
             method=invite.method,
             dtstamp=dtstamp,
             organizer=settings.organizer,
@@ -286,14 +286,14 @@ def _invite(
     uid, warning = resolve_uid(clinic, ledger, taken)
     if warning:
         warnings.append(warning)
-    problem = calendar.uid_problem(uid)
+    problem = ics_event.uid_problem(uid)
     if problem:
         raise ValidationFailed(
             f"clinic {clinic.id} cannot have an invite",
             [Problem("calendar.uid", None, problem)],
             source=f"{clinic.id}.toml",
         )
-    content = calendar.event_content(clinic, uid=uid, default_location=settings.default_location)
+    content = ics_event.event_content(clinic, uid=uid, default_location=settings.default_location)
     regions = view.regions or tuple(clinic.regions)
     if not regions and settings.default_region:
         regions = (settings.default_region,)
@@ -359,19 +359,19 @@ def _feed(
         feed.append(_invite(clinic, View(), settings, ledger, dtstamp, out_dir, taken, said))
     _check_unique([(item.content.uid, item.clinic.id) for item in feed])
     events = [
-        calendar.CalendarEvent(
+        ics_event.CalendarEvent(
             item.content,
             item.sequence,
-            calendar.description(item.content, item.local_times, ", ".join(item.regions)),
+            ics_event.description(item.content, item.local_times, ", ".join(item.regions)),
         )
         for item in feed
     ]
     kept = _kept_events(source, ledger, {item.content.uid for item in feed}, warnings)
     if not events and not kept:
         return b"", 0
-    data = calendar.calendar_bytes(
+    data = ics_event.calendar_bytes(
         events,
-        method=calendar.PUBLISH,
+        method=ics_event.PUBLISH,
         dtstamp=dtstamp,
         organizer=settings.organizer,
         reminder=settings.reminder,
@@ -388,7 +388,7 @@ def _kept_events(
     missing = [
         entry
         for entry in sorted(ledger.entries.values(), key=lambda e: (e.start, e.uid))
-        if entry.uid not in present and (entry.method == calendar.CANCEL or entry.start > since)
+        if entry.uid not in present and (entry.method == ics_event.CANCEL or entry.start > since)
     ]
     if not missing:
         return []
