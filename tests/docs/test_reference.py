@@ -138,3 +138,19 @@ def test_every_page_is_in_the_navigation() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in DOCS.rglob("*.md"):
         assert str(page.relative_to(DOCS)) in nav, page
+
+
+def test_the_files_the_docs_name_exist() -> None:
+    """Paths of the repository in the pages (`src/...`, `bench/x.py`, `report/privacy.py`) exist,
+    the package's own relative to src/letsconnect_cli/: a moved module is a stale page."""
+    package = ROOT / "src" / "letsconnect_cli"
+    pages = [ROOT / "README.md", *DOCS.rglob("*.md")]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for path in re.findall(
+            r"`((?:src|bench|examples|tests|scripts)/[\w./-]+|[\w/]+\.py)`", text
+        ):
+            path = path.rstrip("/")
+            if "/." in path:  # a folder the scripts make (bench/.work/)
+                continue
+            assert (ROOT / path).exists() or (package / path).exists(), f"{page.name}: {path}"
