@@ -11,9 +11,9 @@ import pytest
 from tests.docs import examples
 from tests.docs.examples import ROOT
 
-#: What the pages show but the tests do not run here, per page, and why: each needs a server that
-#: the tests of lc publish (a real MediaWiki) and of emailed invitations (a real SMTP server) run
-#: lc against, or a terminal session. A new entry is a reviewed change.
+#: What the pages show but this test does not run, per page, and why: a wiki or a mail server (run
+#: in test_examples_servers.py against real ones), a terminal session, a link to the Internet. A
+#: new entry is a reviewed change.
 NOT_RUN = {
     "README.md": {"lc publish wikidata", "--send"},
     "docs/month.md": {"needs a wiki", "needs a mail server"},
@@ -64,3 +64,11 @@ def test_examples_with_a_prompt_are_console_blocks() -> None:
         for block in examples.read_blocks(page):
             if block.language not in ("console", "sh", "bash", "shell"):
                 assert not re.search(r"^\$ ", block.body, re.MULTILINE), block.where
+
+
+def test_the_readme_month_registrants_are_the_month_pages() -> None:
+    """The README's month runs on tests/data/docs/registrations.csv: the sheet docs/month.md shows."""
+    page = (ROOT / "docs" / "month.md").read_text(encoding="utf-8")
+    shown = page.split('```csv title="exports/registrations.csv"\n', 1)[1].split("```", 1)[0]
+    data = ROOT / "tests" / "data" / "docs" / "registrations.csv"
+    assert data.read_text(encoding="utf-8") == shown
