@@ -13,7 +13,9 @@
 - The screenshot (`docs/assets/report.png`) is `lc report --format html` on the example exports,
   rendered by headless Chromium (`chromium`, `chromium-browser` or `google-chrome`).
 
-Tests (tests/docs/) check that the reference and the pictures' text are current.
+Tests (tests/docs/) check that the reference and the pictures' text are current; they run lc on the
+tests' own copy of the example data (tests/data/project or the tracked clinic files, and
+tests/data/docs/lc-issued.toml, the ledger this script copies), never on the working tree's.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
@@ -183,15 +185,35 @@ def render_reference() -> str:
 # --- the terminal pictures ------------------------------------------------------------------------
 
 
+#: The tests' copy of the example clinics' ledger (the tests never read the working tree's
+#: clinics/): kept equal to clinics/.lc-issued.toml by this script (`--check` says when it is not).
+LEDGER_COPY = ROOT / "tests" / "data" / "docs" / "lc-issued.toml"
+
+
+def repository_example(folder: Path) -> None:
+    """Copy the repository's example data into `folder`: the clinic files git tracks (not what the
+    Quick start or a user added) with their ledger, lc.toml and examples/exports/."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "clinics"], cwd=ROOT, capture_output=True, check=True
+        ).stdout.decode()
+        names = [Path(p).name for p in listed.split("\0") if p]
+    except (OSError, subprocess.CalledProcessError):
+        names = [p.name for p in (ROOT / "clinics").iterdir() if p.suffix == ".toml"]
+    (folder / "clinics").mkdir(parents=True)
+    for name in names:
+        shutil.copy(ROOT / "clinics" / name, folder / "clinics" / name)
+    shutil.copy(ROOT / "lc.toml", folder / "lc.toml")
+    shutil.copytree(ROOT / "examples" / "exports", folder / "examples" / "exports")
+
+
 @contextlib.contextmanager
-def example_folder() -> Iterator[Path]:
-    """A temporary copy of the example data: clinics/ (tracked files and the ledger), lc.toml and
-    examples/exports/; the current folder while it is open."""
+def example_folder(make: Callable[[Path], object] = repository_example) -> Iterator[Path]:
+    """A temporary copy of the example data (made by `make`: the repository's, or the tests' own
+    copy); the current folder while it is open."""
     with tempfile.TemporaryDirectory(prefix="lc-docs-") as name:
-        folder = Path(name)
-        shutil.copytree(ROOT / "clinics", folder / "clinics")
-        shutil.copy(ROOT / "lc.toml", folder / "lc.toml")
-        shutil.copytree(ROOT / "examples" / "exports", folder / "examples" / "exports")
+        folder = Path(name) / "project"
+        make(folder)
         before = Path.cwd()
         os.chdir(folder)
         try:
@@ -269,11 +291,11 @@ def run_lc(args: tuple[str, ...], width: int, now: str | None, colour: bool) -> 
     return result.exit_code, result.stdout + result.stderr
 
 
-def picture_svg(picture: Picture) -> str:
+def picture_svg(picture: Picture, make: Callable[[Path], object] = repository_example) -> str:
     from rich.console import Console
     from rich.text import Text
 
-    with example_folder():
+    with example_folder(make):
         code, output = run_lc(picture.args, picture.width, picture.now, colour=True)
     if code != 0:
         raise RuntimeError(f"lc {' '.join(picture.args)} exited {code}: {output}")
@@ -384,6 +406,9 @@ def stale() -> list[str]:
     current = REFERENCE.read_text(encoding="utf-8") if REFERENCE.exists() else ""
     if current != render_reference():
         found.append(str(REFERENCE.relative_to(ROOT)))
+    ledger = (ROOT / "clinics" / ".lc-issued.toml").read_bytes()
+    if not LEDGER_COPY.exists() or LEDGER_COPY.read_bytes() != ledger:
+        found.append(str(LEDGER_COPY.relative_to(ROOT)))
     for picture in PICTURES:
         path = ASSETS / f"{picture.name}.svg"
         old = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -394,6 +419,8 @@ def stale() -> list[str]:
 
 def write_all() -> None:
     REFERENCE.write_text(render_reference(), encoding="utf-8")
+    LEDGER_COPY.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "clinics" / ".lc-issued.toml", LEDGER_COPY)
     ASSETS.mkdir(parents=True, exist_ok=True)
     for picture in PICTURES:
         (ASSETS / f"{picture.name}.svg").write_text(picture_svg(picture), encoding="utf-8")
