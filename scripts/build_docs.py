@@ -208,11 +208,16 @@ def repository_example(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def example_folder(make: Callable[[Path], object] = repository_example) -> Iterator[Path]:
-    """A temporary copy of the example data (made by `make`: the repository's, or the tests' own
-    copy); the current folder while it is open."""
-    with tempfile.TemporaryDirectory(prefix="lc-docs-") as name:
-        folder = Path(name) / "project"
+def example_folder(
+    make: Callable[[Path], object] = repository_example, under: Path | None = None
+) -> Iterator[Path]:
+    """A copy of the example data (made by `make`: the repository's, or the tests' own copy) in a
+    new folder under `under` (a temporary folder when None); the current folder while it is open."""
+    with contextlib.ExitStack() as stack:
+        if under is None:
+            under = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lc-docs-")))
+        folder = Path(tempfile.mkdtemp(prefix="project-", dir=under))
+        shutil.rmtree(folder)
         make(folder)
         before = Path.cwd()
         os.chdir(folder)
@@ -291,11 +296,15 @@ def run_lc(args: tuple[str, ...], width: int, now: str | None, colour: bool) -> 
     return result.exit_code, result.stdout + result.stderr
 
 
-def picture_svg(picture: Picture, make: Callable[[Path], object] = repository_example) -> str:
+def picture_svg(
+    picture: Picture,
+    make: Callable[[Path], object] = repository_example,
+    under: Path | None = None,
+) -> str:
     from rich.console import Console
     from rich.text import Text
 
-    with example_folder(make):
+    with example_folder(make, under):
         code, output = run_lc(picture.args, picture.width, picture.now, colour=True)
     if code != 0:
         raise RuntimeError(f"lc {' '.join(picture.args)} exited {code}: {output}")

@@ -16,6 +16,8 @@ from tests.docs.examples import ROOT
 from tests.mail.smtpserver import SmtpServer
 from tests.mediawiki import Wiki, require_mediawiki, start_wiki
 
+pytestmark = pytest.mark.integration
+
 #: The pages whose examples need a wiki or a mail server, and how many each sends.
 PAGES = {
     "README.md": 4,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+from pathlib import Path
 
 import pytest
 from scripts import build_docs
@@ -32,12 +33,16 @@ def test_the_reference_has_every_command_of_the_app(runner: CliRunner) -> None:
 
 
 @pytest.mark.parametrize("picture", build_docs.PICTURES, ids=lambda p: p.name)
-def test_each_terminal_picture_shows_what_lc_prints_now(picture: build_docs.Picture) -> None:
+def test_each_terminal_picture_shows_what_lc_prints_now(
+    picture: build_docs.Picture, tmp_path: Path
+) -> None:
     path = build_docs.ASSETS / f"{picture.name}.svg"
     assert path.exists(), "run: python scripts/build_docs.py"
     committed = build_docs.svg_text(path.read_text(encoding="utf-8"))
     assert committed.startswith("$ lc ")
-    again = build_docs.svg_text(build_docs.picture_svg(picture, make=examples.make_project))
+    again = build_docs.svg_text(
+        build_docs.picture_svg(picture, make=examples.make_project, under=tmp_path)
+    )
     assert committed == again, f"{path.name} is stale: run python scripts/build_docs.py"
 
 
