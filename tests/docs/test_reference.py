@@ -142,7 +142,13 @@ def test_the_readme_month_has_ten_commands_each_with_why() -> None:
 def test_every_page_is_in_the_navigation() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in DOCS.rglob("*.md"):
-        assert str(page.relative_to(DOCS)) in nav, page
+        assert str(page.relative_to(DOCS)) in nav, (
+            f"add {page.relative_to(DOCS)} to mkdocs.yml's nav"
+        )
+
+
+#: Paths the pages name as examples of what is not written yet (the architecture page's new command).
+HYPOTHETICAL = {"cli/frobnicate_cmd.py"}
 
 
 def test_the_files_the_docs_name_exist() -> None:
@@ -156,6 +162,6 @@ def test_the_files_the_docs_name_exist() -> None:
             r"`((?:src|bench|examples|tests|scripts)/[\w./-]+|[\w/]+\.py)`", text
         ):
             path = path.rstrip("/")
-            if "/." in path:  # a folder the scripts make (bench/.work/)
+            if "/." in path or path in HYPOTHETICAL:
                 continue
             assert (ROOT / path).exists() or (package / path).exists(), f"{page.name}: {path}"
