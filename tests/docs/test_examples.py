@@ -24,7 +24,21 @@ NOT_RUN = {
 }
 
 
-@pytest.mark.parametrize("page", examples.pages(), ids=lambda p: str(p.relative_to(ROOT)))
+#: Pages whose examples take over 2 s (the README's month reads country names in every language).
+SLOW = {"README.md"}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(
+            page,
+            id=str(page.relative_to(ROOT)),
+            marks=[pytest.mark.slow] if str(page.relative_to(ROOT)) in SLOW else [],
+        )
+        for page in examples.pages()
+    ],
+)
 def test_the_examples_of_a_page_run_as_shown(page: Path, tmp_path: Path) -> None:
     outcome = examples.run_page(page, tmp_path / "project")
     assert outcome.failures == [], "\n\n".join(outcome.failures)
