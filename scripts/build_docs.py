@@ -11,7 +11,8 @@
   recorded by Rich (`Console(record=True)`, `save_svg`), with the clock pinned where the output
   depends on the date.
 - The screenshot (`docs/assets/report.png`) is `lc report --format html` on the example exports,
-  rendered by headless Chromium (`chromium`, `chromium-browser` or `google-chrome`).
+  rendered by headless Chromium (`chromium`, `chromium-browser` or `google-chrome`); with it,
+  `docs/assets/report-world.png`, the world map `lc report --charts` draws (needs the png extra).
 
 Tests (tests/docs/) check that the reference and the pictures' text are current; they run lc on the
 tests' own copy of the example data (tests/data/project or the tracked clinic files, and
@@ -43,6 +44,8 @@ HELP_WIDTH = "100"
 #: Every picture is made with DTSTAMP, Date and "generated" pinned (reproducible output).
 SOURCE_DATE_EPOCH = "1680300000"  # 2023-03-31T22:00:00Z
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+#: The world map of the example report, as `lc report --charts` writes it (made with --screenshot).
+WORLD_MAP = ASSETS / "report-world.png"
 
 
 @dataclass(frozen=True)
@@ -404,6 +407,13 @@ def screenshot(target: Path = ASSETS / "report.png") -> None:
             raise RuntimeError(f"chromium failed: {done.stderr[-2000:]}")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(folder / "report.png", target)
+        # The world map as lc draws it for --charts (PNG through CairoSVG: the png extra).
+        code, output = run_lc(
+            ("report", "--charts", "charts", "-o", "again.html"), 100, None, False
+        )
+        if code != 0 or not (folder / "charts" / "world.png").exists():
+            raise RuntimeError(f"lc report --charts: {output} (pip install -e '.[png]')")
+        shutil.copy(folder / "charts" / "world.png", WORLD_MAP)
 
 
 # --- main ----------------------------------------------------------------------------------------
