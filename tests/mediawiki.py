@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import integration_only
+
 MEDIAWIKI = Path("/usr/share/mediawiki")
 MAINTENANCE = MEDIAWIKI / "maintenance"
 INSTALL_HINT = (
@@ -170,6 +172,7 @@ _PASSWORD = re.compile(r"password:'([^']+)'")
 
 def start_wiki(folder: Path) -> Wiki:
     """Install a fresh wiki into `folder` and serve it; the caller stops it."""
+    integration_only("a real MediaWiki")
     wiki = Wiki(folder, free_port())
     subprocess.run(
         [

@@ -2,7 +2,8 @@
 
 The first Quick start command runs `lc invite` on the example clinics, which writes the ledger
 `clinics/.lc-issued.toml`. The repository ships that ledger in the state the command writes it, so
-`git status` stays empty; the tests copy only the tracked clinic files (tests/conftest.py).
+`git status` stays empty. This is the one test that reads the working tree's `clinics/` and
+`lc.toml` (tests/conftest.py: READS_THE_WORKING_TREE): the others copy their own, tests/data/project.
 """
 
 from __future__ import annotations
@@ -14,9 +15,19 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import ROOT, SEED_FILES, copy_seed_clinics, invoke
+from tests.conftest import ROOT, SEED, SEED_FILES, copy_seed_clinics, invoke
 
 LEDGER = ROOT / "clinics" / ".lc-issued.toml"
+
+
+def _tracked(folder: str) -> list[str]:
+    """The names of the files git tracks in `folder` of the repository (not the dot files)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    listed = subprocess.run(
+        ["git", "ls-files", folder], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return sorted(Path(p).name for p in listed if not Path(p).name.startswith("."))
 
 
 def _quick_start_commands() -> list[str]:
@@ -28,8 +39,11 @@ def _quick_start_commands() -> list[str]:
 def test_the_quick_start_invite_leaves_the_shipped_ledger_as_it_is(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The ledger the repository ships is the one the Quick start's `lc invite` writes."""
-    copy_seed_clinics(tmp_path / "clinics")
+    """The ledger the repository ships is the one the Quick start's `lc invite` writes, on the
+    example clinics the repository tracks."""
+    (tmp_path / "clinics").mkdir()
+    for name in _tracked("clinics"):
+        shutil.copy(ROOT / "clinics" / name, tmp_path / "clinics" / name)
     shutil.copy(LEDGER, tmp_path / "clinics" / LEDGER.name)
     shutil.copy(ROOT / "lc.toml", tmp_path / "lc.toml")
     shutil.copytree(ROOT / "examples" / "exports", tmp_path / "examples" / "exports")
@@ -47,15 +61,13 @@ def test_the_quick_start_invite_leaves_the_shipped_ledger_as_it_is(
     assert written and all(f"/{name}/" in ignored for name in written), written
 
 
-def test_the_tests_copy_every_tracked_clinic_and_nothing_else() -> None:
-    """SEED_FILES is the tracked clinics folder: a clinic added to it is tested too."""
-    if shutil.which("git") is None or not (ROOT / ".git").exists():
-        pytest.skip("not a git checkout")
-    listed = subprocess.run(
-        ["git", "ls-files", "clinics"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
-    tracked = sorted(Path(p).name for p in listed if not Path(p).name.startswith("."))
-    assert tracked == sorted(SEED_FILES)
+def test_the_tests_copy_every_tracked_clinic_and_nothing_else(tmp_path: Path) -> None:
+    """The tests' clinics are the files tracked in tests/data/project/clinics, copied as they are."""
+    assert sorted(SEED_FILES) == _tracked("tests/data/project/clinics")
+    copied = copy_seed_clinics(tmp_path / "clinics")
+    assert sorted(p.name for p in copied.iterdir()) == sorted(SEED_FILES)
+    for name in SEED_FILES:
+        assert (copied / name).read_bytes() == (SEED / "clinics" / name).read_bytes()
 
 
 def test_the_project_fixture_ignores_what_the_working_tree_added(project: Path) -> None:

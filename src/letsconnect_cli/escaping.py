@@ -4,7 +4,8 @@ Every `{{ value }}` of an announcement template passes through the format's esca
 Jinja's autoescape; wikitext, Markdown and plain text through `escape_for`); links go through
 `url_for`. A value marked safe (`|safe`, a Markup) is left alone: that is the template's choice.
 The report's CSV cells go through `escape_csv_cell`, its Markdown through `escape_markdown`; text
-for a terminal through `escape_terminal` (applied by `cli/output.py` to everything lc prints).
+for a terminal through `escape_terminal` (applied by `cli/output.py` to everything lc prints);
+the TEXT value of an iCalendar line lc adds itself through `escape_ics_text`.
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ _MD_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(
     r"^(#|[-+](?=[ \t]|$)|=+[ \t]*$|-+[ \t]*$|(\d+)([.)])(?=[ \t]|$))", re.MULTILINE
 )
+#: #s at the end of a line after a space or tab: in a heading, CommonMark takes them for its
+#: optional closing sequence and drops them ("## Title: C #" would show "Title: C").
+_MD_CLOSING_HASHES = re.compile(r"(?<=[ \t])#(?=#*[ \t]*$)", re.MULTILINE)
 
 
 def _md_line_start(match: re.Match[str]) -> str:
@@ -132,7 +136,8 @@ def escape_markdown(text: str) -> str:
     text = _MD_ALWAYS.sub(r"\\\1", text)
     text = _MD_ENTITY_LIKE.sub("&amp;", text)
     lines = [line.lstrip(" \t") for line in text.split("\n")]  # indentation would make code blocks
-    return _MD_LINE_START.sub(_md_line_start, "\n".join(lines))
+    text = _MD_CLOSING_HASHES.sub(r"\\#", "\n".join(lines))
+    return _MD_LINE_START.sub(_md_line_start, text)
 
 
 def markdown_url(url: str) -> str:
@@ -185,10 +190,18 @@ def close_bidi(text: str) -> str:
     return text + "".join(reversed(stack))
 
 
-def escape_text(text: str) -> str:
+def escape_plain_text(text: str) -> str:
     """Plain text needs no escaping, only control characters removed (they confuse terminals)
     and the bidi controls a value opens closed (they would reorder what follows it)."""
     return close_bidi(_CONTROL.sub("", text))
+
+
+def escape_ics_text(text: str) -> str:
+    """An iCalendar TEXT value (RFC 5545 3.3.11: backslash, semicolon, comma and newline
+    escaped) for a content line lc adds itself; `ics` escapes only the values it writes."""
+    from ics.utils import escape_string
+
+    return str(escape_string(text))
 
 
 def escape_for(output_format: str) -> Callable[[str], str]:
@@ -196,8 +209,8 @@ def escape_for(output_format: str) -> Callable[[str], str]:
     return {
         "wikitext": escape_wikitext,
         "markdown": escape_markdown,
-        "text": escape_text,
-        "email": escape_text,
+        "text": escape_plain_text,
+        "email": escape_plain_text,
     }[output_format]
 
 
@@ -205,4 +218,4 @@ def url_for(output_format: str) -> Callable[[str], str]:
     return {
         "wikitext": wikitext_url,
         "markdown": markdown_url,
-    }.get(output_format, escape_text)
+    }.get(output_format, escape_plain_text)

@@ -166,7 +166,7 @@ def commands(block: Block) -> list[Command]:
 
 def make_project(folder: Path) -> Path:
     """A fresh copy of the example data in `folder`, from the tests' own copies (never the working
-    tree's clinics/ or lc.toml): the seed clinics and lc.toml of tests/conftest.py, the ledger of
+    tree's clinics/ or lc.toml): the clinics and lc.toml of tests/data/project, the ledger of
     tests/data/docs/lc-issued.toml (scripts/build_docs.py keeps it equal to the repository's), and
     examples/exports/."""
     from tests import conftest
@@ -175,9 +175,7 @@ def make_project(folder: Path) -> Path:
     shutil.copy(
         ROOT / "tests" / "data" / "docs" / "lc-issued.toml", folder / "clinics" / ".lc-issued.toml"
     )
-    seed = getattr(conftest, "SEED", None)  # the tests' copy of lc.toml, where there is one
-    config = seed / "lc.toml" if seed is not None else ROOT / "lc.toml"
-    shutil.copy(config, folder / "lc.toml")
+    shutil.copy(conftest.SEED / "lc.toml", folder / "lc.toml")
     shutil.copytree(ROOT / "examples" / "exports", folder / "examples" / "exports")
     return folder
 

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from letsconnect_cli.cli import app
-from letsconnect_cli.escaping import escape_text
+from letsconnect_cli.escaping import escape_plain_text
 from tests.hostile import corpus
 
 OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"}
@@ -37,9 +37,9 @@ def open_after(text: str) -> list[str]:
 
 
 def test_escape_text_closes_what_a_value_opens() -> None:
-    assert open_after(escape_text(UNCLOSED)) == []
-    assert escape_text("plain \u202eclosed\u202c") == "plain \u202eclosed\u202c"
-    assert escape_text("ordinary title") == "ordinary title"
+    assert open_after(escape_plain_text(UNCLOSED)) == []
+    assert escape_plain_text("plain \u202eclosed\u202c") == "plain \u202eclosed\u202c"
+    assert escape_plain_text("ordinary title") == "ordinary title"
 
 
 @pytest.mark.parametrize("fmt", ["email", "text"])

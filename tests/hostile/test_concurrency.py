@@ -63,6 +63,7 @@ def _entries(project: Path) -> set[str]:
     return {entry["clinic"] for entry in data["invites"].values()}
 
 
+@pytest.mark.slow
 def test_two_invites_at_once_both_survive_in_the_ledger(project: Path) -> None:
     runs = [
         subprocess.Popen(
@@ -209,14 +210,14 @@ def test_an_existing_out_folder_of_messages_gets_a_gitignore(
 
 def test_two_publish_runs_keep_both_records(tmp_path: Path) -> None:
     """Two runs that read the publish records before either wrote: both records survive."""
-    from letsconnect_cli.wiki.publish import PublishState, Record
+    from letsconnect_cli.wiki.publish import Published, PublishState
 
     path = tmp_path / "clinics" / ".lc-published.toml"
     path.parent.mkdir()
     first, second = PublishState(path), PublishState(path)  # both read an empty file
 
-    def record(title: str) -> Record:
-        return Record("https://w/api.php", title, "x", "en", 1, "t", "0" * 40, "page")
+    def record(title: str) -> Published:
+        return Published("https://w/api.php", title, "x", "en", 1, "t", "0" * 40, "page")
 
     first.put(record("A"))
     second.put(record("B"))

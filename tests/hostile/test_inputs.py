@@ -26,6 +26,7 @@ from unittest import mock
 
 import pytest
 
+from tests.conftest import SEED as SEED_PROJECT
 from tests.conftest import copy_seed_clinics
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -557,8 +558,8 @@ def _patched(name: str | None, project: Path) -> Iterator[None]:
 
 
 def make_project(folder: Path) -> Path:
-    copy_seed_clinics(folder / "clinics")  # the tracked example clinics; no ledger
-    shutil.copy(ROOT / "lc.toml", folder / "lc.toml")
+    copy_seed_clinics(folder / "clinics")  # the tests' example clinics; no ledger
+    shutil.copy(SEED_PROJECT / "lc.toml", folder / "lc.toml")
     return folder
 
 

@@ -182,6 +182,7 @@ def _report(project: Project, fmt: str):
     )
 
 
+@pytest.mark.slow
 def test_report_csv_reads_back_to_the_same_cells(project: Project) -> None:
     import pandas as pd
 
@@ -214,6 +215,7 @@ def test_report_markdown_reads_back_to_the_same_cells(project: Project) -> None:
     assert titles == {one_line(text) for text in HOSTILE_TEXTS.values()}
 
 
+@pytest.mark.slow
 def test_report_html_reads_back_to_the_same_cells(project: Project) -> None:
     result = _report(project, "html")
     assert result.exit_code == 0, result.stderr
@@ -407,6 +409,7 @@ def test_index_table_cells_stay_in_their_cells(tmp_path: Path, field: str) -> No
 # --- files lc writes -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_written_files_hold_no_raw_control_character(
     built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -144,13 +144,13 @@ def test_parameter_values_are_quoted_and_cannot_break_out() -> None:
     ],
 )
 def test_fold_examples(line: str, pieces: list[str]) -> None:
-    assert icsfix.fold(line).split("\r\n") == pieces
+    assert icsfix.fold_line(line).split("\r\n") == pieces
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=400))
 def test_fold_keeps_every_piece_within_75_octets_and_unfolds_to_the_line(text: str) -> None:
     line = "DESCRIPTION:" + text
-    folded = icsfix.fold(line)
+    folded = icsfix.fold_line(line)
     pieces = folded.split("\r\n")
     assert all(len(piece.encode("utf-8")) <= 75 for piece in pieces)
     assert all(piece.startswith(" ") for piece in pieces[1:])
@@ -187,4 +187,4 @@ def _fold_by_characters(line: str) -> str:
 )
 def test_fold_cuts_where_the_character_by_character_fold_cuts(text: str) -> None:
     line = "DESCRIPTION:" + text
-    assert icsfix.fold(line) == _fold_by_characters(line)
+    assert icsfix.fold_line(line) == _fold_by_characters(line)

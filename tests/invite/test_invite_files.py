@@ -7,7 +7,6 @@ They depend on the tz database (zone.tab of the `tzdata` package, zone rules of 
 
 from __future__ import annotations
 
-import os
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from letsconnect_cli.invites.ics_event import text_block
-from tests.conftest import DATA, invoke
+from tests.conftest import DATA, Golden, invoke
 from tests.invite.conftest import (
     PINNED,
     SEED_ID,
@@ -32,14 +31,6 @@ from tests.invite.conftest import (
 GOLDEN = DATA / "invites"
 REGISTRATION = "https://meta.wikimedia.org/w/index.php?title=Event:Clinic;lang=ja,zh&x=1"
 MEETING = "https://zoom.us/j/8123?pwd=a;b,c"
-
-
-def _golden(name: str, actual: bytes) -> None:
-    path = GOLDEN / name
-    if os.environ.get("LC_UPDATE_GOLDEN"):
-        path.write_bytes(actual)
-    assert path.is_file(), f"missing golden file {path}; run with LC_UPDATE_GOLDEN=1"
-    assert actual == path.read_bytes(), f"{name} differs from its golden file"
 
 
 def _invite(runner: CliRunner, *args: str, code: int = 0):
@@ -62,13 +53,13 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_seed_clinic_matches_the_golden_files(
-    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden
 ) -> None:
     wide_feed_window(monkeypatch)  # the feed holds the seed's three dated clinics of 2023
     _invite(runner, SEED_ID)
-    _golden(f"{SEED_ID}.ics", _ics(project))
-    _golden("feed.ics", (project / "invites" / "feed.ics").read_bytes())
-    _golden("lc-issued.toml", (project / "clinics" / ".lc-issued.toml").read_bytes())
+    golden(GOLDEN / f"{SEED_ID}.ics", _ics(project))
+    golden(GOLDEN / "feed.ics", (project / "invites" / "feed.ics").read_bytes())
+    golden(GOLDEN / "lc-issued.toml", (project / "clinics" / ".lc-issued.toml").read_bytes())
 
 
 def test_seed_clinic_reads_back_the_same_in_both_parsers(runner: CliRunner, project: Path) -> None:

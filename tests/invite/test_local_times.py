@@ -192,6 +192,9 @@ EARLIEST, LATEST = -2208988800, 4102444800
 
 
 def _compare_with_gnu_date(zone: str, instants: list[int]) -> None:
+    from tests.conftest import integration_only
+
+    integration_only("GNU date")
     result = subprocess.run(
         [str(DATE), "-f", "-", "+%Y-%m-%dT%H:%M:%S %::z"],
         input="".join(f"@{i}\n" for i in instants),
@@ -216,6 +219,7 @@ def _compare_with_gnu_date(zone: str, instants: list[int]) -> None:
         assert row.day_offset == (date.fromisoformat(wall[:10]) - moment.date()).days
 
 
+@pytest.mark.integration
 @needs_gnu_date
 @settings(max_examples=300, deadline=None)
 @given(
@@ -226,6 +230,8 @@ def test_random_instants_agree_with_gnu_date(zone: str, instants: list[int]) -> 
     _compare_with_gnu_date(zone, instants)
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 @needs_gnu_date
 def test_every_zone_agrees_with_gnu_date_around_clinic_times() -> None:
     """Every zone, each hour of a clinic Sunday, and the 1st and 15th of each month of 2023-24."""

@@ -27,6 +27,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import integration_only
+
 
 def require(what: str, available: bool) -> None:
     """Skip (locally) or fail (CI, LC_REQUIRE_SERVERS=1) when a real component is missing."""
@@ -140,6 +142,7 @@ class SmtpServer:
         starttls: bool = True,
     ) -> None:
         require("aiosmtpd (pip install aiosmtpd)", _has_aiosmtpd())
+        integration_only("a real SMTP server")
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
 
@@ -203,6 +206,7 @@ class SmtpServer:
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     """A certificate for localhost and 127.0.0.1, made by `openssl` for this test run."""
+    integration_only("the openssl command")
     openssl = shutil.which("openssl")
     require("the openssl command (apt-get install openssl)", openssl is not None)
     assert openssl is not None

@@ -84,6 +84,7 @@ def _adjacent_encoded_words(raw: str) -> bool:
     return re.search(r"\?=\r\n =\?", raw) is not None
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     subject=st.text(alphabet=ALPHABET, min_size=1, max_size=160),
@@ -181,6 +182,7 @@ def test_the_organisers_own_address_needs_no_sender(runner: CliRunner, mail_proj
         check_invitation(data, recipient, "REQUEST", 0)
 
 
+@pytest.mark.integration
 def test_addresses_are_written_as_given_and_matched_case_insensitively(
     runner: CliRunner, mail_project: Path
 ) -> None:

@@ -7,14 +7,13 @@ Golden files: tests/data/mail/golden/. Regenerate them, after checking the chang
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import DATA
+from tests.conftest import DATA, Golden
 from tests.mail.conftest import (
     FIRST_ESEAP,
     LATE_ESEAP,
@@ -31,15 +30,6 @@ GOLDEN = DATA / "mail" / "golden"
 #: A fixed send-log key, so that hashes, file names and Message-IDs are the same on every run.
 KEY = "5f" * 32
 GOLDEN_START = datetime(2099, 4, 5, 6, tzinfo=UTC)  # a Sunday, far enough ahead
-
-
-def _golden(name: str, actual: bytes) -> None:
-    path = GOLDEN / name
-    if os.environ.get("LC_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(actual)
-    assert path.is_file(), f"missing golden file {path}; run with LC_UPDATE_GOLDEN=1"
-    assert actual == path.read_bytes(), f"{name} differs from its golden file"
 
 
 def _fixed_key(project: Path) -> None:
@@ -101,7 +91,7 @@ def test_dry_run_json(runner: CliRunner, mail_project: Path) -> None:
 
 
 def test_eml_files_match_the_golden_files(
-    runner: CliRunner, mail_project: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, mail_project: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1680000000")
     set_clinic(mail_project, start=GOLDEN_START)
@@ -120,10 +110,10 @@ def test_eml_files_match_the_golden_files(
     name, data, checked = by_recipient["ioana.fifita205@example.org"]
     assert checked["language"] == "ja"
     assert "このクリニックにご登録いただいたため" in checked["text"]
-    _golden("request-ja.eml", data)
+    golden(GOLDEN / "request-ja.eml", data)
     name, data, checked = by_recipient["jose.iyer201@example.org"]
     assert checked["language"] == "id"
-    _golden("request-id.eml", data)
+    golden(GOLDEN / "request-id.eml", data)
     # the folder keeps git away from the addresses
     assert (mail_project / "invites" / SEED_ID / "mail" / ".gitignore").read_text().endswith("*\n")
     # the same run again writes the same bytes
@@ -132,8 +122,9 @@ def test_eml_files_match_the_golden_files(
     assert _emls(mail_project) == files
 
 
+@pytest.mark.integration
 def test_cancelled_eml_matches_the_golden_file(
-    runner: CliRunner, mail_project: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, mail_project: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden
 ) -> None:
     """A cancellation goes to those a log says were invited: send first, then cancel."""
     from tests.mail.conftest import set_smtp
@@ -157,7 +148,7 @@ def test_cancelled_eml_matches_the_golden_file(
             assert "This clinic has been cancelled." in checked["text"]
             assert "because you were invited" in checked["text"]
             assert str(checked["message"]["Subject"]).startswith("Cancelled: ")
-            _golden("cancel-en.eml", data)
+            golden(GOLDEN / "cancel-en.eml", data)
 
 
 def test_an_eml_file_lc_did_not_write_is_kept_without_force(

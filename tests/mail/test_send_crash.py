@@ -17,6 +17,7 @@ from tests.mail.conftest import FIRST_ESEAP, invite_args, lc, set_smtp
 from tests.mail.smtpserver import Behaviour, SmtpServer
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_run_killed_while_sending_is_resumed_by_running_it_again(
     runner: CliRunner, mail_project: Path

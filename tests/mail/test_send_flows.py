@@ -24,6 +24,9 @@ from tests.mail.conftest import (
 )
 from tests.mail.smtpserver import Behaviour, SmtpServer
 
+#: Every test here runs a real SMTP server on loopback (tests/mail/smtpserver.py).
+pytestmark = pytest.mark.integration
+
 
 def _use(project: Path, server: SmtpServer, **extra: object) -> None:
     set_smtp(project, host="127.0.0.1", port=server.port, security="none", rate_limit=0, **extra)

@@ -24,6 +24,7 @@ def _no_secret_in(result: object) -> None:
     assert PASSWORD not in text
 
 
+@pytest.mark.integration
 def test_starttls_with_a_login(
     runner: CliRunner,
     mail_project: Path,
@@ -50,6 +51,7 @@ def test_starttls_with_a_login(
 
 
 # aiosmtpd counts only STARTTLS as TLS and warns about AUTH on a line that is in fact TLS
+@pytest.mark.integration
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 def test_tls_from_the_start_with_the_password_from_a_file(
     runner: CliRunner, mail_project: Path, certificate: tuple[Path, Path]
@@ -73,6 +75,7 @@ def test_tls_from_the_start_with_the_password_from_a_file(
         assert len(server.messages) == 6
 
 
+@pytest.mark.integration
 def test_a_wrong_password_is_a_clear_error_without_the_password(
     runner: CliRunner,
     mail_project: Path,
@@ -97,6 +100,7 @@ def test_a_wrong_password_is_a_clear_error_without_the_password(
     assert not (mail_project / ".lc-mail" / "sent.jsonl").exists()
 
 
+@pytest.mark.integration
 def test_a_certificate_lc_does_not_trust_stops_before_sending(
     runner: CliRunner, mail_project: Path, certificate: tuple[Path, Path]
 ) -> None:
@@ -108,6 +112,7 @@ def test_a_certificate_lc_does_not_trust_stops_before_sending(
         assert server.messages == []
 
 
+@pytest.mark.integration
 def test_starttls_required_but_not_offered(runner: CliRunner, mail_project: Path) -> None:
     with SmtpServer() as server:  # plain SMTP, no STARTTLS
         set_smtp(mail_project, host="127.0.0.1", port=server.port, security="starttls")

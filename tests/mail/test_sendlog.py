@@ -51,6 +51,7 @@ def test_recipients_are_keyed_hashes_of_the_lower_cased_address(tmp_path: Path) 
     assert key.hex() not in repr(log)
 
 
+@pytest.mark.integration
 def test_a_sending_run_leaves_no_address_in_the_state_folder(
     runner: CliRunner, mail_project: Path
 ) -> None:

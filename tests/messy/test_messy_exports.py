@@ -209,6 +209,7 @@ def test_a_bad_mapping_is_refused(runner: CliRunner, messy: Path, project: Path)
     assert result.exit_code != 0 and "[report.countries]" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_index_is_lazy_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
     import sys

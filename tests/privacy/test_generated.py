@@ -113,6 +113,7 @@ def _hidden_cells(report: dict[str, Any], prefix: str = "") -> int:
     )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -191,6 +192,7 @@ def test_the_generator_makes_what_it_means(tmp_path: Path, clinics: list[Clinic]
     ]
 
 
+@pytest.mark.slow
 def test_the_bundled_examples_pass_the_audit(tmp_path: Path, clinics: list[Clinic]) -> None:
     copy = tmp_path / "examples"
     shutil.copytree(ROOT / "examples" / "exports", copy)

@@ -33,6 +33,9 @@ def _browser() -> str:
 
 
 def _chromium(browser: str, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    from tests.conftest import integration_only
+
+    integration_only("headless Chromium")
     return subprocess.run(
         [
             browser,
@@ -72,6 +75,7 @@ def _requests(netlog: Path) -> list[str]:
     return urls
 
 
+@pytest.mark.integration
 def test_the_net_log_sees_a_page_request(tmp_path: Path) -> None:
     """The check below can fail: a page that loads an image from the network is caught."""
     browser = _browser()
@@ -84,6 +88,8 @@ def test_the_net_log_sees_a_page_request(tmp_path: Path) -> None:
     assert "http://127.0.0.1:9/pixel.png" in _requests(tmp_path / "net.json")
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_the_html_report_in_headless_chromium(
     exports: Path, runner: CliRunner, tmp_path: Path
 ) -> None:

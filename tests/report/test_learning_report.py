@@ -151,6 +151,7 @@ def test_html_charts_and_map_are_inline_and_private(exports: Path, runner: CliRu
         assert '<desc class="value">hidden</desc>' in drawn[0], code
 
 
+@pytest.mark.slow
 def test_charts_dir(exports: Path, runner: CliRunner) -> None:
     result = run(runner, "data/hand", "--min-count", "0", "--charts", "slides")
     assert result.exit_code == 0, result.stderr
@@ -164,6 +165,7 @@ def test_charts_dir(exports: Path, runner: CliRunner) -> None:
     assert run(runner, "data/hand", "--charts", "slides", "--force").exit_code == 0
 
 
+@pytest.mark.slow
 def test_table_does_not_import_pygal(exports: Path, runner: CliRunner) -> None:
     import subprocess
     import sys

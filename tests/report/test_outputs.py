@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,20 +17,12 @@ from typing import ClassVar
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import Golden
 from tests.report.conftest import REPORT_DATA, run
 
 GOLDEN = REPORT_DATA / "golden"
 ARGS = ("exports", "data/hand", "--min-count", "2")
 SUFFIX = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md", "html": "html"}
-
-
-def _check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("LC_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"no golden file {path}; run with LC_UPDATE_GOLDEN=1 to write it"
-    assert text == path.read_text(encoding="utf-8")
 
 
 _CHART = re.compile(r'(<figure class="chart" id="chart-(\w+)">)<svg .*?</svg>(</figure>)', re.S)
@@ -44,11 +35,11 @@ def _charts_named(html: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", list(SUFFIX))
-def test_golden(exports: Path, runner: CliRunner, fmt: str) -> None:
+def test_golden(exports: Path, runner: CliRunner, golden: Golden, fmt: str) -> None:
     result = run(runner, *ARGS, "--format", fmt)
     assert result.exit_code == 0, result.stderr
     text = _charts_named(result.stdout) if fmt == "html" else result.stdout
-    _check_golden(f"report.{SUFFIX[fmt]}", text)
+    golden(GOLDEN / f"report.{SUFFIX[fmt]}", text)
 
 
 def test_json_is_one_document_with_the_contract_keys(exports: Path, runner: CliRunner) -> None:

@@ -109,6 +109,7 @@ def test_the_check_finds_people(everything: Path) -> None:
     assert len(people) > 900
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("flags", [(), ("--min-count", "0", "--show-protected")])
 def test_no_name_email_or_username_in_any_output(
@@ -121,6 +122,7 @@ def test_no_name_email_or_username_in_any_output(
     assert _EMAIL.search(result.stdout) is None
 
 
+@pytest.mark.slow
 def test_output_file_has_no_people_either(everything: Path, runner: CliRunner) -> None:
     result = run(runner, "exports", "data", "examples", "--format", "html", "-o", "report.html")
     assert result.exit_code == 0 and result.stdout == ""

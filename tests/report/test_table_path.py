@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -201,6 +202,7 @@ def _both(
     return fast_counts, fast_log
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(files=exports())
 # Found by Hypothesis: a name without email or username, attended "Yes" on one row and "maybe" on

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 
-from letsconnect_cli.places.regions import region, zones_of_country
+from letsconnect_cli.places.regions import region
+from letsconnect_cli.places.timezones import zones_of_country
 from letsconnect_cli.slots import (
     WeightedZone,
     best_nearby,

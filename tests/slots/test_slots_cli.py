@@ -8,7 +8,6 @@ Regenerate the golden files after an intended change with
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,11 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from letsconnect_cli.cli import context
-from tests.conftest import DATA, invoke
+from tests.conftest import DATA, Golden, invoke
 
 GOLDEN = DATA / "slots"
-# Read at import: the autouse fixture of conftest clears LC_* variables before each test.
-UPDATE_GOLDEN = os.environ.get("LC_UPDATE_GOLDEN") == "1"
 HEADER = (
     '"Timestamp","Email address","Full name","Wikimedia username",'
     '"Which country are you based in?  ","What is your main role in the Wikimedia movement?",'
@@ -28,15 +25,6 @@ HEADER = (
     '(Select all that apply)","Which Learning Clinic are you registering for?"'
 )
 TRAVEL = "Guidelines, best practices, and documented learnings related to travel scholarships"
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE_GOLDEN:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"no golden file {path}; run with LC_UPDATE_GOLDEN=1 to write it"
-    assert text == path.read_text(encoding="utf-8")
 
 
 def export(folder: Path, people: dict[str, int]) -> Path:
@@ -55,11 +43,11 @@ def export(folder: Path, people: dict[str, int]) -> Path:
     return path
 
 
-def test_eseap_on_a_sunday_golden(runner: CliRunner, project: Path) -> None:
+def test_eseap_on_a_sunday_golden(runner: CliRunner, project: Path, golden: Golden) -> None:
     result = invoke(runner, "slots", "--region", "ESEAP", "--date", "2023-04-02")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    check_golden("eseap-2023-04-02.txt", result.stdout)
+    golden(GOLDEN / "eseap-2023-04-02.txt", result.stdout)
     lines = result.stdout.splitlines()
     assert lines[0] == "ESEAP: 47 countries in 74 time zones"
     assert "1  Sun 2023-04-02 03:00-05:00   100%" in result.stdout
@@ -67,12 +55,12 @@ def test_eseap_on_a_sunday_golden(runner: CliRunner, project: Path) -> None:
 
 
 def test_a_wide_terminal_gets_one_heat_map_of_24_hours(
-    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch, golden: Golden
 ) -> None:
     monkeypatch.setenv("COLUMNS", "120")
     result = invoke(runner, "slots", "--region", "ESEAP", "--date", "2023-04-02")
     assert result.exit_code == 0, result.output
-    check_golden("eseap-2023-04-02-wide.txt", result.stdout)
+    golden(GOLDEN / "eseap-2023-04-02-wide.txt", result.stdout)
     assert max(len(line) for line in result.stdout.splitlines()) <= 120
     manila = next(line for line in result.stdout.splitlines() if line.startswith("Manila"))
     # 24 cells: 08 at 00:00 UTC ... 20x at 12:00 UTC ... 07x at 23:00 UTC.
@@ -82,10 +70,10 @@ def test_a_wide_terminal_gets_one_heat_map_of_24_hours(
     ]
 
 
-def test_json_is_the_documented_list(runner: CliRunner, project: Path) -> None:
+def test_json_is_the_documented_list(runner: CliRunner, project: Path, golden: Golden) -> None:
     result = invoke(runner, "slots", "-r", "ESEAP", "--date", "2023-04-02", "--top", "2", "--json")
     assert result.exit_code == 0, result.output
-    check_golden("eseap-2023-04-02-top2.json", result.stdout)
+    golden(GOLDEN / "eseap-2023-04-02-top2.json", result.stdout)
     data = json.loads(result.stdout)
     assert [item["start_utc"] for item in data] == [
         "2023-04-02T03:00:00+00:00",

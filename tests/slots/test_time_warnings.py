@@ -165,6 +165,7 @@ _MEMO_DAYS = [datetime(2024, 3, 1, tzinfo=UTC) + timedelta(days=n) for n in rang
 _MEMO_REGIONS = [("ESEAP",), ("NA",), ("LAC",), ("ESEAP", "SA"), ("NA", "NWE", "CEE")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("regions", _MEMO_REGIONS, ids="+".join)
 @pytest.mark.parametrize("weekdays", [False, True], ids=["every-day", "weekdays"])
 def test_a_search_reused_for_another_day_equals_one_made_afresh(

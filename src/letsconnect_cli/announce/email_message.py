@@ -14,14 +14,21 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from letsconnect_cli.errors import UsageError
 
-if TYPE_CHECKING:
-    from letsconnect_cli.announce.render import Organiser
-
 POLICY = SMTP.clone(cte_type="7bit", max_line_length=78)
+
+
+class Sender(Protocol):
+    """Who the message is from: the organiser of the configuration."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def email(self) -> str | None: ...
 
 
 def _address(text: str, what: str, display_name: str | None = None) -> Address:
@@ -38,7 +45,7 @@ def email_message(
     *,
     body: str,
     subject: str,
-    sender: Organiser,
+    sender: Sender,
     to: list[str],
     language: str,
     identity: str,

@@ -16,7 +16,7 @@ from letsconnect_cli.cli.options import (
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.invites.issuing import Invite, Plan
+    from letsconnect_cli.invites.issuing import Invite, InvitePlan
     from letsconnect_cli.slots import Window
 
 
@@ -172,7 +172,7 @@ def invite(
         return
     import os
 
-    from letsconnect_cli.cli.output import message, print_json, warning
+    from letsconnect_cli.cli.output import message, print_json, shown, warning
     from letsconnect_cli.clinic.clinics import read_clinics
     from letsconnect_cli.invites import ics_event, issuing
     from letsconnect_cli.invites.ledger import LEDGER_NAME, Ledger, hold
@@ -301,15 +301,7 @@ def _previous_feed(path: Path) -> bytes | None:
     return data if ("PRODID:" + PRODID).encode("utf-8") in data[:4096] else None
 
 
-def shown(path: Path) -> str:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
+def _show(context: "AppContext", plan: "InvitePlan", all_zones: bool) -> None:
     from rich.text import Text
 
     from letsconnect_cli.cli.output import (
@@ -342,7 +334,7 @@ def _show(context: "AppContext", plan: "Plan", all_zones: bool) -> None:
 
 
 def _as_json(item: "Invite", window: "Window") -> dict[str, Any]:
-    from letsconnect_cli.cli.output import inside_hours
+    from letsconnect_cli.cli.output import inside_hours, shown
 
     content = item.content
     return {

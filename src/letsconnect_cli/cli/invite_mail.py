@@ -252,8 +252,7 @@ def _records(
 
 
 def _write(context: AppContext, request: Request, prepared: Prepared, config: Config) -> None:
-    from letsconnect_cli.cli.invite_cmd import shown
-    from letsconnect_cli.cli.output import message
+    from letsconnect_cli.cli.output import message, shown
     from letsconnect_cli.mail.batch import eml_name, write_eml
 
     folder = request.out or (

@@ -4,11 +4,10 @@ as a table or JSON; addresses masked unless --show-addresses."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.cli.invite_mail import Request
     from letsconnect_cli.mail.batch import Prepared
     from letsconnect_cli.mail.deliver import Outcome
     from letsconnect_cli.mail.plan import Delivery
@@ -19,6 +18,17 @@ META_WIKI_NOTE = (
     'usernames only): reach them with the "Email participants" feature of the event\'s '
     "Special:EventDetails page on Meta-Wiki."
 )
+
+
+class ReportOptions(Protocol):
+    """What the report depends on of the run's options (`invite_mail.Request`)."""
+
+    @property
+    def json_output(self) -> bool: ...
+
+    @property
+    def show_addresses(self) -> bool: ...
+
 
 KIND_LABELS = {
     "new": "invitation",
@@ -37,7 +47,7 @@ def mask(address: str) -> str:
 
 def report(
     context: AppContext,
-    request: Request,
+    request: ReportOptions,
     prepared: Prepared,
     *,
     mode: str,
@@ -66,7 +76,7 @@ def report(
 
 
 def _row(
-    request: Request,
+    request: ReportOptions,
     prepared: Prepared,
     delivery: Delivery,
     mode: str,
@@ -137,7 +147,11 @@ def _as_json(
 
 
 def _show(
-    context: AppContext, request: Request, prepared: Prepared, mode: str, rows: list[dict[str, Any]]
+    context: AppContext,
+    request: ReportOptions,
+    prepared: Prepared,
+    mode: str,
+    rows: list[dict[str, Any]],
 ) -> None:
     from rich.text import Text
 

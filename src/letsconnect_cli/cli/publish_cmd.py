@@ -11,7 +11,7 @@ from letsconnect_cli.cli.options import JsonOption
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.wiki.client import Credentials
-    from letsconnect_cli.wiki.publish import Plan
+    from letsconnect_cli.wiki.publish import PageEdit
 
 
 def publish(
@@ -289,7 +289,7 @@ def _credentials(
     )
 
 
-def _show_dry_run(context: "AppContext", decision: "Plan", api: str, json_output: bool) -> None:
+def _show_dry_run(context: "AppContext", decision: "PageEdit", api: str, json_output: bool) -> None:
     from letsconnect_cli.cli.output import message, print_json
 
     if json_output:
@@ -317,7 +317,7 @@ def _page_url(api: str, title: str, revid: int | None) -> str:
     return url + (f"&oldid={revid}" if revid is not None else "")
 
 
-def _as_json(decision: "Plan", api: str, revid: int | None) -> dict[str, Any]:
+def _as_json(decision: "PageEdit", api: str, revid: int | None) -> dict[str, Any]:
     return {
         "wiki": api,
         "page": decision.page.title,

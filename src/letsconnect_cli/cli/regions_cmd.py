@@ -44,6 +44,7 @@ def regions(
     from letsconnect_cli.cli.output import new_table, print_json
     from letsconnect_cli.errors import UsageError
     from letsconnect_cli.places import regions as regions_lib
+    from letsconnect_cli.places import timezones
 
     context = app_context(ctx)
     moment = datetime.now(UTC)
@@ -106,7 +107,7 @@ def regions(
                 "country": c.code,
                 "name": c.name,
                 "protected": c.protected,
-                "zones": list(regions_lib.zones_of_country(c.code)),
+                "zones": list(timezones.zones_of_country(c.code)),
             }
             for c in region.countries
         ],

@@ -1,7 +1,7 @@
 """`lc slots`: which UTC start times suit a region's people, from the local hours they live by."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -11,26 +11,14 @@ from letsconnect_cli.cli.options import JsonOption, RegionsOption
 from letsconnect_cli.vocab import Scheme
 
 if TYPE_CHECKING:
-    from datetime import date, datetime, timedelta
+    from datetime import date, datetime
 
     from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.cli.slots_view import SlotsQuery
     from letsconnect_cli.places.regions import Region
-    from letsconnect_cli.slots import RegionWeights, Window
+    from letsconnect_cli.slots import RegionWeights
 
 _T = TypeVar("_T")
-
-
-class Plan(NamedTuple):
-    """What `lc slots` was asked, resolved: regions, days, session, window, weights."""
-
-    regions: "list[Region]"
-    days: "list[date]"
-    days_given: bool  # --date or --week (else the next 7 days from today)
-    duration: "timedelta"
-    window: "Window"
-    weights: "RegionWeights"
-    weighting: str  # how the weights were made, for the header
-    notes: list[str]  # what was left out, for stderr
 
 
 def slots(
@@ -180,13 +168,14 @@ def make_plan(
     clinic: str | None,
     scheme: Scheme,
     today: "date",
-) -> Plan:
-    """Resolve the options (flags over [slots] of lc.toml) into a Plan; UsageError naming the
+) -> "SlotsQuery":
+    """Resolve the options (flags over [slots] of lc.toml) into a SlotsQuery; UsageError naming the
     flag for a bad value."""
     from datetime import timedelta
 
     from letsconnect_cli import slots as core
-    from letsconnect_cli.clinic.durations import format_duration, parse_duration
+    from letsconnect_cli.cli.slots_view import SlotsQuery
+    from letsconnect_cli.clinic.durations import duration_literal, parse_duration
     from letsconnect_cli.errors import UsageError
     from letsconnect_cli.places import regions as regions_lib
 
@@ -209,14 +198,14 @@ def make_plan(
     length = _flag_value("--duration", parse_duration, duration or settings.duration)
     if not timedelta(minutes=15) <= length <= timedelta(hours=12):
         raise UsageError(
-            f"--duration {format_duration(length)}: a session lasts 15 minutes to 12 hours"
+            f"--duration {duration_literal(length)}: a session lasts 15 minutes to 12 hours"
         )
     opens, closes = _flag_value("--hours", core.parse_hours, hours or settings.hours)
     allowed = _flag_value("--days", core.parse_days, days or settings.days)
     win = core.Window(opens, closes, allowed)
     if length.total_seconds() > win.span:
         raise UsageError(
-            f"a {format_duration(length)} session never fits in {win.hours}",
+            f"a {duration_literal(length)} session never fits in {win.hours}",
             hint="Give longer --hours or a shorter --duration.",
         )
     if on_date and week:
@@ -238,7 +227,7 @@ def make_plan(
             raise UsageError("--clinic counts registrants: give --registrations too")
         weights = core.region_weights(chosen)
         weighting = "every country alike"
-    return Plan(
+    return SlotsQuery(
         regions=chosen,
         days=chosen_days,
         days_given=bool(on_date or week),

@@ -1,9 +1,10 @@
-"""How `lc slots` shows its answer: the best starts, a day's heat map, and the JSON document."""
+"""How `lc slots` shows its answer: the best starts, a day's heat map, and the JSON document;
+and what it was asked (`SlotsQuery`), which `slots_cmd` resolves from the options."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from datetime import date
@@ -11,10 +12,24 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from letsconnect_cli.cli.slots_cmd import Plan
+    from letsconnect_cli.places.regions import Region
     from letsconnect_cli.places.timezones import ZoneGroup
-    from letsconnect_cli.slots import Candidate
+    from letsconnect_cli.slots import Candidate, RegionWeights, Window
     from letsconnect_cli.slots.heatmap import HeatRow
+
+
+class SlotsQuery(NamedTuple):
+    """What `lc slots` was asked, resolved: regions, days, session, window, weights."""
+
+    regions: list[Region]
+    days: list[date]
+    days_given: bool  # --date or --week (else the next 7 days from today)
+    duration: timedelta
+    window: Window
+    weights: RegionWeights
+    weighting: str  # how the weights were made, for the header
+    notes: list[str]  # what was left out, for stderr
+
 
 #: The mark of a local time outside the acceptable hours (also shown in colour on a terminal).
 OUTSIDE = "\u00d7"  # the multiplication sign
@@ -24,7 +39,7 @@ COMFORT_LINE = "comfort breaks ties: the mean margin from the hours' edges (100%
 NAMED_OUTSIDE = 3
 
 
-def slots_json(plan: Plan, shown: list[Candidate]) -> list[dict[str, Any]]:
+def slots_json(plan: SlotsQuery, shown: list[Candidate]) -> list[dict[str, Any]]:
     """The documented shape: a list of {start_utc, end_utc, score, comfort, zones: [...]}."""
     from letsconnect_cli.slots import zone_fits
 
@@ -53,7 +68,7 @@ def slots_json(plan: Plan, shown: list[Candidate]) -> list[dict[str, Any]]:
     return items
 
 
-def render(out: Console, plan: Plan, shown: list[Candidate], scored: list[Candidate]) -> None:
+def render(out: Console, plan: SlotsQuery, shown: list[Candidate], scored: list[Candidate]) -> None:
     """The header, the best starts, and the heat map of one day, on stdout."""
     from letsconnect_cli.cli.output import print_block
     from letsconnect_cli.places import regions as regions_lib
@@ -79,8 +94,8 @@ def _noon(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
-def _header(plan: Plan) -> list[str]:
-    from letsconnect_cli.clinic.durations import format_duration
+def _header(plan: SlotsQuery) -> list[str]:
+    from letsconnect_cli.clinic.durations import duration_literal
 
     counted = len(plan.weights.countries) - len(plan.weights.without_zone)
     if len(plan.days) == 1:
@@ -94,7 +109,7 @@ def _header(plan: Plan) -> list[str]:
         f"{len(plan.weights.zones)} time zones",
         f"weights: {plan.weighting}",
         f"starts: every 30 minutes, {when}",
-        f"sessions: {format_duration(plan.duration)}, all of it in {plan.window.describe()}",
+        f"sessions: {duration_literal(plan.duration)}, all of it in {plan.window.describe()}",
     ]
 
 
@@ -102,7 +117,7 @@ def _day(day: date) -> str:
     return f"{day:%a %Y-%m-%d}"
 
 
-def _best_table(plan: Plan, shown: list[Candidate], groups: list[ZoneGroup]) -> Table:
+def _best_table(plan: SlotsQuery, shown: list[Candidate], groups: list[ZoneGroup]) -> Table:
     from letsconnect_cli.cli.output import new_table
     from letsconnect_cli.slots.heatmap import groups_outside
 
@@ -134,7 +149,11 @@ def _percent(share: float) -> str:
 
 
 def _heat_tables(
-    plan: Plan, day: date, rows: list[HeatRow], by_start: dict[datetime, Candidate], width: int
+    plan: SlotsQuery,
+    day: date,
+    rows: list[HeatRow],
+    by_start: dict[datetime, Candidate],
+    width: int,
 ) -> list[Any]:
     """One table of 24 UTC hours when the terminal is wide enough, else two of 12."""
     from letsconnect_cli.places.timezones import format_offset

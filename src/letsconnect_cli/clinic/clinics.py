@@ -589,7 +589,7 @@ def render_clinic(clinic: Clinic) -> str:
     """The clinic as TOML text, from the commented template, so it reads back equal."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from letsconnect_cli.clinic.durations import format_duration
+    from letsconnect_cli.clinic.durations import duration_literal
     from letsconnect_cli.vocab import CATEGORY_LABELS
 
     environment = Environment(
@@ -608,7 +608,7 @@ def render_clinic(clinic: Clinic) -> str:
     template = environment.get_template("clinic.toml.j2")
     text = template.render(
         clinic=clinic,
-        duration=format_duration(clinic.length),
+        duration=duration_literal(clinic.length),
         categories=CATEGORY_LABELS,
     )
     return text.rstrip("\n") + "\n"

@@ -50,7 +50,7 @@ def _digits(value: int) -> str:
         return "a number of more than 4,300 digits"
 
 
-def format_duration(value: timedelta) -> str:
+def duration_literal(value: timedelta) -> str:
     """The short form lc writes: '2h', '1h30m', '45m' (seconds are dropped)."""
     minutes = int(value.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)

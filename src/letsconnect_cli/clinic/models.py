@@ -114,7 +114,7 @@ class CalendarInfo(_Strict):
     @field_validator("uid")
     @classmethod
     def _uid(cls, value: str | None) -> str | None:
-        from letsconnect_cli.invites.ics_event import uid_problem  # what lc invite would refuse
+        from letsconnect_cli.clinic.values import uid_problem  # what lc invite would refuse
 
         problem = uid_problem(value) if value else None
         if problem:

@@ -2,7 +2,7 @@
 check), then what spans files (one calendar UID per clinic).
 
 A file's outcome, the time check's warning included, is a small record of plain values
-(`FileCheck`), which the validation cache keeps.
+(`FileCheck`), which a cache of such records (`CheckCache`; `validation_cache` has lc's) keeps.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from letsconnect_cli.errors import Problem
 
 if TYPE_CHECKING:
-    from letsconnect_cli.clinic.validation_cache import ValidationCache
     from letsconnect_cli.slots.window import Window
 
 #: A problem as plain values: (field, line, message).
@@ -64,6 +63,19 @@ def _item(values: Sequence[object]) -> Item:
     if not (field is None or isinstance(field, str)) or not (line is None or isinstance(line, int)):
         raise TypeError("not a problem")
     return (field, line, str(message))
+
+
+class CheckCache(Protocol):
+    """Where the records of files checked before are kept, by a key of each file's name and
+    bytes (`validation_cache.ValidationCache`, or a test's own)."""
+
+    def key(self, path: Path, data: bytes) -> str: ...
+
+    def get(self, key: str) -> FileCheck | None: ...
+
+    def put(self, key: str, record: FileCheck) -> None: ...
+
+    def save(self) -> None: ...
 
 
 def check_bytes(path: Path, data: bytes, window: Window | None) -> FileCheck:
@@ -153,7 +165,7 @@ def validate_files(
     paths: Sequence[Path],
     window: Window | None,
     *,
-    cache: ValidationCache | None = None,
+    cache: CheckCache | None = None,
     now: datetime | None = None,
 ) -> list[Report]:
     """Check clinic files: each on its own (`check_files`), with the time check against
@@ -190,7 +202,7 @@ def check_files(
     paths: Sequence[Path],
     window: Window | None,
     *,
-    cache: ValidationCache | None = None,
+    cache: CheckCache | None = None,
     unreadable: set[int] | None = None,
 ) -> list[FileCheck]:
     """Check each file on its own; the records in the order of `paths`. Each file is read once;

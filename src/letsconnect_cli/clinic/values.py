@@ -106,6 +106,20 @@ def idna_url(text: str) -> str:
     return text[:start] + netloc + text[start + len(parts.netloc) :]
 
 
+#: What a calendar UID must not hold: calendars read such UIDs differently.
+_UNSAFE_UID = re.compile(r'[\s\x00-\x1f\x7f,;\\"]')
+
+
+def uid_problem(uid: str) -> str | None:
+    """Why a UID cannot go into invites unchanged, or None."""
+    if _UNSAFE_UID.search(uid):
+        return (
+            f'{uid!r} contains spaces, control characters or one of , ; \\ "; calendars read such '
+            "UIDs differently; use letters, digits and - . @ only"
+        )
+    return None
+
+
 def check_language(value: str) -> str:
     return normalise_language_tag(value)  # LanguageTagError is a ValueError
 

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from letsconnect_cli.errors import UsageError
+from letsconnect_cli.escaping import escape_ics_text
 from letsconnect_cli.invites import icsfix
-from letsconnect_cli.places.languages import language_name
+from letsconnect_cli.places.languages import english_name
 from letsconnect_cli.places.timezones import format_offset
 from letsconnect_cli.vocab import Status
 
@@ -63,7 +64,6 @@ _MONTHS_LONG = (
 )
 #: Line breaks of every kind: CRLF, CR, LF, and Unicode's NEL, line and paragraph separators.
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-_UNSAFE_UID = re.compile(r'[\s\x00-\x1f\x7f,;\\"]')
 #: Characters a URI may hold as they are; everything else is percent-encoded.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 _URI_SAFE_AFTER_HOST = "!#$%&'()*+,/:;=?@~"
@@ -72,8 +72,9 @@ _URI_SAFE_AFTER_HOST = "!#$%&'()*+,/:;=?@~"
 # --- clean values -----------------------------------------------------------------------------
 
 
-def one_line(text: str) -> str:
-    """Text for a one-line property (SUMMARY, LOCATION): line breaks become spaces."""
+def property_line(text: str) -> str:
+    """Text for a one-line property (SUMMARY, LOCATION): line breaks become spaces, other
+    control characters are dropped (`escaping.one_line` makes them spaces too)."""
     return " ".join(icsfix.CONTROL.sub("", _BREAKS.sub(" ", text)).split())
 
 
@@ -105,16 +106,6 @@ def uri(text: str) -> str:
     return quote(text[:start], safe=_URI_SAFE) + quote(text[start:], safe=_URI_SAFE_AFTER_HOST)
 
 
-def uid_problem(uid: str) -> str | None:
-    """Why a UID cannot go into invites unchanged, or None."""
-    if _UNSAFE_UID.search(uid):
-        return (
-            f'{uid!r} contains spaces, control characters or one of , ; \\ "; calendars read such '
-            "UIDs differently; use letters, digits and - . @ only"
-        )
-    return None
-
-
 # --- who sends -----------------------------------------------------------------------------
 
 
@@ -140,7 +131,7 @@ def organizer_from(name: str | None, email: str | None) -> Organizer:
             f"organiser email {address!r} is not an email address",
             hint="Fix [organiser] email in lc.toml or LC_ORGANISER_EMAIL.",
         )
-    return Organizer(email=address, name=one_line(name) if name else None)
+    return Organizer(email=address, name=property_line(name) if name else None)
 
 
 # --- what the event says -------------------------------------------------------------------
@@ -180,15 +171,17 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
     """The event for a dated clinic. The meeting link is shown only once the clinic is confirmed."""
     if clinic.start is None or clinic.end is None:
         raise UsageError(f"clinic {clinic.id} has no date yet, so it cannot have an invite")
-    summary = one_line(clinic.title)
+    summary = property_line(clinic.title)
     meeting = (
         uri(clinic.meeting_url)
         if clinic.meeting_url and clinic.status is Status.CONFIRMED
         else None
     )
     registration = uri(clinic.registration_url) if clinic.registration_url else None
-    platform = one_line(clinic.platform) if clinic.platform else None
-    location = meeting or platform or (one_line(default_location) if default_location else None)
+    platform = property_line(clinic.platform) if clinic.platform else None
+    location = (
+        meeting or platform or (property_line(default_location) if default_location else None)
+    )
     links = {
         "Recording": clinic.links.recording,
         "Slides": clinic.links.slides,
@@ -206,7 +199,7 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
         lines += ["", "Sharers:" if len(clinic.sharers) > 1 else "Sharer:"]
         for sharer in clinic.sharers:
             parts = (sharer.name, sharer.role, sharer.affiliation)
-            lines.append("- " + ", ".join(one_line(p) for p in parts if p))
+            lines.append("- " + ", ".join(property_line(p) for p in parts if p))
     lines.append("")
     language = _language(clinic.language)
     if clinic.interpretation:
@@ -227,7 +220,7 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
         if link:
             lines.append(f"{label}: {uri(link)}")
     if clinic.contact:
-        lines.append(f"Contact: {one_line(clinic.contact)}")
+        lines.append(f"Contact: {property_line(clinic.contact)}")
 
     categories = (*PROGRAM_CATEGORIES, *([clinic.category.label] if clinic.category else []))
     facts: dict[str, object] = {
@@ -266,7 +259,7 @@ def event_content(clinic: Clinic, *, uid: str, default_location: str | None = No
 
 def _language(tag: str) -> str:
     """'Japanese'; a tag with a script or region keeps it: 'Chinese (zh-Hant)'."""
-    name = language_name(tag)
+    name = english_name(tag)
     return name if "-" not in tag else f"{name} ({tag})"
 
 
@@ -383,7 +376,9 @@ def calendar_bytes(
     calendar = Calendar(creator=PRODID)
     calendar.method = method
     if name:
-        calendar.extra.append(ContentLine("X-WR-CALNAME", value=icsfix.escape_text(one_line(name))))
+        calendar.extra.append(
+            ContentLine("X-WR-CALNAME", value=escape_ics_text(property_line(name)))
+        )
     for item in events:
         content = item.content
         alarms = []

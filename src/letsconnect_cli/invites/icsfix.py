@@ -89,13 +89,6 @@ def _component(component: Any, skip: set[str]) -> Container:
     return container
 
 
-def escape_text(text: str) -> str:
-    """A TEXT value for a ContentLine lc adds itself (ics escapes only the values it writes)."""
-    from ics.utils import escape_string
-
-    return str(escape_string(text))
-
-
 def _unescape(text: str) -> str:
     """Undo ics's text escaping in one pass (ics's own unescape_string mangles `\\\\n`)."""
     return _ESCAPED.sub(lambda m: "\n" if m[1] in "nN" else m[1], text)
@@ -164,7 +157,7 @@ def render(container: Container) -> bytes:
     check(container)
     lines: list[str] = []
     _lines(container, lines)
-    return "".join(fold(line) + CRLF for line in lines).encode("utf-8")
+    return "".join(fold_line(line) + CRLF for line in lines).encode("utf-8")
 
 
 def _lines(container: Container, out: list[str]) -> None:
@@ -197,7 +190,7 @@ def _param(value: str) -> str:
     return text if _PLAIN_PARAM.fullmatch(text) else f'"{text}"'
 
 
-def fold(line: str) -> str:
+def fold_line(line: str) -> str:
     """Fold a content line into pieces of at most 75 octets, never inside a UTF-8 character.
 
     Continuation pieces start with one space (counted in their 75 octets). A cut never falls

@@ -97,7 +97,7 @@ class FeedSource:
 
 
 @dataclass
-class Plan:
+class InvitePlan:
     """Everything one `lc invite` run writes, and what it has to say about it."""
 
     invites: list[Invite]
@@ -216,7 +216,7 @@ def local_times(
             shown.add(zone)
             rows.append(
                 timezones.local_time(
-                    clinic.start, clinic.end, zone, countries=regions_lib.countries_using(zone)
+                    clinic.start, clinic.end, zone, countries=timezones.countries_using(zone)
                 )
             )
     return rows
@@ -235,7 +235,7 @@ def plan(
     out_dir: Path,
     taken_uids: set[str] | None = None,
     feed: FeedSource | None = None,
-) -> Plan:
+) -> InvitePlan:
     """Build every invite and the feed (in memory), recording them in the ledger (not yet saved).
 
     Without `feed` (emailed invitations) no feed is built.
@@ -269,7 +269,7 @@ def plan(
             taken,
             warnings,
         )
-    return Plan(invites, out_dir / FEED_NAME, data, list(dict.fromkeys(warnings)), count)
+    return InvitePlan(invites, out_dir / FEED_NAME, data, list(dict.fromkeys(warnings)), count)
 
 
 def _invite(
@@ -283,10 +283,12 @@ def _invite(
     warnings: list[str],
 ) -> Invite:
     """One clinic's invite, recorded in the ledger."""
+    from letsconnect_cli.clinic.values import uid_problem
+
     uid, warning = resolve_uid(clinic, ledger, taken)
     if warning:
         warnings.append(warning)
-    problem = ics_event.uid_problem(uid)
+    problem = uid_problem(uid)
     if problem:
         raise ValidationFailed(
             f"clinic {clinic.id} cannot have an invite",

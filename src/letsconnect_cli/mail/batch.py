@@ -84,7 +84,7 @@ class Prepared:
     stable_ids: bool = True  # False in a first dry run: the hashes come from a throwaway key
 
 
-def check_clinic(clinic: Clinic, now: datetime) -> None:
+def check_invitable(clinic: Clinic, now: datetime) -> None:
     """A clinic that can still be invited to (or its cancellation sent); UsageError if not."""
     if clinic.start is None:
         raise UsageError(
@@ -141,7 +141,7 @@ def prepare(
     """
     from letsconnect_cli.invites import issuing
 
-    check_clinic(clinic, now)
+    check_invitable(clinic, now)
     event = issuing.plan(
         [clinic],
         view,
@@ -243,7 +243,11 @@ def _event_in(content: ics_event.EventContent, clinic: Clinic, tag: str) -> ics_
     from letsconnect_cli.clinic.translations import texts
 
     title = texts(clinic, tag).title
-    return content if title == clinic.title else replace(content, summary=ics_event.one_line(title))
+    return (
+        content
+        if title == clinic.title
+        else replace(content, summary=ics_event.property_line(title))
+    )
 
 
 def eml_name(item: Outgoing) -> str:

@@ -204,7 +204,7 @@ def language_name(tag: str, language: Language) -> str:
     try:
         named = Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError):
-        from letsconnect_cli.places.languages import language_name as english_name
+        from letsconnect_cli.places.languages import english_name
 
         return english_name(tag)
     names = language.locale.languages

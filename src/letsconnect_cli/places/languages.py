@@ -150,7 +150,7 @@ def _name_hint(text: str) -> str:
     return f" (did you mean {code!r} for {language.name}?)"
 
 
-def language_name(tag: str) -> str:
+def english_name(tag: str) -> str:
     """The English name of a tag's language: 'zh-Hant' -> 'Chinese'.
 
     The Unicode CLDR's name (Babel, one locale) first; ISO 639's (pycountry, whose full table

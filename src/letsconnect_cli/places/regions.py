@@ -3,9 +3,7 @@
 Sources, both packaged so that lc needs nothing at run time beyond its own install:
 - `data/wikimedia-countries.tsv`: the Wikimedia Foundation's canonical country table (regions of 2022,
   grant-committee regions, protection list); see `data/README.md`.
-- the tz database's country-to-zone table `zone.tab`, read from the same tz database that
-  `zoneinfo` uses for the zones' rules: the system's (`zoneinfo.TZPATH`) when it has one, else
-  the `tzdata` package, so the zone list and the clocks always come from one version.
+- the tz database's country-to-zone table `zone.tab`, through `timezones.zones_of_country`.
 """
 
 from __future__ import annotations
@@ -16,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from letsconnect_cli.errors import UsageError
+from letsconnect_cli.places.timezones import zones_of_country
 from letsconnect_cli.vocab import (
     GRANT_COMMITTEE_REGIONS,
     SCHEME_REGIONS,
@@ -29,10 +27,6 @@ from letsconnect_cli.vocab import (
 
 if TYPE_CHECKING:
     from letsconnect_cli.places.timezones import LocalTime, ZoneGroup
-
-# ISO 3166 has no code for Kosovo and so the tz database lists no zone for XK; Kosovo keeps
-# the time of Europe/Belgrade. This is the only country-to-zone fact lc adds to the tz database.
-_ZONE_SUPPLEMENT: dict[str, tuple[str, ...]] = {"XK": ("Europe/Belgrade",)}
 
 
 class Country(NamedTuple):
@@ -105,42 +99,6 @@ def countries() -> dict[str, Country]:
             row[protected_at] == "True",
         )
     return table
-
-
-def city_of(zone: str) -> str:
-    """The place a zone is named after: Asia/Ho_Chi_Minh -> Ho Chi Minh."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
-def zone_tab_text() -> str:
-    """zone.tab from the first tz database zoneinfo reads rules from (system first, then tzdata)."""
-    import zoneinfo
-
-    for folder in zoneinfo.TZPATH:
-        candidate = Path(folder) / "zone.tab"
-        if candidate.is_file() and (Path(folder) / "UTC").is_file():
-            return candidate.read_text(encoding="utf-8")
-    return resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-
-
-@cache
-def _zone_tab() -> dict[str, tuple[str, ...]]:
-    zones: dict[str, list[str]] = {}
-    text = zone_tab_text()
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        code, _coordinates, zone = line.split("\t")[:3]
-        zones.setdefault(code, []).append(zone)
-    result = {code: tuple(names) for code, names in zones.items()}
-    for code, names in _ZONE_SUPPLEMENT.items():
-        result.setdefault(code, names)
-    return result
-
-
-def zones_of_country(code: str) -> tuple[str, ...]:
-    """The IANA zones the tz database (zone.tab) lists for a country, in its order."""
-    return _zone_tab().get(code, ())
 
 
 @cache
@@ -229,11 +187,6 @@ def region_zones(regions: list[Region]) -> dict[str, tuple[str, ...]]:
             for zone in zones_of_country(country.code):
                 countries_of.setdefault(zone, {}).setdefault(country.code, None)
     return {zone: tuple(codes) for zone, codes in countries_of.items()}
-
-
-def countries_using(zone: str) -> tuple[str, ...]:
-    """The countries whose zone.tab rows name this zone (none for an alias such as Asia/Saigon)."""
-    return tuple(code for code, zones in _zone_tab().items() if zone in zones)
 
 
 def zone_groups(regions: list[Region], at: datetime) -> list[ZoneGroup]:

@@ -2,6 +2,11 @@
 
 One implementation for every command that shows a clinic's time across a region
 (new-clinic, list, invite, announce, slots).
+
+Which countries use a zone comes from the tz database's `zone.tab`, read from the same tz
+database that `zoneinfo` uses for the zones' rules: the system's (`zoneinfo.TZPATH`) when it has
+one, else the `tzdata` package, so the zone list and the clocks always come from one version.
+Regions (`regions.py`) build on this module; it knows nothing of them.
 """
 
 from __future__ import annotations
@@ -14,7 +19,56 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from letsconnect_cli.errors import UsageError
-from letsconnect_cli.places.regions import city_of
+
+# --- the tz database's countries (zone.tab) ---------------------------------------------------
+
+# ISO 3166 has no code for Kosovo and so the tz database lists no zone for XK; Kosovo keeps
+# the time of Europe/Belgrade. This is the only country-to-zone fact lc adds to the tz database.
+_ZONE_SUPPLEMENT: dict[str, tuple[str, ...]] = {"XK": ("Europe/Belgrade",)}
+
+
+def city_of(zone: str) -> str:
+    """The place a zone is named after: Asia/Ho_Chi_Minh -> Ho Chi Minh."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_tab_text() -> str:
+    """zone.tab from the first tz database zoneinfo reads rules from (system first, then tzdata)."""
+    import zoneinfo
+    from importlib import resources
+    from pathlib import Path
+
+    for folder in zoneinfo.TZPATH:
+        candidate = Path(folder) / "zone.tab"
+        if candidate.is_file() and (Path(folder) / "UTC").is_file():
+            return candidate.read_text(encoding="utf-8")
+    return resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+
+
+@cache
+def _zone_tab() -> dict[str, tuple[str, ...]]:
+    zones: dict[str, list[str]] = {}
+    text = zone_tab_text()
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, _coordinates, zone = line.split("\t")[:3]
+        zones.setdefault(code, []).append(zone)
+    result = {code: tuple(names) for code, names in zones.items()}
+    for code, names in _ZONE_SUPPLEMENT.items():
+        result.setdefault(code, names)
+    return result
+
+
+def zones_of_country(code: str) -> tuple[str, ...]:
+    """The IANA zones the tz database (zone.tab) lists for a country, in its order."""
+    return _zone_tab().get(code, ())
+
+
+def countries_using(zone: str) -> tuple[str, ...]:
+    """The countries whose zone.tab rows name this zone (none for an alias such as Asia/Saigon)."""
+    return tuple(code for code, zones in _zone_tab().items() if zone in zones)
+
 
 #: The years lc takes dates in: wide, but leaving room to compute local times and spans around a
 #: date without leaving the calendar Python knows (years 1 to 9999).
@@ -96,8 +150,6 @@ def _links() -> dict[str, str]:
 def canonical_zone(name: str) -> str:
     """The zone a country uses for an alias: Asia/Saigon -> Asia/Ho_Chi_Minh, Asia/Calcutta ->
     Asia/Kolkata. A name zone.tab lists, or one whose link leads to no listed zone (UTC), stays."""
-    from letsconnect_cli.places.regions import countries_using
-
     if countries_using(name):
         return name
     target, seen = name, {name}

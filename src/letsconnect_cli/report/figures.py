@@ -20,7 +20,7 @@ from letsconnect_cli.ingest.records import IngestLog
 from letsconnect_cli.places.regions import countries
 from letsconnect_cli.report import attendees, skills
 from letsconnect_cli.report.header import period
-from letsconnect_cli.report.privacy import Disclosure, small
+from letsconnect_cli.report.privacy import Disclosure, rounded, small
 from letsconnect_cli.report.stats import Counts
 from letsconnect_cli.vocab import SCHEME_REGIONS, Scheme
 
@@ -35,13 +35,6 @@ def _share(part: int | None, whole: int | None) -> float | None:
 
 def _average(total: int | None, n: int) -> float | None:
     return round(total / n, 1) if total is not None and n else None
-
-
-def rounded(n: int, base: int | None) -> int:
-    """A count rounded to the nearest multiple of `base`, halves up (`--round`)."""
-    if not base or base <= 1:
-        return n
-    return (n + base // 2) // base * base
 
 
 class _Published:
@@ -382,10 +375,10 @@ def _countries(
 
 
 def _languages(shown: _Published, counts: Counts, total: int | None) -> list[dict[str, Any]]:
-    from letsconnect_cli.places.languages import language_name
+    from letsconnect_cli.places.languages import english_name
 
     names = {
-        code: "Other languages" if code == "und" else _QUALIFIER.sub("", language_name(code))
+        code: "Other languages" if code == "und" else _QUALIFIER.sub("", english_name(code))
         for code in counts.languages
     }
     entries = _entries(shown, "language", counts.languages, names, total)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from letsconnect_cli.report.privacy import small
+from letsconnect_cli.report.privacy import rounded, small
 
 #: Names of the scripts people write beside a language, for the text table.
 SCRIPT_NAMES = {"Hant": "Traditional", "Hans": "Simplified"}
@@ -29,8 +29,6 @@ def add_scripts(
 ) -> list[dict[str, Any]]:
     """The language entries, each with its `scripts`; `people` are the languages' own counts
     (before rounding), `base` the rounding of `--round`."""
-    from letsconnect_cli.report.figures import rounded
-
     for entry in entries:
         language = entry["language"]
         scripts = {

@@ -28,6 +28,13 @@ _EPS = 1e-9
 VISIBLE, PRIMARY, SECONDARY, IMPLICIT, FREE = range(5)
 
 
+def rounded(n: int, base: int | None) -> int:
+    """A count rounded to the nearest multiple of `base`, halves up (`--round`)."""
+    if not base or base <= 1:
+        return n
+    return (n + base // 2) // base * base
+
+
 def small(count: int, k: int) -> bool:
     """A count of people to hide: 1 to k-1 (k = 0 or 1 hides nothing)."""
     return 0 < count < k

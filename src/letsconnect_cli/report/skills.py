@@ -100,37 +100,3 @@ def reach(counts: Counts, countries: int) -> dict[str, Any]:
     protected countries not counted one by one, as their number would bound their counts) and
     home wikis (None when no source asks for one)."""
     return {"countries": countries, "home_wikis": counts.home_wikis}
-
-
-def section(report: dict[str, Any]) -> Any:
-    """The skills table every format shows: a row per category, then its regions."""
-    from letsconnect_cli.report.text import Section, count
-
-    found = report.get("skills") or {}
-    if not found.get("categories"):
-        return None
-    rows = []
-    for entry in found["categories"]:
-        items = [(entry, (entry["skill"], entry["name"], "all"))]
-        items += [(row, ("", "", row["region"])) for row in entry["by_region"]]
-        for item, labels in items:
-            hidden = set(item["suppressed"])
-            rows.append(
-                labels
-                + tuple(count(item[side], side in hidden) for side in ("wanting", "offering"))
-            )
-    people = found["people"]
-    note = (
-        f"people wanting to learn and able to share each kind of skill, of {people:,} who answered"
-        if people is not None
-        else "people wanting to learn and able to share each kind of skill"
-    ) + "; a person may name several"
-    columns = ("skill", "name", "region", "wanting", "offering")
-    return Section(
-        "skills",
-        "Skills wanted and offered",
-        columns,
-        tuple(rows),
-        tuple(None for _ in rows),
-        note,
-    )

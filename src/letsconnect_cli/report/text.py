@@ -146,10 +146,40 @@ def sections(report: dict[str, Any]) -> list[Section]:
         _satisfaction(report["satisfaction"], k),
         _clinics(report["per_clinic"], k),
     ]
-    from letsconnect_cli.report.skills import section as skills_section
-
-    found.insert(-2, skills_section(report))
+    found.insert(-2, _skills(report))
     return [section for section in found if section is not None]
+
+
+def _skills(report: dict[str, Any]) -> Section | None:
+    """The skills table every format shows: a row per category, then its regions."""
+    found = report.get("skills") or {}
+    if not found.get("categories"):
+        return None
+    rows = []
+    for entry in found["categories"]:
+        items = [(entry, (entry["skill"], entry["name"], "all"))]
+        items += [(row, ("", "", row["region"])) for row in entry["by_region"]]
+        for item, labels in items:
+            hidden = set(item["suppressed"])
+            rows.append(
+                labels
+                + tuple(count(item[side], side in hidden) for side in ("wanting", "offering"))
+            )
+    people = found["people"]
+    note = (
+        f"people wanting to learn and able to share each kind of skill, of {people:,} who answered"
+        if people is not None
+        else "people wanting to learn and able to share each kind of skill"
+    ) + "; a person may name several"
+    columns = ("skill", "name", "region", "wanting", "offering")
+    return Section(
+        "skills",
+        "Skills wanted and offered",
+        columns,
+        tuple(rows),
+        tuple(None for _ in rows),
+        note,
+    )
 
 
 def _of(report: dict[str, Any], key: str, who: str) -> str:

@@ -222,7 +222,7 @@ def _examples(
 ) -> tuple[str, ...]:
     """Up to two of the region's main cities where the session is (ok) or is not acceptable,
     as '23:00-01:00 in Manila'."""
-    from letsconnect_cli.places.regions import city_of
+    from letsconnect_cli.places.timezones import city_of
 
     found = []
     for fit in zone_fits(_main_cities(code), start, duration, window):

@@ -33,7 +33,7 @@ def region_weights(
     split equally across the country's zones, summed per zone. Zones in tz database order."""
     from zoneinfo import ZoneInfo
 
-    from letsconnect_cli.places.regions import zones_of_country
+    from letsconnect_cli.places.timezones import zones_of_country
 
     members: dict[str, None] = {}
     for item in regions:

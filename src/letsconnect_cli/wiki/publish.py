@@ -113,7 +113,9 @@ def owned_part(text: str, title: str) -> tuple[Mode, str]:
 
 
 @dataclass(frozen=True)
-class Record:
+class Published:
+    """What lc published last to one page of one wiki: one entry of the file of records."""
+
     wiki: str
     title: str
     what: str  # the clinic id, or "index"
@@ -129,7 +131,7 @@ class PublishState:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.records: dict[tuple[str, str], Record] = {}
+        self.records: dict[tuple[str, str], Published] = {}
         if path.is_file():
             self._load()
 
@@ -137,7 +139,7 @@ class PublishState:
         try:
             data = tomllib.loads(self.path.read_text(encoding="utf-8"))
             for item in data.get("page", []):
-                record = Record(
+                record = Published(
                     wiki=str(item["wiki"]),
                     title=str(item["title"]),
                     what=str(item.get("what", "")),
@@ -161,10 +163,10 @@ class PublishState:
                 hint="Restore it from git (git checkout -- the file); lc writes it, not people.",
             ) from None
 
-    def get(self, wiki: str, title: str) -> Record | None:
+    def get(self, wiki: str, title: str) -> Published | None:
         return self.records.get((wiki, title))
 
-    def put(self, record: Record) -> None:
+    def put(self, record: Published) -> None:
         """Record a page, keeping what other runs recorded meanwhile: the file is read again and
         written back while lc holds its folder (one writer at a time, as for the ledger)."""
         from letsconnect_cli.invites.ledger import LOCK_WAIT
@@ -215,7 +217,9 @@ class PublishState:
 
 
 @dataclass(frozen=True)
-class Plan:
+class PageEdit:
+    """What `lc publish` would do to one page, and why it would refuse without --force."""
+
     page: Page
     action: Action
     mode: Mode
@@ -242,12 +246,12 @@ def wrap(owned: str) -> str:
 def plan(
     page: Page,
     owned_new: str,
-    record: Record | None,
+    record: Published | None,
     *,
     section: bool = False,
     force: bool = False,
     diff_url: str | None = None,
-) -> Plan:
+) -> PageEdit:
     """What publishing `owned_new` to `page` would do, and whether lc must refuse."""
     refusal = hint = None
     if not page.exists:
@@ -256,7 +260,7 @@ def plan(
         if record is not None:
             refusal = f"{page.title} was deleted since lc published revision {record.revid}"
             hint = "Give --force to create it again, if the deletion was a mistake."
-        return Plan(page, "create", mode, new_text, None if force else refusal, hint)
+        return PageEdit(page, "create", mode, new_text, None if force else refusal, hint)
 
     split = split_marked(page.text, page.title)
     if split is not None:
@@ -285,13 +289,13 @@ def plan(
         hint = (f"See the change: {diff_url}. " if diff_url else "") + (
             "Bring it into the clinic file (or the template), or give --force to overwrite it."
         )
-    return Plan(page, action, mode, new_text, None if force else refusal, hint)
+    return PageEdit(page, action, mode, new_text, None if force else refusal, hint)
 
 
-def record_for(wiki: str, page: Page, *, what: str, lang: str) -> Record:
+def record_for(wiki: str, page: Page, *, what: str, lang: str) -> Published:
     """The record of a page as lc just saved it (read back: what MediaWiki stored)."""
     mode, owned = owned_part(page.text, page.title)
-    return Record(
+    return Published(
         wiki, page.title, what, lang, page.revid, page.timestamp, fingerprint(owned), mode
     )
 

@@ -83,4 +83,4 @@ def test_babels_public_api_is_used_when_its_data_folder_is_elsewhere(
     ],
 )
 def test_language_names_come_from_cldr_then_iso_639(tag: str, name: str) -> None:
-    assert languages.language_name(tag) == name
+    assert languages.english_name(tag) == name

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import invoke
+from tests.conftest import integration_only, invoke
 from tests.mediawiki import Wiki, require_mediawiki, start_wiki
 
 CLINIC = "2023-04-02-travel-scholarships"
@@ -36,6 +36,7 @@ def wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wiki]:
 @pytest.fixture
 def site(project: Path, wiki: Wiki, monkeypatch: pytest.MonkeyPatch) -> Wiki:
     """The project pointed at the test wiki, logged in with the administrator's bot password."""
+    integration_only("a real MediaWiki")
     monkeypatch.setenv("LC_WIKI_API_URL", wiki.api_url)
     monkeypatch.setenv("LC_WIKI_USERNAME", wiki.bot_user)
     monkeypatch.setenv("LC_WIKI_PASSWORD", wiki.bot_password)
@@ -52,6 +53,8 @@ def records(project: Path) -> list[dict[str, object]]:
     return list(tomllib.loads((project / "clinics" / ".lc-published.toml").read_text())["page"])
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_publish_creates_the_page_then_updates_it_when_the_clinic_changes(runner, project, site):
     page = "Test/create and update"
     result = invoke(runner, "publish", CLINIC, "--page", page)
@@ -81,6 +84,8 @@ def test_publish_creates_the_page_then_updates_it_when_the_clinic_changes(runner
     assert len(site.revisions(page)) == 2
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_a_human_edit_in_between_makes_publish_refuse_and_force_overwrite(runner, project, site):
     page = "Test/human edit"
     assert invoke(runner, "publish", CLINIC, "--page", page).exit_code == 0
@@ -102,6 +107,7 @@ def test_a_human_edit_in_between_makes_publish_refuse_and_force_overwrite(runner
     assert invoke(runner, "publish", CLINIC, "--page", page).exit_code == 0
 
 
+@pytest.mark.integration
 def test_dry_run_prints_a_diff_and_changes_nothing(runner, project, site):
     page = "Test/dry run"
     result = invoke(runner, "publish", CLINIC, "--page", page, "--dry-run")
@@ -127,6 +133,7 @@ def test_dry_run_prints_a_diff_and_changes_nothing(runner, project, site):
     assert site.revisions(page) == before
 
 
+@pytest.mark.integration
 def test_dry_run_needs_no_credentials_and_reports_a_refusal(runner, project, site, monkeypatch):
     page = "Test/dry run refusal"
     site.human_edit(page, "A page people wrote.")
@@ -141,6 +148,7 @@ def test_dry_run_needs_no_credentials_and_reports_a_refusal(runner, project, sit
     assert site.text(page) == "A page people wrote."
 
 
+@pytest.mark.integration
 def test_a_wrong_password_fails_clearly_and_is_never_shown(runner, project, site, monkeypatch):
     monkeypatch.setenv("LC_WIKI_PASSWORD", "not-the-password-2718")
     result = invoke(runner, "publish", CLINIC, "--page", "Test/wrong password")
@@ -153,6 +161,7 @@ def test_a_wrong_password_fails_clearly_and_is_never_shown(runner, project, site
     assert site.text("Test/wrong password") is None
 
 
+@pytest.mark.integration
 def test_the_password_can_come_from_a_file(runner, project, site, monkeypatch):
     secret = project / "wiki-password"
     secret.write_text(site.bot_password + "\n")
@@ -166,6 +175,8 @@ def test_the_password_can_come_from_a_file(runner, project, site, monkeypatch):
     assert "can be read by other users" not in result.stderr
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_marked_section_mode_keeps_the_text_around_the_markers(runner, project, site):
     page = "Test/marked section"
     site.human_edit(
@@ -202,6 +213,7 @@ def test_marked_section_mode_keeps_the_text_around_the_markers(runner, project, 
     assert site.text(page) == inside
 
 
+@pytest.mark.integration
 def test_section_flag_creates_a_page_with_markers(runner, project, site):
     page = "Test/section flag"
     assert invoke(runner, "publish", CLINIC, "--page", page, "--section").exit_code == 0
@@ -209,6 +221,7 @@ def test_section_flag_creates_a_page_with_markers(runner, project, site):
     assert text.startswith("<!-- lc:begin -->\n<div") and text.endswith("</div>\n<!-- lc:end -->")
 
 
+@pytest.mark.integration
 def test_an_existing_page_lc_did_not_write_is_refused_unless_forced(runner, project, site):
     page = "Test/human page"
     site.human_edit(page, "Written by people.")
@@ -219,6 +232,8 @@ def test_an_existing_page_lc_did_not_write_is_refused_unless_forced(runner, proj
     assert site.text(page) == announcement(runner).rstrip()
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_protected_page_blocked_user_and_missing_rights_fail_clearly(
     runner, project, site, monkeypatch
 ):
@@ -277,6 +292,7 @@ class _Text(HTMLParser):
             self.items[index] = (tag, text + data, inner)
 
 
+@pytest.mark.integration
 def test_a_hostile_title_renders_literally_on_a_real_wiki(runner, project, site):
     clinic_file = project / "clinics" / f"{CLINIC}.toml"
     text = clinic_file.read_text()
@@ -300,6 +316,7 @@ def test_a_hostile_title_renders_literally_on_a_real_wiki(runner, project, site)
     assert parser.items[-1][1].startswith("Contact:")  # nothing after the list was swallowed
 
 
+@pytest.mark.integration
 def test_index_publishes_the_calendar_of_upcoming_clinics(runner, project, site):
     page = "Test/calendar"
     result = invoke(runner, "publish", "--index", "--page", page, "--as-of", "2023-03-01")

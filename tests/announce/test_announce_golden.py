@@ -2,13 +2,12 @@
 Japanese and Chinese interpretation, ESEAP), and every format in English for the other dated
 clinics.
 
-Regenerate after an intended change: `LC_UPDATE_GOLDEN=1 pytest tests/test_announce_golden.py`,
+Regenerate after an intended change: `LC_UPDATE_GOLDEN=1 pytest tests/announce/test_announce_golden.py`,
 then read the diff (git diff tests/data/announce) before committing it.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -32,17 +31,12 @@ EPOCH = "1679270400"
 
 @pytest.mark.parametrize(("clinic", "output_format", "lang"), CASES)
 def test_announcement_matches_its_golden_file(
-    runner, project, monkeypatch, clinic, output_format, lang
+    runner, project, monkeypatch, golden, clinic, output_format, lang
 ):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     result = invoke(runner, "announce", clinic, "--format", output_format, "--lang", lang)
     assert result.exit_code == 0, result.stderr
-    golden = GOLDEN / f"{clinic}.{lang}.{FORMATS[output_format]}"
-    if os.environ.get("LC_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(result.stdout.encode())
-    assert golden.is_file(), f"{golden} is missing: run LC_UPDATE_GOLDEN=1 pytest {__file__}"
-    assert result.stdout == golden.read_bytes().decode()
+    golden(GOLDEN / f"{clinic}.{lang}.{FORMATS[output_format]}", result.stdout)
 
 
 def test_the_japanese_announcement_says_what_the_issue_asks(runner, project):

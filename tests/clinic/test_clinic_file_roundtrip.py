@@ -7,6 +7,7 @@ import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,6 +94,7 @@ def clinics(draw: st.DrawFn) -> Clinic:
     return clinic
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clinics())
 def test_rendered_clinic_reads_back_equal(clinic: Clinic) -> None:
@@ -102,6 +104,7 @@ def test_rendered_clinic_reads_back_equal(clinic: Clinic) -> None:
     assert again == clinic
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from letsconnect_cli.errors import UsageError
-from letsconnect_cli.places import regions
+from letsconnect_cli.places import regions, timezones
 from letsconnect_cli.vocab import Scheme
 from tests.conftest import invoke
 
@@ -82,8 +82,8 @@ def test_region_zones_come_from_the_tz_database() -> None:
     ):
         assert zone in zones
     assert "Pacific/Honolulu" not in zones  # Hawaii is in the United States: North America
-    assert regions.zones_of_country("XK") == ("Europe/Belgrade",)
-    assert regions.zones_of_country("NP") == ("Asia/Kathmandu",)
+    assert timezones.zones_of_country("XK") == ("Europe/Belgrade",)
+    assert timezones.zones_of_country("NP") == ("Asia/Kathmandu",)
 
 
 def test_eseap_zone_groups_on_the_2_april_2023_clinic() -> None:

@@ -13,8 +13,8 @@ from letsconnect_cli.wiki.client import Page
 from letsconnect_cli.wiki.publish import (
     MARK_BEGIN,
     MARK_END,
+    Published,
     PublishState,
-    Record,
     check_title,
     fingerprint,
     page_title,
@@ -33,8 +33,8 @@ def page(text: str | None, revid: int = 10) -> Page:
     return Page("P", True, text, revid, "2023-03-19T00:00:00Z", "2023-03-20T00:00:00Z")
 
 
-def record(text: str, revid: int = 10, mode: str = "page") -> Record:
-    return Record(WIKI, "P", "clinic", "en", revid, "t", fingerprint(text), mode)  # type: ignore[arg-type]
+def record(text: str, revid: int = 10, mode: str = "page") -> Published:
+    return Published(WIKI, "P", "clinic", "en", revid, "t", fingerprint(text), mode)  # type: ignore[arg-type]
 
 
 def test_page_titles_follow_the_pattern_and_other_languages_get_subpages():

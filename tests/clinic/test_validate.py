@@ -9,9 +9,21 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import DATA, SEED_CLINICS, invoke
+from tests.conftest import DATA, SEED, SEED_CLINICS, invoke
 
 BROKEN = DATA / "broken"
+
+
+@pytest.fixture(autouse=True)
+def in_a_folder_of_its_own(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lc validate PATH` reads ./lc.toml: run it in a folder with the tests' copy (tests/data/project),
+    never in the repository's folder (tests that take `project` move into theirs)."""
+    folder = tmp_path_factory.mktemp("validate-cwd")
+    shutil.copy(SEED / "lc.toml", folder / "lc.toml")
+    monkeypatch.chdir(folder)
+
 
 # file -> (field, line, a phrase the message must contain)
 EXPECTED: dict[str, tuple[str | None, int | None, str]] = {

@@ -1,7 +1,7 @@
 """Hostile values in every format: checked with independent parsers (mwparserfromhell for wikitext,
 markdown-it-py for Markdown, html.parser for HTML, email.parser for the message), so no title,
 description or name can change the markup around it. A real MediaWiki renders one too
-(tests/test_publish_mediawiki.py)."""
+(tests/publish/test_publish_mediawiki.py)."""
 
 from __future__ import annotations
 

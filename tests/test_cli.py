@@ -61,6 +61,7 @@ def command_function(name: str) -> Callable[..., object]:
     return function
 
 
+@pytest.mark.slow
 def test_a_command_is_loaded_only_when_it_runs() -> None:
     code = (
         "import sys\n"
