@@ -80,8 +80,8 @@ def test_a_command_is_loaded_only_when_it_runs() -> None:
     loaded = [line for line in result.stdout.splitlines() if line.startswith("LOADED:")]
     # output: every command runs with stdout and stderr that show control characters visibly
     assert loaded == [
-        "LOADED:app,context,output",
-        "LOADED:app,completion,context,options,output,regions_cmd",
+        "LOADED:app,context,environment,output",
+        "LOADED:app,completion,context,environment,options,output,regions_cmd",
     ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import letsconnect_cli
@@ -46,6 +47,12 @@ def module_files(root: Path = SOURCE) -> dict[str, Path]:
             parts.pop()
         modules[".".join(parts)] = path
     return modules
+
+
+@cache
+def parsed(path: Path) -> ast.Module:
+    """A module's syntax tree (each file parsed once per test session)."""
+    return ast.parse(path.read_text(encoding="utf-8"), str(path))
 
 
 def _imported(node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> Iterator[str]:
@@ -83,7 +90,7 @@ def import_graph(root: Path = SOURCE) -> dict[str, set[str]]:
     for module, path in modules.items():
         is_package = path.name == "__init__.py"
         targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        for node in ast.walk(parsed(path)):
             if not isinstance(node, ast.Import | ast.ImportFrom):
                 continue
             names = list(_imported(node, module, is_package))
@@ -190,7 +197,7 @@ def test_the_core_never_imports_the_terminal_libraries() -> None:
     for module, path in module_files().items():
         if is_cli(module) or module in ENTRY_POINTS:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             names = (
                 [alias.name for alias in node.names]
                 if isinstance(node, ast.Import)

@@ -7,7 +7,6 @@ Paths in a file are relative to that file's folder. Secrets are never read from 
 """
 
 import os
-import re
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from letsconnect_cli import tomltext
 from letsconnect_cli.clinic.values import OptionalText, RegionCode, no_items
+from letsconnect_cli.emails import Organiser as Organiser  # [organiser]: the one organiser type
 from letsconnect_cli.errors import ConfigError
 from letsconnect_cli.vocab import Scheme
 
@@ -35,23 +35,6 @@ def _no_entries() -> dict[str, Any]:
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Organiser(_Section):
-    """Who sends invites and announcements: the program's team or a regional liaison."""
-
-    name: OptionalText = None
-    email: OptionalText = None
-
-    @field_validator("name", "email")
-    @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        """The name goes into From and ORGANIZER headers: one line, no control character."""
-        if value is not None and re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):
-            raise ValueError(
-                "holds a line break or another control character; write it on one line"
-            )
-        return value
 
 
 class RegionSettings(_Section):

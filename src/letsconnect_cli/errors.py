@@ -99,3 +99,12 @@ class RemoteError(LcError):
     """A remote service (a wiki, an SMTP server, a URL) failed or refused."""
 
     exit_code = ExitCode.REMOTE
+
+
+class AlreadyReported(LcError):
+    """The command has shown the problems itself (`lc validate`'s report): the CLI adds no
+    message, only the exit code."""
+
+    def __init__(self, message: str, exit_code: ExitCode) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

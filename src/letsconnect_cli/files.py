@@ -138,3 +138,12 @@ def _write(path: Path, data: bytes, *, force: bool) -> None:
 def write_text_atomic(path: Path, text: str, *, force: bool = False) -> None:
     """`write_bytes_atomic` for UTF-8 text, written exactly as given (no newline translation)."""
     write_bytes_atomic(path, text.encode("utf-8"), force=force)
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it, else
+    as given (the one definition; `cli.output.shown` is this)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

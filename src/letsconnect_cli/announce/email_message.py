@@ -10,42 +10,23 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import format_datetime
-from typing import Protocol
+from typing import TYPE_CHECKING
 
+from letsconnect_cli.emails import POLICY
+from letsconnect_cli.emails import address as _address
 from letsconnect_cli.errors import UsageError
 
-POLICY = SMTP.clone(cte_type="7bit", max_line_length=78)
-
-
-class Sender(Protocol):
-    """Who the message is from: the organiser of the configuration."""
-
-    @property
-    def name(self) -> str | None: ...
-
-    @property
-    def email(self) -> str | None: ...
-
-
-def _address(text: str, what: str, display_name: str | None = None) -> Address:
-    try:
-        local, domain = text.strip().rsplit("@", 1)
-        if not local or not domain or any(c.isspace() or c in '<>,;"' for c in text.strip()):
-            raise ValueError(text)
-        return Address(display_name=display_name or "", username=local, domain=domain)
-    except (ValueError, IndexError):
-        raise UsageError(f"{what} {text!r} is not an email address") from None
+if TYPE_CHECKING:
+    from letsconnect_cli.emails import Organiser
 
 
 def email_message(
     *,
     body: str,
     subject: str,
-    sender: Sender,
+    sender: Organiser,
     to: list[str],
     language: str,
     identity: str,

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from letsconnect_cli.emails import Organiser as Organiser  # the one organiser type
 from letsconnect_cli.errors import InputUnreadable, Problem, UsageError, ValidationFailed
 from letsconnect_cli.escaping import FORMATS, escape_for, one_line, strip_controls, url_for
 from letsconnect_cli.places.i18n import (
@@ -61,12 +62,6 @@ CATEGORY_MSGIDS: dict[Category, str] = {
     Category.TECHNICAL: N_("Technical skills for wiki projects"),
     Category.INTERPERSONAL: N_("Interpersonal skills"),
 }
-
-
-@dataclass(frozen=True)
-class Organiser:
-    name: str | None = None
-    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -436,3 +431,20 @@ def announce(
         now=now or datetime.now(UTC),
     )
     return Announcement(clinic.id, output_format, language, message, origin, subject, fallbacks)
+
+
+def regions_for(
+    clinic: Clinic,
+    codes: list[str] | None,
+    default_region: str | None,
+    main_cities: dict[str, tuple[str, ...]] | None = None,
+) -> tuple[list[Region], str | None]:
+    """The regions whose local times an announcement shows: `codes` (--region), else the
+    clinic's, else the configuration's default; and a warning when there is none."""
+    from letsconnect_cli.places.regions import region
+
+    chosen = codes or clinic.regions or ([default_region] if default_region else [])
+    note = None
+    if not chosen:
+        note = f"{clinic.id} names no region and none is given: times in UTC only (--region ESEAP)"
+    return [region(code, main_cities=main_cities or {}) for code in chosen], note

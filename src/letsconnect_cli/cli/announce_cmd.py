@@ -11,12 +11,9 @@ from letsconnect_cli.cli.context import app_context
 from letsconnect_cli.cli.options import ForceOption, JsonOption, RegionsOption
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from letsconnect_cli.announce.render import Announcement, Organiser
+    from letsconnect_cli.announce.render import Announcement
     from letsconnect_cli.cli.context import AppContext
     from letsconnect_cli.clinic.models import Clinic
-    from letsconnect_cli.config import Config
     from letsconnect_cli.places.i18n import Language
     from letsconnect_cli.places.regions import Region
 
@@ -104,7 +101,7 @@ def announce(
     """
     from letsconnect_cli.announce.render import EXTENSIONS
     from letsconnect_cli.announce.render import announce as render_announcement
-    from letsconnect_cli.cli.output import message, print_json
+    from letsconnect_cli.cli.output import message, print_json, warning
     from letsconnect_cli.clinic.clinics import find_clinic
     from letsconnect_cli.errors import FileExistsRefusal, UsageError
     from letsconnect_cli.files import write_text_atomic
@@ -116,15 +113,15 @@ def announce(
     if to and output_format is not Format.EMAIL:
         raise UsageError("--to is for --format email")
     clinic = find_clinic(context.clinics_dir, clinic_id)
-    regions = regions_for(clinic, region, config, context)
+    regions = _regions(context, clinic, region)
     languages = _languages(clinic, lang, all_langs, [r.code for r in regions])
     render_options: dict[str, Any] = {
         "regions": regions,
-        "organiser": organiser_of(config),
+        "organiser": config.organiser,
         "user_dir": config.announce.templates_dir or context.clinics_dir.parent / "templates",
         "template_file": template,
         "to": to if to is not None else config.announce.to,
-        "now": _now(),
+        "now": context.env.source_date_epoch() or context.now(),
     }
     results = [
         render_announcement(clinic, output_format.value, language, **render_options)
@@ -132,12 +129,11 @@ def announce(
     ]
     err = context.err()
     if output_format is Format.EMAIL and not render_options["to"]:
-        message(
+        warning(
             err,
-            "warning: the email has no To address: mail programs may refuse it. Give --to "
+            "the email has no To address: mail programs may refuse it. Give --to "
             'ADDRESS (e.g. a mailing list), or set to = ["ADDRESS"] under [announce] in lc.toml '
             "(or LC_ANNOUNCE_TO).",
-            style="yellow",
         )
     for item in results:
         _note_language(context, item)
@@ -150,7 +146,8 @@ def announce(
         if json_output:
             print_json(_as_json(item, output))
         elif output is None:
-            _write_stdout(item.text)
+            context.env.out.write(item.text)
+            context.env.out.flush()
         return
 
     folder = output or Path("announcements")
@@ -219,68 +216,36 @@ def _languages(
     return list(languages.values())
 
 
-def regions_for(
-    clinic: "Clinic", codes: list[str] | None, config: "Config", context: "AppContext"
-) -> "list[Region]":
-    from letsconnect_cli.cli.output import message
-    from letsconnect_cli.places.regions import region
+def _regions(context: "AppContext", clinic: "Clinic", codes: list[str] | None) -> "list[Region]":
+    from letsconnect_cli.announce.render import regions_for
+    from letsconnect_cli.cli.output import warning
 
-    chosen = codes or clinic.regions or ([config.default_region] if config.default_region else [])
-    if not chosen:
-        message(
-            context.err(),
-            f"warning: {clinic.id} names no region and none is given: times in UTC only "
-            "(--region ESEAP)",
-            style="yellow",
-        )
-    return [region(code, main_cities=config.main_cities()) for code in chosen]
-
-
-def organiser_of(config: "Config") -> "Organiser":
-    from letsconnect_cli.announce.render import Organiser
-
-    return Organiser(name=config.organiser.name, email=config.organiser.email)
-
-
-def _now() -> "datetime":
-    """The Date of email announcements: SOURCE_DATE_EPOCH when set (reproducible), else now."""
-    import os
-    from datetime import UTC, datetime
-
-    from letsconnect_cli.errors import UsageError
-
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if not value:
-        return datetime.now(UTC)
-    try:
-        return datetime.fromtimestamp(int(value), UTC)
-    except (ValueError, OverflowError, OSError):
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds since 1970"
-        ) from None
+    config = context.config
+    regions, note = regions_for(clinic, codes, config.default_region, config.main_cities())
+    if note:
+        warning(context.err(), note)
+    return regions
 
 
 def _note_language(context: "AppContext", item: "Announcement") -> None:
-    from letsconnect_cli.cli.output import message
+    from letsconnect_cli.cli.output import note, warning
 
     language = item.language
     if not language.has_labels:
-        message(
+        warning(
             context.err(),
-            f"warning: lc has no labels in {language.tag!r} yet: labels in English, dates and "
-            "names in "
+            f"lc has no labels in {language.tag!r} yet: labels in English, dates and names in "
             f"{language.tag} (catalogs: see the docs, Contributing, Translations)",
-            style="yellow",
         )
     elif item.review_status not in (None, "reviewed"):
-        message(context.err(), f"note: the {language.tag} labels are {item.review_status}")
+        note(context.err(), f"the {language.tag} labels are {item.review_status}")
     if item.fallbacks:
         where = [f"[translations.{language.tag}]"]
         if any(f.startswith("sharers") for f in item.fallbacks):
             where.append(f"translations.{language.tag}.role in [[sharers]]")
-        message(
+        note(
             context.err(),
-            f"note: {item.clinic_id} has no {language.tag} translation of "
+            f"{item.clinic_id} has no {language.tag} translation of "
             f"{', '.join(item.fallbacks)}: left in English (add it under "
             f"{' and '.join(where)} in its file)",
             style="yellow",
@@ -301,10 +266,3 @@ def _as_json(item: "Announcement", path: Path | None, *, text: bool = True) -> d
     if text:
         data["text"] = item.text
     return data
-
-
-def _write_stdout(text: str) -> None:
-    import sys
-
-    sys.stdout.write(text)
-    sys.stdout.flush()

@@ -4,7 +4,6 @@ Only Typer and lc's light modules are imported here; each command imports what i
 (pydantic, Jinja2, httpx, ...) inside its body, so `lc --help` stays fast.
 """
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
@@ -13,7 +12,8 @@ from typer.core import TyperCommand, TyperGroup
 
 from letsconnect_cli import __version__
 from letsconnect_cli.cli.context import AppContext
-from letsconnect_cli.errors import ExitCode, LcError
+from letsconnect_cli.cli.environment import Environment, activate, current
+from letsconnect_cli.errors import AlreadyReported, ExitCode, LcError
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 unexpected error; 2 usage error; 3 validation found problems; "
@@ -82,13 +82,13 @@ class LcGroup(TyperGroup):
             _report(ctx, error)
             raise typer.Exit(int(error.exit_code)) from None
         except KeyboardInterrupt:
-            sys.stderr.write("lc: interrupted\n")
+            current().err.write("lc: interrupted\n")
             raise typer.Exit(130) from None
         except Exception as error:
             app_context = ctx.find_object(AppContext)
             if app_context is not None and app_context.debug:
                 raise
-            sys.stderr.write(
+            current().err.write(
                 f"lc: unexpected error: {type(error).__name__}: {error}\n"
                 "This is a bug in lc. Run the command again with --debug for the traceback, "
                 "and report it.\n"
@@ -171,12 +171,14 @@ class LcCommand(TyperCommand):
 
 
 def _report(ctx: Any, error: LcError) -> None:
+    if isinstance(error, AlreadyReported):  # the command has said it all
+        return
     app_context = ctx.find_object(AppContext)
     if app_context is not None and app_context.debug:
         import traceback
 
-        traceback.print_exception(error, file=sys.stderr)
-    sys.stderr.write(f"lc: error: {error}\n")
+        traceback.print_exception(error, file=current().err)
+    current().err.write(f"lc: error: {error}\n")
 
 
 app = typer.Typer(
@@ -198,7 +200,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"lc {__version__}\n")
+        current().out.write(f"lc {__version__}\n")
         raise typer.Exit()
 
 
@@ -221,10 +223,13 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show lc's version."),
     ] = False,
 ) -> None:
-    ctx.obj = AppContext(clinics_dir_flag=clinics_dir, debug=debug)
+    # A caller (a test) may pass the environment as the root object: AppContext(env=...).
+    env = ctx.obj.env if isinstance(ctx.obj, AppContext) else Environment()
+    ctx.obj = AppContext(clinics_dir_flag=clinics_dir, debug=debug, env=env)
+    ctx.call_on_close(activate(env))
     if ctx.invoked_subcommand is None:
         # `lc` alone: the help, on stdout, and success (clig.dev).
-        sys.stdout.write(ctx.get_help() + "\n")
+        env.out.write(ctx.get_help() + "\n")
         raise typer.Exit(0)
 
 

@@ -1,5 +1,6 @@
 """How commands read the program's exports: one place that turns `[report]` settings and flags
-into the readers' options (used by `lc report`, `lc slots` and `lc invite --registrations`)."""
+into the readers' options (used by `lc report`, `lc slots` and `lc invite --registrations`); and
+the wiki's bot password (`lc publish`, and `--include-private` of the readers)."""
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,6 +11,7 @@ if TYPE_CHECKING:
     from letsconnect_cli.ingest import ReadOptions
     from letsconnect_cli.ingest.remote import WikiLogin
     from letsconnect_cli.vocab import Scheme
+    from letsconnect_cli.wiki.client import Credentials
 
 
 def read_options(
@@ -58,10 +60,9 @@ def read_options(
 
 def organiser_login(context: "AppContext", command: str) -> "WikiLogin":
     """--include-private: the organiser's bot password (as `lc publish` logs in), required."""
-    from letsconnect_cli.cli.publish_cmd import _credentials
     from letsconnect_cli.ingest.remote import WikiLogin
 
-    credentials = _credentials(
+    credentials = wiki_credentials(
         context,
         required=True,
         needed_by=f"{command} --include-private",
@@ -94,3 +95,28 @@ def _clinic_id(folder: Path, clinic: str | None) -> str | None:
     if not matching_ids(ids, clinic):
         return clinic
     return resolve_clinic_id(folder, clinic)  # one match, or a UsageError listing them
+
+
+def wiki_credentials(
+    context: "AppContext",
+    *,
+    required: bool,
+    needed_by: str = "lc publish",
+    grants: str = "grants: Edit existing pages; Create, edit, and move pages",
+) -> "Credentials | None":
+    """The bot password of [wiki] (`wiki.publishing.bot_password`), its file's warning shown."""
+    from letsconnect_cli.cli.output import warning
+    from letsconnect_cli.wiki.publishing import bot_password
+
+    wiki = context.config.wiki
+    found = bot_password(
+        wiki.username,
+        wiki.password_file,
+        context.env.env,
+        required=required,
+        needed_by=needed_by,
+        grants=grants,
+    )
+    if found.warning:
+        warning(context.err(), found.warning)
+    return found.credentials

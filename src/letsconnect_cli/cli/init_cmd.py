@@ -64,8 +64,7 @@ def init(
     Then: `lc new-clinic` in that folder.
     """
     from letsconnect_cli.cli import prompts
-    from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.cli.output import message, print_json
+    from letsconnect_cli.cli.output import message, print_json, stderr
     from letsconnect_cli.clinic import folder as folder_lib
 
     folder_lib.check_target(folder, force=force)  # before any question
@@ -88,7 +87,7 @@ def init(
             }
         )
         return
-    err = AppContext.err()
+    err = stderr()
     for path, state in (outcome.config, outcome.clinics, outcome.gitignore):
         shown = f"{path}/" if path.is_dir() else str(path)
         message(err, f"{shown}: {state}")
@@ -112,10 +111,11 @@ def check_name(text: str) -> str | None:
 
 
 def check_email(text: str) -> str | None:
-    from letsconnect_cli.clinic.values import EMAIL
+    """[organiser] email by the rule lc.toml is loaded with (`emails.email_problem`)."""
+    from letsconnect_cli.emails import email_problem
 
     text = text.strip()
-    if text and not EMAIL.fullmatch(text):
+    if text and email_problem(text):
         raise ValueError(f"{text!r} is not an email address")
     return text or None
 
@@ -147,6 +147,7 @@ def _ask(given: "Settings", flags: dict[str, str | None]) -> "Settings":
     from dataclasses import replace
 
     from letsconnect_cli.cli import prompts
+    from letsconnect_cli.cli.environment import current
     from letsconnect_cli.places.timezones import system_zone
 
     if flags["name"] is None:
@@ -172,7 +173,7 @@ def _ask(given: "Settings", flags: dict[str, str | None]) -> "Settings":
             ),
         )
     if flags["tz"] is None:
-        here = system_zone()
+        here = system_zone(dict(current().env))
         given = replace(
             given,
             timezone=prompts.ask(

@@ -16,7 +16,7 @@ from letsconnect_cli.cli.options import (
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.invites.issuing import Invite, InvitePlan
+    from letsconnect_cli.invites.issuing import Invite, InvitePlan, IssueResult
     from letsconnect_cli.slots import Window
 
 
@@ -170,99 +170,64 @@ def invite(
             ),
         )
         return
-    import os
-
-    from letsconnect_cli.cli.output import message, print_json, shown, warning
-    from letsconnect_cli.clinic.clinics import read_clinics
-    from letsconnect_cli.invites import ics_event, issuing
-    from letsconnect_cli.invites.ledger import LEDGER_NAME, Ledger, hold
+    from letsconnect_cli.invites import issuing
     from letsconnect_cli.places.regions import normalise_region_code
     from letsconnect_cli.places.timezones import canonical_zone, resolve_zone
 
     context = app_context(ctx)
     config = context.config
-    view = issuing.View(
-        regions=tuple(dict.fromkeys(normalise_region_code(r) for r in region or [])),
-        zones=tuple(dict.fromkeys(canonical_zone(resolve_zone(z).key) for z in zone or [])),
-        all_zones=all_zones,
+    request = issuing.Request(
+        clinic_ids=tuple(clinic_ids or ()),
+        view=issuing.View(
+            regions=tuple(dict.fromkeys(normalise_region_code(r) for r in region or [])),
+            zones=tuple(dict.fromkeys(canonical_zone(resolve_zone(z).key) for z in zone or [])),
+            all_zones=all_zones,
+        ),
+        every=every,
+        out_dir=out,
+        dry_run=dry_run,
+        force=force,
     )
-    dtstamp = ics_event.dtstamp_from(os.environ)
-    with hold(context.clinics_dir):  # one run at a time reads and writes the ledger
-        now = issuing.now()
-        files = read_clinics(context.clinics_dir)
-        ledger = Ledger.load(context.clinics_dir / LEDGER_NAME)
-        clinics, warnings, broken = issuing.select(
-            context.clinics_dir,
-            files,
-            clinic_ids or [],
-            every=every,
-            now=now,
-            ledger=ledger,
+    result = issuing.issue(context.clinics_dir, request, config, dtstamp=context.env.stamp())
+    _render(context, result, json_output=json_output, all_zones=all_zones, dry_run=dry_run)
+    if result.broken is not None:
+        raise result.broken
+
+
+def _render(
+    context: "AppContext",
+    result: "IssueResult",
+    *,
+    json_output: bool,
+    all_zones: bool,
+    dry_run: bool,
+) -> None:
+    """The invites (or their JSON) on stdout; warnings and what became of each file on stderr."""
+    from letsconnect_cli.cli.output import message, print_json, shown, warning
+
+    config = context.config
+    err = context.err()
+    plan = result.plan
+    if plan is None:
+        for text in result.warnings:
+            warning(err, text)
+        message(
+            err,
+            "no clinics to invite: none is scheduled or confirmed and still to come; "
+            "give clinic ids, or --all for every clinic with a date",
         )
-        err = context.err()
-        settings = issuing.Settings(
-            organizer=ics_event.organizer_from(config.organiser.name, config.organiser.email),
-            reminder=config.calendar.reminder,
-            default_location=config.calendar.location,
-            default_region=config.default_region,
-            main_cities=config.main_cities(),
-        )
-        out_dir = out or config.calendar.out_dir or context.clinics_dir.parent / "invites"
-        feed_path = out_dir / issuing.FEED_NAME
-        # Without a broken file's clinic the feed would lose its event: then it is left as it was.
-        feed = None
-        if broken is None:
-            feed = issuing.FeedSource(
-                clinics=[f.clinic for f in files if f.ok and f.clinic is not None],
-                now=now,
-                past_days=config.calendar.feed_past_days,
-                previous=_previous_feed(feed_path),
-            )
-        plan = issuing.plan(
-            clinics,
-            view,
-            settings=settings,
-            ledger=ledger,
-            dtstamp=dtstamp,
-            out_dir=out_dir,
-            taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
-            feed=feed,
-        )
-        warnings += plan.warnings
-        if not clinics and not plan.feed:
-            for text in warnings:
-                warning(err, text)
-            message(
-                err,
-                "no clinics to invite: none is scheduled or confirmed and still to come; "
-                "give clinic ids, or --all for every clinic with a date",
-            )
-            if json_output:
-                print_json([])
-            if broken is not None:
-                raise broken
-            return
-        outcomes: dict[Path, str] = {}
-        ledger_written = False
-        if broken is not None:
-            kept = "left as it was, while a clinic file has problems"
-            outcomes[plan.feed_path] = ("would be " if dry_run else "") + kept
-        if not dry_run:
-            for item in plan.invites:
-                outcomes[item.path] = issuing.write_file(item.path, item.data, force=force)
-            if plan.feed:
-                outcomes[plan.feed_path] = issuing.write_file(
-                    plan.feed_path, plan.feed, force=force
-                )
-            ledger_written = ledger.save()
+        if json_output:
+            print_json([])
+        return
 
     if json_output:
-        window = context.config.slots.window()
+        window = config.slots.window()
         print_json([_as_json(item, window) for item in plan.invites])
     else:
         _show(context, plan, all_zones)
-    for text in warnings:
+    for text in result.warnings:
         warning(err, text)
+    outcomes = result.outcomes
     for item in plan.invites:
         state = outcomes.get(item.path, "would write")
         message(
@@ -270,7 +235,7 @@ def invite(
             f"{shown(item.path)}: {state} ({item.method}, SEQUENCE {item.sequence}; "
             f"clinic {item.revision.change})",
         )
-    if broken is not None:
+    if result.broken is not None:
         message(err, f"{shown(plan.feed_path)}: {outcomes[plan.feed_path]}")
     elif plan.feed:
         state = outcomes.get(plan.feed_path, "would write")
@@ -284,21 +249,8 @@ def invite(
         )
     if dry_run:
         message(err, "dry run: no file was written")
-    elif ledger_written:
-        message(err, f"recorded in {shown(ledger.path)}: commit it with the clinics")
-    if broken is not None:
-        raise broken
-
-
-def _previous_feed(path: Path) -> bytes | None:
-    """The feed written before, if lc wrote it (its events are kept for clinics gone invalid)."""
-    from letsconnect_cli.invites.ics_event import PRODID
-
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    return data if ("PRODID:" + PRODID).encode("utf-8") in data[:4096] else None
+    elif result.ledger_written and result.ledger_path is not None:
+        message(err, f"recorded in {shown(result.ledger_path)}: commit it with the clinics")
 
 
 def _show(context: "AppContext", plan: "InvitePlan", all_zones: bool) -> None:

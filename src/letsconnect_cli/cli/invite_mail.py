@@ -41,13 +41,10 @@ class Request:
 
 def run(context: AppContext, request: Request) -> None:
     import contextlib
-    import os
-    from datetime import UTC, datetime
 
-    from letsconnect_cli.cli.announce_cmd import organiser_of
     from letsconnect_cli.cli.output import message, warning
     from letsconnect_cli.clinic.clinics import find_clinic, read_clinics
-    from letsconnect_cli.invites import ics_event, issuing
+    from letsconnect_cli.invites import issuing
     from letsconnect_cli.invites.ledger import LEDGER_NAME, Ledger, hold
     from letsconnect_cli.mail.batch import MailSettings, prepare
     from letsconnect_cli.mail.sendlog import STATE_DIR, SendLog
@@ -66,17 +63,11 @@ def run(context: AppContext, request: Request) -> None:
         request.include_private,
         list(request.map_country),
     )
-    organizer = ics_event.organizer_from(config.organiser.name, config.organiser.email)
+    calendar = issuing.settings_from(config)
     settings = MailSettings(
-        calendar=issuing.Settings(
-            organizer=organizer,
-            reminder=config.calendar.reminder,
-            default_location=config.calendar.location,
-            default_region=config.default_region,
-            main_cities=config.main_cities(),
-        ),
-        sender=config.smtp.from_address or organizer.email,
-        organiser=organiser_of(config),
+        calendar=calendar,
+        sender=config.smtp.from_address or calendar.organizer.email or "",
+        organiser=config.organiser,
         user_dir=config.announce.templates_dir or context.clinics_dir.parent / "templates",
     )
     state_dir = config.smtp.state_dir or context.clinics_dir.parent / STATE_DIR
@@ -97,8 +88,8 @@ def run(context: AppContext, request: Request) -> None:
                 settings=settings,
                 ledger=ledger,
                 log=log,
-                dtstamp=ics_event.dtstamp_from(os.environ),
-                now=datetime.now(UTC),
+                dtstamp=context.env.stamp(),
+                now=context.now(),
                 taken_uids={
                     f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid
                 },
@@ -145,11 +136,14 @@ def _nothing(prepared: Prepared) -> str:
 
 def _server(config: Config, err: Any) -> Server:
     """The mail server and the password, checked before anything is recorded or sent."""
+    from letsconnect_cli.cli.environment import current
     from letsconnect_cli.cli.output import warning
     from letsconnect_cli.mail.smtp import server_from
     from letsconnect_cli.passwords import read_secret
 
-    secret = read_secret("LC_SMTP_PASSWORD", config.smtp.password_file, "[smtp] password_file")
+    secret = read_secret(
+        "LC_SMTP_PASSWORD", config.smtp.password_file, "[smtp] password_file", current().env
+    )
     if secret is not None and secret.warning:
         warning(err, secret.warning)
     return server_from(config.smtp, secret.value if secret is not None else None)

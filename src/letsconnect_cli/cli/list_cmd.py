@@ -46,7 +46,6 @@ def list_clinics(
     json_output: JsonOption = False,
 ) -> None:
     """List clinics sorted by start (proposed ones last): id, status, start in UTC (and --tz), title, sharers."""
-    from datetime import UTC, datetime
 
     from letsconnect_cli.cli.output import print_json
     from letsconnect_cli.clinic.clinics import read_clinics, usable_clinics
@@ -67,7 +66,7 @@ def list_clinics(
             lang = normalise_language_tag(lang)
         except LanguageTagError as error:
             raise UsageError(f"--lang: {error}") from None
-    now = datetime.now(UTC)
+    now = context.now()
 
     # A broken file is named at the end (exit 3), after the list of all the others.
     usable, broken = usable_clinics(read_clinics(context.clinics_dir))

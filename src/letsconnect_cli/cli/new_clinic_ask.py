@@ -231,12 +231,13 @@ def _local(context: AppContext, naive: datetime, zone: str | None) -> datetime:
 
 def ask_zone(context: AppContext, naive: datetime) -> str:
     """The zone of a local time: [ui] timezone, this computer's zone, or any IANA name."""
+    from letsconnect_cli.cli.environment import current
     from letsconnect_cli.places.timezones import resolve_zone, system_zone
 
     offered: list[tuple[str, str]] = []
     if context.config.ui.timezone:
         offered.append((context.config.ui.timezone, "[ui] timezone of lc.toml"))
-    here = system_zone()
+    here = system_zone(dict(current().env))
     if here and here not in [zone for zone, _ in offered]:
         offered.append((here, "this computer's zone"))
     prompts.say(f"{naive.isoformat(sep=' ', timespec='minutes')} has no time zone.")
@@ -254,6 +255,8 @@ def ask_zone(context: AppContext, naive: datetime) -> str:
 
 
 def _keep(problems: list[Any]) -> bool:
+    from letsconnect_cli.cli.output import stderr, warning
+
     for problem in problems:
-        prompts.say(f"warning: {problem.message}")
+        warning(stderr(), problem.message)
     return prompts.confirm("Keep this start?", default=False)

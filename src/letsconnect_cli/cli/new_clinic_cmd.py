@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from letsconnect_cli.cli.context import AppContext
+    from letsconnect_cli.clinic.creation import Created
     from letsconnect_cli.clinic.models import Clinic
-    from letsconnect_cli.errors import Problem
 
 #: Which flag sets which field, so problems name what the user typed.
 FLAG_OF_FIELD = {
@@ -177,8 +177,7 @@ def new_clinic(
     Ctrl-C at a question writes nothing (exit 130).
     """
     from letsconnect_cli.cli import prompts
-    from letsconnect_cli.cli.output import message, print_json
-    from letsconnect_cli.clinic import clinics as clinics_lib
+    from letsconnect_cli.clinic import creation
 
     context = app_context(ctx)
     interactive = prompts.stdin_is_interactive() and not no_input
@@ -207,64 +206,64 @@ def new_clinic(
         _check_flags(fields, {name for name, value in fields.items() if value}, clinic_id)
         fields = converse(context, fields, start_text=start, tz=tz)
     else:
-        if title is None:
-            raise UsageError(
-                "--title is required",
-                hint="Give it, or run in a terminal without --no-input to be asked.",
-            )
-        if start is None and status is not Status.PROPOSED:
-            raise UsageError(
-                "--start is required (or --status proposed for an idea without a date)",
-                hint="e.g. --start 2027-04-04T06:00:00Z",
-            )
-        fields["start"] = parse_start(start, tz) if start else None
-        fields["status"] = fields["status"] or (
-            Status.SCHEDULED.value if start else Status.PROPOSED.value
-        )
-        _warn_about_start(context, fields["start"])
-    if not fields["regions"] and context.config.default_region:
-        fields["regions"] = [context.config.default_region]
-    fields["duration"] = fields["duration"] or "2h"
-    fields["language"] = fields["language"] or "en"
-    fields["interpretation"] = fields["interpretation"] or []
-    fields["sharers"] = fields["sharers"] or []
+        _from_flags(context, fields, start, tz)
+    fields = creation.complete(fields, default_region=context.config.default_region)
     if translate:
         from letsconnect_cli.cli.translate_prompts import add_translations
 
         add_translations(fields, translate, interactive)
 
-    start_utc = fields["start"]
-    new_id = _choose_id(clinic_id, fields["title"], start_utc, interactive)
-    target = context.clinics_dir / f"{new_id}{clinics_lib.SUFFIX}"
-    uid = _existing_uid(target) if force else None
-    fields["calendar"] = {"uid": uid or _new_uid()}
-    clinic = _build(new_id, fields)
+    new_id = _choose_id(clinic_id, fields["title"], fields["start"], interactive)
+    created = creation.create_clinic(
+        context.clinics_dir, new_id, fields, force=force, dry_run=dry_run, names=FLAG_OF_FIELD
+    )
+    _render(context, created, json_output=json_output)
 
-    if dry_run:
-        text = clinics_lib.render_clinic(clinic)
-        if target.exists() and not force:
-            from letsconnect_cli.errors import FileExistsRefusal
 
-            raise FileExistsRefusal(
-                f"{target} already exists", hint="Give --force to overwrite it."
-            )
-        if json_output:
-            print_json({"id": clinic.id, "path": str(target), "dry_run": True, "text": text})
-        else:
-            import sys
+def _from_flags(
+    context: "AppContext", fields: dict[str, Any], start: str | None, tz: str | None
+) -> None:
+    """Without questions: --title, and --start unless the clinic is proposed, are required."""
+    if fields["title"] is None:
+        raise UsageError(
+            "--title is required",
+            hint="Give it, or run in a terminal without --no-input to be asked.",
+        )
+    if start is None and fields["status"] != Status.PROPOSED.value:
+        raise UsageError(
+            "--start is required (or --status proposed for an idea without a date)",
+            hint="e.g. --start 2027-04-04T06:00:00Z",
+        )
+    fields["start"] = parse_start(start, tz) if start else None
+    fields["status"] = fields["status"] or (
+        Status.SCHEDULED.value if start else Status.PROPOSED.value
+    )
+    _warn_about_start(context, fields["start"])
 
-            sys.stdout.write(text)
-            message(context.err(), f"dry run: would write {target}; nothing was written")
-        _warn_about_time(context, clinic)
-        return
-    path = clinics_lib.write_clinic(context.clinics_dir, clinic, force=force)
+
+def _render(context: "AppContext", created: "Created", *, json_output: bool) -> None:
+    """The file (a dry run's text, or its JSON) on stdout; what was done, the local times and
+    the time check's warning on stderr."""
+    from letsconnect_cli.cli.output import message, print_json, warning
+    from letsconnect_cli.clinic.creation import time_warning
+
+    clinic = created.clinic
+    err = context.err()
     if json_output:
-        print_json({"id": clinic.id, "path": str(path)})
-        _warn_about_time(context, clinic)
-        return
-    message(context.err(), f"Created {path}")
-    _show_local_times(context, clinic)
-    _warn_about_time(context, clinic)
+        data: dict[str, Any] = {"id": clinic.id, "path": str(created.path)}
+        if not created.written:
+            data.update(dry_run=True, text=created.text())
+        print_json(data)
+    elif not created.written:
+        context.env.out.write(created.text())
+        message(err, f"dry run: would write {created.path}; nothing was written")
+    else:
+        message(err, f"Created {created.path}")
+        _show_local_times(context, clinic)
+    settings = context.config.slots
+    problem = time_warning(clinic, settings.window() if settings.warn else None)
+    if problem:
+        warning(err, problem)
 
 
 def _require_clinics_dir(context: "AppContext") -> None:
@@ -298,12 +297,10 @@ def _check_flags(fields: dict[str, Any], given: set[str], clinic_id: str | None)
 
 def _warn_about_start(context: "AppContext", start: "datetime | None") -> None:
     from letsconnect_cli.cli.output import warning
-    from letsconnect_cli.clinic.drafts import start_warnings
+    from letsconnect_cli.clinic.creation import start_warnings
 
-    if start is None:
-        return
-    for item in start_warnings(start, context.now()):
-        warning(context.err(), item.message)
+    for text in start_warnings(start, context.now()):
+        warning(context.err(), text)
 
 
 def _choose_id(
@@ -321,14 +318,14 @@ def _choose_id(
     if problem is None:
         return clinic_id
     if not interactive:
-        from letsconnect_cli.cli.context import AppContext
-        from letsconnect_cli.cli.output import warning
+        from letsconnect_cli.cli.output import stderr, warning
 
-        warning(AppContext.err(), problem)
+        warning(stderr(), problem)
         return clinic_id
     from letsconnect_cli.cli import prompts
+    from letsconnect_cli.cli.output import stderr, warning
 
-    prompts.say(f"warning: {problem}")
+    warning(stderr(), problem)
     if prompts.confirm(f"Write it as {derived} instead?", default=True):
         return derived
     return clinic_id
@@ -386,84 +383,15 @@ def parse_sharer(text: str) -> dict[str, str | None]:
     return {key: value or None for key, value in zip(keys, parts, strict=True)}
 
 
-def _new_uid() -> str:
-    import uuid
-
-    return f"{uuid.uuid4()}@letsconnect"
-
-
-def _existing_uid(path: Any) -> str | None:
-    """When --force replaces a clinic, it keeps the calendar UID so sent invites stay linked."""
-    from letsconnect_cli.clinic.clinics import read_clinic_file
-
-    if not path.is_file():
-        return None
-    existing = read_clinic_file(path)
-    return existing.clinic.calendar.uid if existing.clinic else None
-
-
-def control_problems(fields: dict[str, Any]) -> list["Problem"]:
-    """A problem for each text field holding a control character (ESC, BEL, CR, ...): tab and
-    newline only in a field of several lines (`drafts.control_problem`)."""
-    from letsconnect_cli.clinic.drafts import MULTILINE_FIELDS, SHARER_PARTS, control_problem
-    from letsconnect_cli.errors import Problem
-
-    found = []
-    for key, value in fields.items():
-        texts: list[tuple[str, str]] = []
-        if isinstance(value, str):
-            texts.append((FLAG_OF_FIELD.get(key, key), value))
-        elif key == "sharers" and value:
-            for sharer in value:
-                texts += [(f"--sharer ({part})", sharer.get(part) or "") for part in SHARER_PARTS]
-                for tag, parts in (sharer.get("translations") or {}).items():
-                    texts += [(f"--sharer ({part}, {tag})", t) for part, t in parts.items()]
-        elif key == "translations" and value:
-            for tag, parts in value.items():
-                texts += [(f"--translate {tag} ({part})", text) for part, text in parts.items()]
-        for flag, text in texts:
-            multiline = key in MULTILINE_FIELDS or flag.endswith("(description)")
-            problem = control_problem(str(text), multiline=multiline)
-            if problem is not None:
-                found.append(Problem(flag, None, problem))
-    return found
-
-
-def _build(clinic_id: str, fields: dict[str, Any]) -> "Clinic":
-    from letsconnect_cli.clinic.clinics import clinic_from_mapping
-    from letsconnect_cli.errors import Problem, ValidationFailed
-
-    refused = control_problems(fields)
-    if refused:
-        raise ValidationFailed("the new clinic is not valid; nothing was written", refused)
-    raw = {key: value for key, value in fields.items() if value is not None}
-    clinic, problems = clinic_from_mapping(clinic_id, raw)
-    if clinic is None:
-        named = [Problem(_flag_for(p.field), None, p.message) for p in problems]
-        raise ValidationFailed("the new clinic is not valid; nothing was written", named)
-    return clinic
-
-
-def _flag_for(field: str | None) -> str | None:
-    if field is None:
-        return None
-    head = field.split(".", 1)[0].split("[", 1)[0]
-    return FLAG_OF_FIELD.get(head, field)
-
-
 def _show_local_times(context: "AppContext", clinic: "Clinic") -> None:
     from rich.text import Text
 
     from letsconnect_cli.cli.output import hours_summary, local_time_table, print_block
-    from letsconnect_cli.places import regions as regions_lib
-    from letsconnect_cli.places.timezones import local_times_for_groups
+    from letsconnect_cli.clinic.creation import local_times
 
-    if clinic.start is None or clinic.end is None or not clinic.regions:
+    rows = local_times(clinic, context.config.main_cities())
+    if not rows:
         return
-    main_cities = context.config.main_cities()
-    chosen = [regions_lib.region(code, main_cities=main_cities) for code in clinic.regions]
-    groups = regions_lib.zone_groups(chosen, clinic.start)
-    rows = local_times_for_groups(clinic.start, clinic.end, groups)
     title = f"{clinic.title} — {', '.join(clinic.regions)}"
     window = context.config.slots.window()
     print_block(
@@ -471,16 +399,3 @@ def _show_local_times(context: "AppContext", clinic: "Clinic") -> None:
         local_time_table(rows, window, title=title),
         Text(hours_summary(rows, window, list(clinic.regions))),
     )
-
-
-def _warn_about_time(context: "AppContext", clinic: "Clinic") -> None:
-    """The time check of `lc validate`, as a warning on stderr (the clinic is written anyway)."""
-    settings = context.config.slots
-    if not settings.warn or clinic.start is None or not clinic.regions:
-        return
-    from letsconnect_cli.cli.output import warning
-    from letsconnect_cli.slots.checks import check_clinic
-
-    check = check_clinic(clinic, settings.window())
-    if check is not None:
-        warning(context.err(), f"{clinic.id}: start: {check.message()}")

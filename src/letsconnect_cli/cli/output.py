@@ -10,14 +10,21 @@ underneath, so that lc's own colours stay colours; JSON escapes them as `\\u001b
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sys
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
+from letsconnect_cli.cli.environment import (
+    Environment,
+    TerminalSafe,
+    current,
+    raw,
+    terminal_safe_streams,
+)
 from letsconnect_cli.escaping import escape_terminal
+from letsconnect_cli.files import shown_path as shown
+
+__all__ = ["TerminalSafe", "raw", "shown", "terminal_safe_streams"]  # kept here for their users
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,46 +35,7 @@ if TYPE_CHECKING:
     from letsconnect_cli.slots import Window
 
 
-class TerminalSafe:
-    """A text stream that writes control characters visibly; everything else is the stream's."""
-
-    def __init__(self, stream: IO[str], *, bidi: bool = True) -> None:
-        self.raw_stream = stream
-        self._bidi = bidi
-
-    def write(self, text: str) -> int:
-        self.raw_stream.write(escape_terminal(text, bidi=self._bidi))
-        return len(text)
-
-    def writelines(self, lines: Any) -> None:
-        for text in lines:
-            self.write(text)
-
-    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, errors, ...
-        return getattr(self.raw_stream, name)
-
-
-def raw(stream: Any) -> IO[str]:
-    """The stream under a `TerminalSafe` one (the stream itself otherwise)."""
-    return cast("IO[str]", getattr(stream, "raw_stream", stream))
-
-
-@contextlib.contextmanager
-def terminal_safe_streams() -> Iterator[None]:
-    """stdout and stderr as `TerminalSafe` streams while the block runs. Bidirectional controls
-    are data on a redirected stdout (an Arabic title may need them), shown visibly on a terminal
-    and in every message."""
-    saved = sys.stdout, sys.stderr
-    out_is_terminal = bool(getattr(sys.stdout, "isatty", lambda: False)())
-    sys.stdout = cast("Any", TerminalSafe(raw(sys.stdout), bidi=out_is_terminal))
-    sys.stderr = cast("Any", TerminalSafe(raw(sys.stderr)))
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved
-
-
-def console(*, stderr: bool = False, **options: Any) -> Console:
+def console(*, stderr: bool = False, env: Environment | None = None, **options: Any) -> Console:
     """A Rich console on stdout (or stderr) that shows control characters of what it prints
     visibly and reads no Rich markup in text (a title "[red]" is text)."""
     from rich.console import Console, ConsoleOptions, RenderableType
@@ -88,19 +56,17 @@ def console(*, stderr: bool = False, **options: Any) -> Console:
 
     options.setdefault("markup", False)
     options.setdefault("highlight", False)
+    env = env or current()
     if "file" not in options:
-        options["file"] = raw(sys.stderr if stderr else sys.stdout)
+        options["file"] = raw(env.err if stderr else env.out)
+    # Rich would read COLUMNS, NO_COLOR, TERM... from os.environ: give it the run's.
+    options.setdefault("_environ", dict(env.env))
     return SafeConsole(**options)
 
 
 def use_colour(stream: Any = None) -> bool:
     """Colour only on a terminal, and never with NO_COLOR set or TERM=dumb (clig.dev)."""
-    import os
-
-    stream = stream or sys.stdout
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return bool(getattr(stream, "isatty", lambda: False)())
+    return current().use_colour(stream)
 
 
 #: The width of piped output (not a terminal, no COLUMNS): wide enough that lc never wraps a line
@@ -108,27 +74,21 @@ def use_colour(stream: Any = None) -> bool:
 PIPED_WIDTH = 10_000
 
 
-def piped_width(stream: Any = None) -> int | None:
-    """The width for a Rich console on `stream`: None (Rich's choice: COLUMNS, else the
-    terminal's) on a terminal or with COLUMNS set; PIPED_WIDTH when piped."""
-    import os
-
-    stream = stream or sys.stdout
-    if os.environ.get("COLUMNS", "").strip().isdigit():
+def piped_width(stream: Any = None, *, env: Environment | None = None) -> int | None:
+    """The width for a Rich console on `stream` (stdout): None (Rich's choice: COLUMNS, else
+    the terminal's) on a terminal or with COLUMNS set; PIPED_WIDTH when piped."""
+    env = env or current()
+    if env.columns() is not None:
         return None
-    if getattr(stream, "isatty", lambda: False)():
+    if env.terminal_width(stream) is not None:
         return None
     return PIPED_WIDTH
 
 
 def terminal_width(stream: Any = None) -> int | None:
-    """The terminal's width when `stream` is a terminal (COLUMNS first); None when piped."""
-    import shutil
-
-    stream = stream or sys.stdout
-    if not getattr(stream, "isatty", lambda: False)():
-        return None
-    return shutil.get_terminal_size().columns
+    """The terminal's width when `stream` (stdout) is a terminal (COLUMNS first); None when
+    piped."""
+    return current().terminal_width(stream)
 
 
 def wrap_to_terminal(text: str, *, indent: int = 0, stream: Any = None) -> str:
@@ -155,7 +115,8 @@ def line(text: str, *, fg: str | None = None, bold: bool = False, err: bool = Fa
     """One plain line on stdout (or stderr), coloured on a terminal: cheaper than a Rich console."""
     import typer
 
-    stream = raw(sys.stderr if err else sys.stdout)
+    env = current()
+    stream = raw(env.err if err else env.out)
     text = escape_terminal(text)
     if fg and use_colour(stream):
         text = typer.style(text, fg=fg, bold=bold)
@@ -175,17 +136,9 @@ def json_text(data: Any) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
 
 
-def shown(path: Path) -> str:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def print_json(data: Any) -> None:
     """One JSON document on stdout, UTF-8, and nothing else."""
-    sys.stdout.write(json_text(data))
+    current().out.write(json_text(data))
 
 
 def clinic_heading(clinic: Any) -> Text:
@@ -198,13 +151,25 @@ def clinic_heading(clinic: Any) -> Text:
     return Text(escape_terminal(f"{clinic.id} ({clinic.status.value}): {title}"))
 
 
+def stderr() -> Console:
+    """The console for messages of the command running now (`AppContext.err()`)."""
+    env = current()
+    return console(stderr=True, width=piped_width(env.err, env=env), env=env)
+
+
 def message(console: Console, text: str, *, style: str | None = None) -> None:
     """One message line; not wrapped by lc (the terminal wraps it), so logs keep whole lines."""
     console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
 def warning(console: Console, text: str) -> None:
+    """The one way to warn: `warning: TEXT` on `console` (stderr), yellow on a terminal."""
     console.print(f"warning: {text}", style="yellow", markup=False, highlight=False, soft_wrap=True)
+
+
+def note(console: Console, text: str, *, style: str | None = None) -> None:
+    """The one way to add a note: `note: TEXT` on `console` (stderr)."""
+    message(console, f"note: {text}", style=style)
 
 
 def new_table(title: str | None = None) -> Table:

@@ -8,11 +8,12 @@ Nothing here writes a file: commands write once every answer is in.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import typer
+
+from letsconnect_cli.cli.environment import current as current_env
 
 T = TypeVar("T")
 
@@ -23,7 +24,7 @@ class Invalid(ValueError):
 
 def stdin_is_interactive() -> bool:
     """Whether lc may ask questions (a terminal on stdin); tests replace this."""
-    return sys.stdin.isatty()
+    return current_env().stdin_isatty
 
 
 def _say(text: str) -> None:
@@ -43,7 +44,7 @@ def _prompt(question: str, default: str | None) -> str:
             err=True,
         )
     except typer.Abort as error:
-        sys.stderr.write("\n")  # the terminal's cursor is still on the question's line
+        current_env().err.write("\n")  # the terminal's cursor is still on the question's line
         if isinstance(error.__context__, EOFError):
             from letsconnect_cli.errors import UsageError
 

@@ -10,8 +10,7 @@ from letsconnect_cli.cli.options import JsonOption
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
-    from letsconnect_cli.wiki.client import Credentials
-    from letsconnect_cli.wiki.publish import PageEdit
+    from letsconnect_cli.wiki.publishing import PublishResult
 
 
 def publish(
@@ -100,11 +99,13 @@ def publish(
     Credentials: LC_WIKI_USERNAME (Name@App of Special:BotPasswords) and LC_WIKI_PASSWORD, or
     [wiki] username and password_file; never a flag, never printed.
     """
+    from letsconnect_cli.cli.exports import wiki_credentials
     from letsconnect_cli.cli.output import message, print_json
     from letsconnect_cli.clinic.values import check_url
     from letsconnect_cli.errors import RemoteError, UsageError
-    from letsconnect_cli.wiki.client import MediaWiki, check_api_url
-    from letsconnect_cli.wiki.publish import STATE_FILE, PublishState, diff_link, plan, record_for
+    from letsconnect_cli.wiki.client import check_api_url
+    from letsconnect_cli.wiki.publish import STATE_FILE
+    from letsconnect_cli.wiki.publishing import Connection, Target, publish_page
 
     context = app_context(ctx)
     config = context.config
@@ -124,60 +125,31 @@ def publish(
         )
     title, owned, what, tag = _content(context, clinic_id, index, page, lang, as_of)
     # A dry run reads the page as anyone may: it never logs in, so no password leaves lc.
-    credentials = None if dry_run else _credentials(context, required=True)
-    state = PublishState(context.clinics_dir / STATE_FILE)
-
-    with MediaWiki(
-        api,
-        contact=config.organiser.email,
-        timeout=config.wiki.timeout,
-        max_retries=config.wiki.max_retries,
-    ) as wiki:
-        if credentials is not None:
-            wiki.login(credentials)
-        current = wiki.read_page(title)
-        record = state.get(api, current.title)
-        decision = plan(
-            current,
-            owned,
-            record,
-            section=section or config.wiki.marked_section,
-            force=force,
-            diff_url=diff_link(api, record.revid if record else None, current.revid),
-        )
-        if dry_run:
-            _show_dry_run(context, decision, api, json_output)
-            if decision.refusal:
-                raise RemoteError(f"lc would refuse: {decision.refusal}", hint=decision.hint)
-            return
+    credentials = None if dry_run else wiki_credentials(context, required=True)
+    result = publish_page(
+        Target(api, title, owned, what, tag),
+        Connection(config.organiser.email, config.wiki.timeout, config.wiki.max_retries),
+        context.clinics_dir / STATE_FILE,
+        credentials=credentials,
+        section=section or config.wiki.marked_section,
+        force=force,
+        dry_run=dry_run,
+        summary=summary,
+    )
+    decision = result.decision
+    err = context.err()
+    if result.done == "dry-run":
+        _show_dry_run(context, result, json_output)
         if decision.refusal:
-            raise RemoteError(f"refused, nothing changed: {decision.refusal}", hint=decision.hint)
-        revid = current.revid
-        if decision.action == "nochange":
-            message(
-                context.err(), f"no change: {current.title} already says this (revision {revid})"
-            )
-            if record is None or record.revid != revid:
-                state.put(record_for(api, current, what=what, lang=tag))
-        else:
-            default_summary = (
-                "lc: calendar of upcoming Let's Connect Learning Clinics"
-                if index
-                else f"lc: Let's Connect Learning Clinic {what} ({tag})"
-            )
-            result = wiki.edit(current, decision.new_text, summary=summary or default_summary)
-            saved = wiki.read_page(current.title)
-            state.put(record_for(api, saved, what=what, lang=tag))
-            revid = result.revid if result.revid is not None else saved.revid
-            verb = "created" if decision.action == "create" else "updated"
-            message(
-                context.err(),
-                f"{verb} {current.title}: revision {revid} "
-                f"({_page_url(api, current.title, revid)})",
-            )
-            message(context.err(), f"recorded in {state.path} (commit it with the clinics)")
+            raise RemoteError(f"lc would refuse: {decision.refusal}", hint=decision.hint)
+        return
+    if result.done == "nochange":
+        message(err, f"no change: {result.title} already says this (revision {result.revid})")
+    else:
+        message(err, f"{result.done} {result.title}: revision {result.revid} ({result.url})")
+        message(err, f"recorded in {result.state_path} (commit it with the clinics)")
     if json_output:
-        print_json(_as_json(decision, api, revid))
+        print_json(_as_json(result))
 
 
 def _content(
@@ -189,8 +161,8 @@ def _content(
     as_of: str | None,
 ) -> tuple[str, str, str, str]:
     """(page title, the text lc owns there, what it is, language tag)."""
-    from letsconnect_cli.announce.render import announce
-    from letsconnect_cli.cli.announce_cmd import organiser_of, regions_for
+    from letsconnect_cli.announce.render import announce, regions_for
+    from letsconnect_cli.cli.output import warning
     from letsconnect_cli.clinic.clinics import find_clinic, load_clinics
     from letsconnect_cli.places.i18n import resolve_language
     from letsconnect_cli.wiki.publish import check_title, page_title
@@ -206,7 +178,7 @@ def _content(
         text = render_index(
             clinics,
             language,
-            now=_as_of(as_of),
+            now=_as_of(context, as_of),
             page_of=lambda c: page_title(
                 pattern, clinic_id=c.id, start=c.start, lang=c.language, main_lang=c.language
             ),
@@ -217,31 +189,32 @@ def _content(
     clinic = find_clinic(context.clinics_dir, clinic_id)
     language = resolve_language(lang or clinic.language)
     if not language.has_labels:
-        from letsconnect_cli.cli.output import message
-
-        message(context.err(), f"warning: lc has no labels in {language.tag!r}: they stay English")
+        warning(context.err(), f"lc has no labels in {language.tag!r}: they stay English")
     main = resolve_language(clinic.language).tag
     title = page or page_title(
         pattern, clinic_id=clinic.id, start=clinic.start, lang=language.tag, main_lang=main
     )
+    regions, note = regions_for(clinic, None, config.default_region, config.main_cities())
+    if note:
+        warning(context.err(), note)
     item = announce(
         clinic,
         "wikitext",
         language,
-        regions=regions_for(clinic, None, config, context),
-        organiser=organiser_of(config),
+        regions=regions,
+        organiser=config.organiser,
         user_dir=user_dir,
     )
     return check_title(title), item.text, clinic.id, language.tag
 
 
-def _as_of(value: str | None) -> Any:
+def _as_of(context: "AppContext", value: str | None) -> Any:
     from datetime import UTC, datetime
 
     from letsconnect_cli.errors import UsageError
 
     if value is None:
-        return datetime.now(UTC)
+        return context.now()
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -256,50 +229,16 @@ def _as_of(value: str | None) -> Any:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _credentials(
-    context: "AppContext",
-    *,
-    required: bool,
-    needed_by: str = "lc publish",
-    grants: str = "grants: Edit existing pages; Create, edit, and move pages",
-) -> "Credentials | None":
-    """The bot password from LC_WIKI_PASSWORD or [wiki] password_file; never from a flag.
-    (Also the organiser's login of `lc report --include-private`: `needed_by`, `grants`.)"""
-    from letsconnect_cli.cli.output import message
-    from letsconnect_cli.errors import UsageError
-    from letsconnect_cli.passwords import read_secret
-    from letsconnect_cli.wiki.client import Credentials
-
-    wiki = context.config.wiki
-    username = wiki.username
-    secret = read_secret("LC_WIKI_PASSWORD", wiki.password_file, "[wiki] password_file")
-    if secret is not None and secret.warning:
-        message(context.err(), f"warning: {secret.warning}", style="yellow")
-    password = secret.value if secret is not None else None
-    if username and password:
-        return Credentials(username, password)
-    if not required:
-        return None
-    missing = "LC_WIKI_USERNAME" if not username else "LC_WIKI_PASSWORD (or [wiki] password_file)"
-    raise UsageError(
-        f"{needed_by} needs a bot password: {missing} is not set",
-        hint=f"Create one at Special:BotPasswords ({grants}), then export "
-        "LC_WIKI_USERNAME=Name@App and LC_WIKI_PASSWORD, or name a file holding "
-        "the password in [wiki] password_file. Passwords are never given as flags.",
-    )
-
-
-def _show_dry_run(context: "AppContext", decision: "PageEdit", api: str, json_output: bool) -> None:
+def _show_dry_run(context: "AppContext", result: "PublishResult", json_output: bool) -> None:
     from letsconnect_cli.cli.output import message, print_json
 
+    decision = result.decision
     if json_output:
-        print_json(_as_json(decision, api, decision.page.revid))
+        print_json(_as_json(result))
         return
     diff = decision.diff()
     if diff:
-        import sys
-
-        sys.stdout.write(diff)
+        context.env.out.write(diff)
     what = {"create": "would create", "update": "would update", "nochange": "no change to"}[
         decision.action
     ]
@@ -309,22 +248,15 @@ def _show_dry_run(context: "AppContext", decision: "PageEdit", api: str, json_ou
     )
 
 
-def _page_url(api: str, title: str, revid: int | None) -> str:
-    from urllib.parse import quote
-
-    index = api.rsplit("/", 1)[0] + "/index.php"
-    url = f"{index}?title={quote(title.replace(' ', '_'), safe='/:')}"
-    return url + (f"&oldid={revid}" if revid is not None else "")
-
-
-def _as_json(decision: "PageEdit", api: str, revid: int | None) -> dict[str, Any]:
+def _as_json(result: "PublishResult") -> dict[str, Any]:
+    decision = result.decision
     return {
-        "wiki": api,
+        "wiki": result.api,
         "page": decision.page.title,
         "action": decision.action,
         "mode": decision.mode,
         "refusal": decision.refusal,
-        "revid": revid,
-        "url": _page_url(api, decision.page.title, revid),
+        "revid": result.revid,
+        "url": result.url,
         "diff": decision.diff(),
     }

@@ -47,7 +47,7 @@ def regions(
     from letsconnect_cli.places import timezones
 
     context = app_context(ctx)
-    moment = datetime.now(UTC)
+    moment = context.now()
     if at is not None:
         try:
             moment = datetime.fromisoformat(at)

@@ -1,7 +1,5 @@
 """`lc report`: registration, attendance and feedback figures from the program's raw exports."""
 
-import contextlib
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -171,7 +169,7 @@ def report(
     source_list = list(sources or [])
     if not source_list:
         source_list = [_examples(config)]
-    bar = _ProgressBar() if sys.stderr.isatty() else None
+    bar = _ProgressBar() if context.env.stderr_isatty else None
     login = organiser_login(context, "lc report") if include_private else None
     options = read_options(
         config,
@@ -277,18 +275,10 @@ _EXTENSION = {
 
 
 def _say(text: str, *, warn: bool = False) -> None:
-    """A message on stderr: through Rich on a terminal (colour, wrapping), else plain text."""
-    if sys.stderr.isatty():
-        from letsconnect_cli.cli.context import AppContext
-        from letsconnect_cli.cli.output import message, warning
+    """A message (or warning) on stderr, the one way (`output.message`, `output.warning`)."""
+    from letsconnect_cli.cli.output import message, stderr, warning
 
-        console = AppContext.err()
-        if warn:
-            warning(console, text)
-        else:
-            message(console, text)
-    else:
-        sys.stderr.write(("warning: " if warn else "") + text + "\n")
+    (warning if warn else message)(stderr(), text)
 
 
 def _examples(config: "Config") -> str:
@@ -301,10 +291,10 @@ def _examples(config: "Config") -> str:
             hint="Give export files, folders or links: lc report exports/. "
             '(Or set [report] examples = "folder" in lc.toml.)',
         )
-    with contextlib.suppress(ValueError):  # outside the working folder: keep the full path
-        folder = folder.resolve().relative_to(Path.cwd().resolve())
-    _say(f"No SOURCE given: reporting on the example exports in {folder} (synthetic data).")
-    return str(folder)
+    from letsconnect_cli.cli.output import shown
+
+    _say(f"No SOURCE given: reporting on the example exports in {shown(folder)} (synthetic data).")
+    return shown(folder)
 
 
 def _check_charts_dir(folder: Path, force: bool) -> None:
@@ -429,7 +419,9 @@ def _emit(
 
         text = render_html(figures, charts=charts)
     if output is None:
-        sys.stdout.write(text)
+        from letsconnect_cli.cli.environment import current
+
+        current().out.write(text)
         return
     from letsconnect_cli.files import write_text_atomic
 

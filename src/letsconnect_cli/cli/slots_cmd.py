@@ -123,10 +123,10 @@ def slots(
         scheme=scheme,
         today=now.date(),
     )
-    _notes(plan.notes)
+    _notes(context, plan.notes)
     starts, passed = _upcoming(core.starts_on(plan.days), now)
     if passed:
-        _notes([f"{passed} start(s) before now ({now:%Y-%m-%d %H:%M} UTC) left out"])
+        _notes(context, [f"{passed} start(s) before now ({now:%Y-%m-%d %H:%M} UTC) left out"])
     scored = core.score_starts(plan.weights.zones, starts, plan.duration, plan.window)
     ranked = core.rank(scored)
     shown = ranked if top == 0 else ranked[:top]
@@ -315,8 +315,8 @@ def _registrant_weights(
     return weights, weighting
 
 
-def _notes(notes: list[str]) -> None:
-    import sys
+def _notes(context: "AppContext", notes: list[str]) -> None:
+    from letsconnect_cli.cli.output import note
 
     for text in notes:
-        sys.stderr.write(f"note: {text}\n")
+        note(context.err(), text)

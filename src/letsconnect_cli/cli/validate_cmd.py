@@ -41,7 +41,7 @@ def validate(
     from letsconnect_cli.cli.output import line, print_json, wrap_to_terminal
     from letsconnect_cli.clinic.clinics import clinic_paths
     from letsconnect_cli.clinic.validation import validate_files
-    from letsconnect_cli.errors import ExitCode, InputUnreadable
+    from letsconnect_cli.errors import AlreadyReported, ExitCode, InputUnreadable
     from letsconnect_cli.escaping import escape_name
 
     context = app_context(ctx)
@@ -63,7 +63,7 @@ def validate(
     if context.config.cache and not no_cache:
         from letsconnect_cli.clinic.validation_cache import open_cache
 
-        cache = open_cache(window, files)
+        cache = open_cache(window, files, context.env.env)
     results = validate_files(files, window, cache=cache)
 
     if json_output:
@@ -102,7 +102,8 @@ def validate(
             f"{len(results)} file(s) checked: {len(results) - broken} valid, {broken} with problems "
             f"({errors} error(s), {warnings} warning(s))"
         )
+    broken = sum(1 for r in results if not r.ok)
     if any(r.unreadable for r in results):  # the others were checked all the same
-        raise typer.Exit(int(ExitCode.INPUT))
-    if any(not r.ok for r in results):
-        raise typer.Exit(int(ExitCode.VALIDATION))
+        raise AlreadyReported(f"{broken} file(s) unreadable or invalid", ExitCode.INPUT)
+    if broken:
+        raise AlreadyReported(f"{broken} file(s) with problems", ExitCode.VALIDATION)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.emails import Organiser
     from letsconnect_cli.places.timezones import LocalTime
 
 #: lc's product identifier; without a version, so a new lc release alone changes no file.
@@ -109,29 +110,11 @@ def uri(text: str) -> str:
 # --- who sends -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Organizer:
-    email: str
-    name: str | None = None
-
-
-def organizer_from(name: str | None, email: str | None) -> Organizer:
-    """ORGANIZER from the configured organiser; UsageError saying where to set it when missing."""
-    from letsconnect_cli.clinic.values import EMAIL
-
-    if not email:
-        raise UsageError(
-            "invites need the organiser's email (RFC 5546 requires ORGANIZER)",
-            hint='Set it in lc.toml: [organiser] email = "team@example.org", '
-            "or in the environment: LC_ORGANISER_EMAIL.",
-        )
-    address = email.strip().removeprefix("mailto:")
-    if not EMAIL.fullmatch(address):
-        raise UsageError(
-            f"organiser email {address!r} is not an email address",
-            hint="Fix [organiser] email in lc.toml or LC_ORGANISER_EMAIL.",
-        )
-    return Organizer(email=address, name=property_line(name) if name else None)
+def organizer_from(organiser: Organiser) -> Organiser:
+    """ORGANIZER: the configured organiser (its address checked on load); UsageError saying where
+    to set it when it has no address."""
+    organiser.require_email("invites need the organiser's email (RFC 5546 requires ORGANIZER)")
+    return organiser
 
 
 # --- what the event says -------------------------------------------------------------------
@@ -337,7 +320,7 @@ def calendar_bytes(
     *,
     method: str,
     dtstamp: datetime,
-    organizer: Organizer,
+    organizer: Organiser,
     reminder: timedelta | None = None,
     name: str | None = None,
     attendee: str | None = None,
@@ -400,8 +383,8 @@ def calendar_bytes(
             categories=list(content.categories),
             status=content.status,
             organizer=IcsOrganizer(
-                uri(organizer.email),
-                organizer.name,
+                uri(organizer.email or ""),
+                property_line(organizer.name) if organizer.name else None,
                 sent_by=f"mailto:{uri(sent_by)}" if sent_by else None,
             ),
             created=dtstamp.astimezone(UTC).replace(microsecond=0),  # written as DTSTAMP: #200
@@ -415,14 +398,6 @@ def calendar_bytes(
 
 def dtstamp_from(environ: Mapping[str, str], now: datetime | None = None) -> datetime:
     """DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible builds), else now; whole seconds, UTC."""
-    text = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not text:
-        return (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    try:
-        seconds = int(text)
-        return datetime.fromtimestamp(seconds, UTC)
-    except (ValueError, OverflowError, OSError):
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH={text!r} is not a time",
-            hint="Give seconds since 1970-01-01 UTC (e.g. 1680400000), or unset it.",
-        ) from None
+    from letsconnect_cli import clock
+
+    return clock.stamp(environ, now)

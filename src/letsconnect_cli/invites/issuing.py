@@ -27,6 +27,8 @@ from letsconnect_cli.vocab import Status
 if TYPE_CHECKING:
     from letsconnect_cli.clinic.clinics import ClinicFile
     from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.config import Config
+    from letsconnect_cli.emails import Organiser
     from letsconnect_cli.invites.ledger import Ledger, Revision
     from letsconnect_cli.places.timezones import LocalTime
 
@@ -48,7 +50,7 @@ class View:
 class Settings:
     """What configuration decides for invites."""
 
-    organizer: ics_event.Organizer
+    organizer: Organiser
     reminder: timedelta | None = None
     default_location: str | None = None
     default_region: str | None = None
@@ -105,6 +107,17 @@ class InvitePlan:
     feed: bytes
     warnings: list[str]
     feed_events: int = 0
+
+
+def settings_from(config: Config) -> Settings:
+    """What lc.toml decides for invites; UsageError when it names no organiser's email."""
+    return Settings(
+        organizer=ics_event.organizer_from(config.organiser),
+        reminder=config.calendar.reminder,
+        default_location=config.calendar.location,
+        default_region=config.default_region,
+        main_cities=config.main_cities(),
+    )
 
 
 def now() -> datetime:
@@ -437,3 +450,111 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> str:
         )
     write_bytes_atomic(path, data, force=existing is not None)
     return "created" if existing is None else "updated"
+
+
+# --- one run -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    """What one `lc invite` run (without --registrations) is asked to do."""
+
+    clinic_ids: tuple[str, ...] = ()
+    view: View = field(default_factory=View)
+    every: bool = False
+    out_dir: Path | None = None  # default: [calendar] out_dir, else invites/ beside the clinics
+    dry_run: bool = False
+    force: bool = False
+
+
+@dataclass
+class IssueResult:
+    """What a run did: the plan, what became of each file, and what it has to say. `broken` (a
+    clinic file with problems) is for the caller to raise once it has shown the rest."""
+
+    plan: InvitePlan | None
+    warnings: list[str]
+    outcomes: dict[Path, str] = field(default_factory=dict)
+    ledger_path: Path | None = None
+    ledger_written: bool = False
+    broken: ValidationFailed | None = None
+
+    @property
+    def nothing(self) -> bool:
+        """No clinic to invite and no feed: nothing was planned."""
+        return self.plan is None
+
+
+def issue(
+    clinics_dir: Path,
+    request: Request,
+    config: Config,
+    *,
+    dtstamp: datetime,
+    at: datetime | None = None,
+) -> IssueResult:
+    """One `lc invite` run: under the ledger's lock, read the clinics folder and the ledger,
+    choose the clinics, plan the invites and the feed, write them (unless a dry run) and save
+    the ledger. The feed is left as it was while a clinic file has problems."""
+    from letsconnect_cli.clinic.clinics import read_clinics
+    from letsconnect_cli.invites.ledger import LEDGER_NAME, Ledger, hold
+
+    with hold(clinics_dir):  # one run at a time reads and writes the ledger
+        moment = at or now()
+        files = read_clinics(clinics_dir)
+        ledger = Ledger.load(clinics_dir / LEDGER_NAME)
+        clinics, warnings, broken = select(
+            clinics_dir,
+            files,
+            list(request.clinic_ids),
+            every=request.every,
+            now=moment,
+            ledger=ledger,
+        )
+        settings = settings_from(config)
+        out_dir = request.out_dir or config.calendar.out_dir or clinics_dir.parent / "invites"
+        feed_path = out_dir / FEED_NAME
+        # Without a broken file's clinic the feed would lose its event: then it is left as it was.
+        feed = None
+        if broken is None:
+            feed = FeedSource(
+                clinics=[f.clinic for f in files if f.ok and f.clinic is not None],
+                now=moment,
+                past_days=config.calendar.feed_past_days,
+                previous=previous_feed(feed_path),
+            )
+        planned = plan(
+            clinics,
+            request.view,
+            settings=settings,
+            ledger=ledger,
+            dtstamp=dtstamp,
+            out_dir=out_dir,
+            taken_uids={f.clinic.calendar.uid for f in files if f.clinic and f.clinic.calendar.uid},
+            feed=feed,
+        )
+        warnings += planned.warnings
+        if not clinics and not planned.feed:
+            return IssueResult(None, warnings, broken=broken)
+        result = IssueResult(planned, warnings, ledger_path=ledger.path, broken=broken)
+        if broken is not None:
+            kept = "left as it was, while a clinic file has problems"
+            result.outcomes[planned.feed_path] = ("would be " if request.dry_run else "") + kept
+        if not request.dry_run:
+            for item in planned.invites:
+                result.outcomes[item.path] = write_file(item.path, item.data, force=request.force)
+            if planned.feed:
+                result.outcomes[planned.feed_path] = write_file(
+                    planned.feed_path, planned.feed, force=request.force
+                )
+            result.ledger_written = ledger.save()
+    return result
+
+
+def previous_feed(path: Path) -> bytes | None:
+    """The feed written before, if lc wrote it (its events are kept for clinics gone invalid)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if _OURS in data[:4096] else None

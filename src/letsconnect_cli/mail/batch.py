@@ -23,8 +23,8 @@ from letsconnect_cli.mail.recipients import Person, registrants
 from letsconnect_cli.vocab import Status
 
 if TYPE_CHECKING:
-    from letsconnect_cli.announce.render import Organiser
     from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.emails import Organiser
     from letsconnect_cli.ingest import Record
     from letsconnect_cli.invites.issuing import Invite, Settings, View
     from letsconnect_cli.invites.ledger import Ledger
@@ -177,7 +177,7 @@ def prepare(
     events: dict[str, ics_event.CalendarEvent] = {}
     organizer = settings.calendar.organizer
     sender = messages.address(settings.sender, "[smtp] from_address")
-    author = messages.address(organizer.email, "[organiser] email", organizer.name)
+    author = messages.address(organizer.email or "", "[organiser] email", organizer.name)
     on_behalf = sender.addr_spec.lower() != author.addr_spec.lower()
     composers: dict[tuple[str, str, str], messages.Composer] = {}
     for delivery in decided.deliveries:

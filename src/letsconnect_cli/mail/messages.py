@@ -23,24 +23,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import MIMEPart
-from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from letsconnect_cli.errors import UsageError
+from letsconnect_cli.emails import POLICY
+from letsconnect_cli.emails import address as address  # the one rule, for mail.batch
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from letsconnect_cli.announce.render import Organiser
     from letsconnect_cli.clinic.models import Clinic
+    from letsconnect_cli.emails import Organiser
     from letsconnect_cli.places.i18n import Language
     from letsconnect_cli.places.regions import Region
     from letsconnect_cli.places.timezones import LocalTime
 
-#: 7-bit clean (quoted-printable or base64 bodies), CRLF line ends, lines within 78 characters.
-POLICY = SMTP.clone(cte_type="7bit", max_line_length=78)
 ATTACHMENT = "invite.ics"
 BODY_TEMPLATE = "invite"
 SUBJECT_TEMPLATE = "invite-subject"
@@ -123,24 +121,6 @@ def local_time_line(row: LocalTime, language: Language) -> str:
         times = f"{format_time(row.start, language)} (UTC{before}) \u2013 {end} (UTC{after})"
     cities = format_list([city_name(zone, language) for zone in row.zones or (row.zone,)], language)
     return f"{join_date_time(format_date(row.start, language), times, language)}: {cities}"
-
-
-def address(
-    text: str, what: str, display_name: str | None = None, *, private: bool = False
-) -> Address:
-    """An Address header value; UsageError when `text` is not one (ASCII) address (quoted in the
-    message unless `private`: a registrant's address is never shown)."""
-    try:
-        local, domain = text.strip().rsplit("@", 1)
-        bad = '<>,;"()[]\\'
-        if not local or not domain or not text.isascii():
-            raise ValueError(text)
-        if any(c.isspace() or c in bad or not c.isprintable() for c in text.strip()):
-            raise ValueError(text)
-        return Address(display_name=display_name or "", username=local, domain=domain)
-    except (ValueError, IndexError):
-        shown = "" if private else f" {text!r}"
-        raise UsageError(f"{what}{shown} is not an email address") from None
 
 
 class Composer:

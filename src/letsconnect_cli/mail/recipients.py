@@ -11,33 +11,15 @@ gives one (a second registration usually corrects the first).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from letsconnect_cli.emails import usable_address as usable_address
 from letsconnect_cli.ingest import Record, parse_timestamp
 
 _UNDATED = datetime.max.replace(tzinfo=UTC)
 META_WIKI_FORMAT = "campaignevents-participants"  # the format name of the CampaignEvents reader
-
-#: Addresses lc sends to: ASCII, `local@domain.tld`, local part of characters that stay the same
-#: in a `mailto:` URI (so that ATTENDEE names exactly the address the message goes to).
-_ADDRESS = re.compile(
-    r"(?P<local>[a-z0-9!#$&'*+/=?~_.-]{1,64})@(?P<domain>[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+)"
-)
-
-
-def usable_address(address: str) -> bool:
-    """Whether lc can send an invitation to this address (compared lower-cased)."""
-    address = address.lower()
-    match = _ADDRESS.fullmatch(address)
-    if match is None or len(address) > 254:
-        return False
-    local, domain = match["local"], match["domain"]
-    if local.startswith(".") or local.endswith(".") or ".." in local:
-        return False
-    return not any(label.startswith("-") or label.endswith("-") for label in domain.split("."))
 
 
 @dataclass

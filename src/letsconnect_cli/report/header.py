@@ -6,7 +6,6 @@ Shared by the HTML and Markdown renderers (and the terminal table's first lines)
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from typing import Any
 
 TITLE = "Let's Connect learning clinics: registrations, attendance and feedback"
@@ -26,19 +25,9 @@ def period(per_clinic: list[dict[str, Any]]) -> dict[str, Any]:
 
 def generated_at() -> str:
     """Now in UTC to the second, or the time of SOURCE_DATE_EPOCH (reproducible output)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.now(UTC)
-    if epoch:
-        try:
-            moment = datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError, OSError):
-            from letsconnect_cli.errors import UsageError
+    from letsconnect_cli import clock
 
-            raise UsageError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a time",
-                hint="Give seconds since 1970-01-01 UTC (e.g. 1680400000), or unset it.",
-            ) from None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.stamp(os.environ).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def stamp(report: dict[str, Any], *, example_data: bool) -> None:
