@@ -1,4 +1,6 @@
-"""The command line as a whole: exit codes, --version, --debug, help texts, README reference."""
+"""The command line as a whole: exit codes, --version, --debug, help texts, the README's Quick start.
+
+The command reference and the JSON page of the docs are checked in tests/docs/test_reference.py."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from scripts import update_readme
+from scripts import build_docs
 from typer.testing import CliRunner
 
 from letsconnect_cli import __version__
@@ -31,24 +33,14 @@ def test_no_arguments_shows_help_and_exit_codes(runner: CliRunner) -> None:
     assert "Exit codes: 0 ok; 1 unexpected error; 2 usage error" in " ".join(result.output.split())
 
 
-def test_every_command_has_help_and_a_readme_entry(runner: CliRunner) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    names = update_readme.command_names()
+def test_every_command_has_help(runner: CliRunner) -> None:
+    names = build_docs.command_names()
     assert {"new-clinic", "validate", "list", "regions"} <= set(names)
     for name in names:
         result = invoke(runner, name, "--help")
         assert result.exit_code == 0
         function = command_function(name)
         assert function.__doc__, f"lc {name} has no help text"
-        assert f"### `lc {name}`" in readme
-
-
-def test_every_command_has_json_output_documented_in_the_readme(runner: CliRunner) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    json_section = readme.split("## JSON output", 1)[1].split("\n## ", 1)[0]
-    for name in update_readme.command_names():
-        assert "--json" in invoke(runner, name, "--help").stdout, f"lc {name} has no --json"
-        assert f"`lc {name}" in json_section, f"README's JSON output lacks lc {name}"
 
 
 def test_command_signatures_are_not_strings() -> None:
@@ -97,11 +89,6 @@ def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(runner: CliRunner
     result = invoke(runner, "valdate")
     assert result.exit_code == 2
     assert "No such command 'valdate'. Did you mean 'validate'?" in result.stderr
-
-
-def test_readme_command_reference_is_up_to_date() -> None:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert update_readme.updated_readme(text) == text, "run: python scripts/update_readme.py"
 
 
 def test_readme_quick_start_has_exactly_two_commands() -> None:

@@ -65,7 +65,7 @@ def test_the_template_catalog_lists_exactly_the_labels_in_use():
     with (LOCALE / "lc.pot").open("rb") as handle:
         pot = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
     assert extracted() == pot, (
-        "run the extract/update/compile commands of the README's Translations section"
+        "run the extract/update/compile commands of the docs' Translations section (docs/developers/index.md)"
     )
 
 
@@ -119,7 +119,7 @@ def test_the_compiled_catalog_matches_its_source(name: str):
     with (LOCALE / name / "LC_MESSAGES" / "lc.mo").open("rb") as handle:
         shipped = gettext.GNUTranslations(handle)
     assert shipped._catalog == expected._catalog, (  # type: ignore[attr-defined]
-        f"{name}: lc.mo is stale; run pybabel compile (README, Translations)"
+        f"{name}: lc.mo is stale; run pybabel compile (docs/developers/index.md, Translations)"
     )
 
 

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """The exit codes of every lc command (documented in `lc --help` and the README)."""
+    """The exit codes of every lc command (documented in `lc --help` and docs/reference/exit-codes.md)."""
 
     OK = 0
     UNEXPECTED = 1

@@ -358,7 +358,9 @@ def render(template: Template, context: dict[str, Any]) -> str:
         if isinstance(error, SecurityError):
             message = f"refused by the sandbox: {error}"
         elif isinstance(error, UndefinedError):
-            message = f"{error.message}; the README's `lc announce` section lists the variables"
+            message = (
+                f"{error.message}; the docs' Announcements page (Templates) lists the variables"
+            )
         else:
             message = f"{type(error).__name__}: {error}"
         raise ValidationFailed(

@@ -235,7 +235,7 @@ def _note_language(context: "AppContext", item: "Announcement") -> None:
         warning(
             context.err(),
             f"lc has no labels in {language.tag!r} yet: labels in English, dates and names in "
-            f"{language.tag} (catalogs: see the README, Translations)",
+            f"{language.tag} (catalogs: see the docs, Contributing, Translations)",
         )
     elif item.review_status not in (None, "reviewed"):
         note(context.err(), f"the {language.tag} labels are {item.review_status}")

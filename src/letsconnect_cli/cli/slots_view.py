@@ -33,7 +33,7 @@ class SlotsQuery(NamedTuple):
 
 #: The mark of a local time outside the acceptable hours (also shown in colour on a terminal).
 OUTSIDE = "\u00d7"  # the multiplication sign
-#: What the "comfort" column means, under the table (the README's lc slots section says more).
+#: What the "comfort" column means, under the table (docs/guide/planning.md says more).
 COMFORT_LINE = "comfort breaks ties: the mean margin from the hours' edges (100%: 2 h or more)"
 #: Zone groups named per slot in "outside the hours" before "+N more".
 NAMED_OUTSIDE = 3

@@ -68,7 +68,7 @@ def config_text(settings: Settings) -> str:
         "# lc's configuration for this folder of clinics (written by lc init; edit it freely).",
         "# Precedence: command-line flags > LC_* environment variables > this file > the user's",
         "# ~/.config/lc/lc.toml. Secrets (wiki and SMTP passwords) never go here. Every key is",
-        "# in the README's Configuration section.",
+        "# in lc's docs, Configuration (docs/guide/configuration.md).",
         "",
         "# The folder of clinic files, relative to this file.",
         f"clinics_dir = {tomltext.value(CLINICS_NAME)}",

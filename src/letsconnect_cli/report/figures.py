@@ -1,4 +1,4 @@
-"""The report's figures as one plain dict: the JSON contract every renderer reads (see README).
+"""The report's figures as one plain dict: the JSON contract every renderer reads (see docs/reference/json.md).
 
 Privacy is applied here, once, so no renderer can get it wrong. Every count the report publishes
 (and every count it never shows but which its figures relate, such as the protected-country people

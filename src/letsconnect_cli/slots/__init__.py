@@ -1,6 +1,6 @@
 """Which UTC start times suit the people of a region: candidate starts scored by local hours.
 
-The model (the README's `lc slots` section says the same to users):
+The model (docs/guide/planning.md says the same to users):
 
 - A *window* is the acceptable local time: hours such as 08:00-21:00 (crossing midnight when the
   end is not after the start, e.g. 18:00-01:00) that open on allowed local weekdays.
