@@ -88,6 +88,7 @@ JSON_RUNS = {
         "lc new-clinic --json",
     ),
     "init": (["init", "started", "--no-input", "--json"], "lc init --json"),
+    "affiliates": (["affiliates", "--json"], "lc affiliates --json"),
 }
 
 
