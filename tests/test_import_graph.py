@@ -25,6 +25,7 @@ ENTRY_POINTS = {"letsconnect_cli.__main__"}
 FOUNDATION = {
     f"{PACKAGE}.{name}"
     for name in (
+        "clock",
         "errors",
         "escaping",
         "files",
