@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from letsconnect_cli.clinic.clinics import load_clinics
 from letsconnect_cli.ingest import (
     IngestLog,
-    Record,
     clean_email,
     clean_username,
     country_code,
     parse_timestamp,
+    read_records,
 )
 from letsconnect_cli.ingest.cleaning import (
     Cleaner,
@@ -22,6 +24,7 @@ from letsconnect_cli.ingest.cleaning import (
     role_key,
 )
 from letsconnect_cli.vocab import Scheme
+from tests.conftest import SEED_CLINICS
 
 
 @pytest.mark.parametrize(
@@ -107,40 +110,39 @@ def test_self_reported_regions(raw: str, expected: str | None) -> None:
     assert region_code(raw) == expected
 
 
-def _clean(scheme: Scheme = Scheme.WIKIMEDIA, **fields: object) -> tuple[Record, IngestLog]:
+def _place(
+    scheme: Scheme = Scheme.WIKIMEDIA, country: str | None = None, region: str | None = None
+) -> tuple[tuple[str | None, str | None, bool], IngestLog]:
+    """(country, region, region corrected?) of a row's cells, and the log."""
     log = IngestLog()
-    record = Record("x.csv", 2, "csv", registered=True, **fields)  # type: ignore[arg-type]
-    Cleaner(scheme, log).clean(record)
-    return record, log
+    place = Cleaner(scheme, log).country_and_region(country, region, "x.csv", 2)
+    return (place.country, place.region, place.region_corrected), log
 
 
 def test_region_comes_from_the_country_and_a_contradiction_is_corrected() -> None:
-    record, _ = _clean(country="India", reported_region="ESEAP")
-    assert (record.country, record.region, record.region_corrected) == ("IN", "SA", True)
-    record, _ = _clean(country="Philippines", reported_region="ESEAP")
-    assert (record.region, record.region_corrected) == ("ESEAP", False)
+    assert _place(country="India", region="ESEAP")[0] == ("IN", "SA", True)
+    assert _place(country="Philippines", region="ESEAP")[0] == ("PH", "ESEAP", False)
 
 
 def test_old_scheme_regions_are_no_contradiction() -> None:
     # Nigeria is SSA in the Foundation's 8 regions and MEA in the grant committees' 7: both right.
-    record, _ = _clean(country="Nigeria", reported_region="MEA")
-    assert (record.region, record.region_corrected) == ("SSA", False)
-    record, _ = _clean(Scheme.GRANT_COMMITTEE, country="Nigeria", reported_region="SSA")
-    assert (record.region, record.region_corrected) == ("MEA", False)
-    record, _ = _clean(Scheme.GRANT_COMMITTEE, country="Egypt")
-    assert record.region == "MEA"
+    assert _place(country="Nigeria", region="MEA")[0] == ("NG", "SSA", False)
+    assert _place(Scheme.GRANT_COMMITTEE, country="Nigeria", region="SSA")[0] == (
+        "NG",
+        "MEA",
+        False,
+    )
+    assert _place(Scheme.GRANT_COMMITTEE, country="Egypt")[0] == ("EG", "MEA", False)
 
 
 def test_self_reported_region_without_a_country() -> None:
-    record, _ = _clean(reported_region="ESEAP")
-    assert (record.country, record.region, record.region_corrected) == (None, "ESEAP", False)
-    record, _ = _clean(reported_region="MEA")  # not a region of the Foundation's 8
-    assert record.region is None
+    assert _place(region="ESEAP")[0] == (None, "ESEAP", False)
+    assert _place(region="MEA")[0] == (None, None, False)  # not a region of the Foundation's 8
 
 
 def test_unknown_country_is_counted_once_per_row() -> None:
-    record, log = _clean(country="Atlantis")
-    assert (record.country, record.region, log.unknown_country) == (None, None, 1)
+    place, log = _place(country="Atlantis")
+    assert (place, log.unknown_country) == ((None, None, False), 1)
     assert log.first_unknown_country == ("x.csv", 2)
 
 
@@ -198,12 +200,12 @@ def test_ratings(raw: str, expected: int | None) -> None:
     assert parse_rating(raw) == expected
 
 
-def test_rating_out_of_range_is_a_finding_not_averaged() -> None:
+def test_rating_out_of_range_is_a_finding_not_averaged(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("Email,Clinic,Rating\na@x.org,2023-04-02-travel-scholarships,10\n")
     log = IngestLog()
-    record = Record("f.csv", 7, "csv-feedback", raw_rating="10")
-    assert Cleaner(Scheme.WIKIMEDIA, log).clean(record) is False
-    assert record.rating is None
-    assert log.skipped[0].line == 7 and "1 to 5" in log.skipped[0].reason
+    assert list(read_records([str(path)], load_clinics(SEED_CLINICS), log=log)) == []
+    assert log.skipped[0].line == 2 and "1 to 5" in log.skipped[0].reason
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from letsconnect_cli.clinic.clinics import load_clinics
 from letsconnect_cli.ingest import IngestLog, read_records
 from letsconnect_cli.ingest.records import Record
 from letsconnect_cli.places.regions import region
+from letsconnect_cli.report.stats import Tally
 from letsconnect_cli.slots import count_registrants, registrant_weights
 from tests.conftest import DATA, SEED_CLINICS
 
@@ -55,3 +56,29 @@ def test_the_synthetic_google_forms_export() -> None:
     assert by_zone["Asia/Jakarta"] == 0.25  # one Indonesian over Indonesia's 4 zones
     assert weights.total == 6
     assert len(weights.unweighted) == 47 - 4
+
+
+def test_a_person_is_one_however_the_rows_spread_their_email_and_username() -> None:
+    # Issue 21: weights counted a person per email-or-username key, never merging them.
+    records = [
+        record(email="a@example.org", username="Ana", country="PH", registered=True),
+        record(username="Ana", country="PH", registered=True),  # Ana again, username only
+        record(email="b@example.org", country="FJ", registered=True),
+        record(username="Bo", format="zoom-attendee-report", country="NZ", attended=True),
+        record(email="b@example.org", username="Bo", rating=5),  # feedback: b@ is Bo
+    ]
+    counted = count_registrants(records)
+    assert counted.by_country == {"PH": 1, "FJ": 1}  # the form's country, not Zoom's guess
+    assert counted.people == 2
+
+
+def test_registrants_are_the_reports_participants() -> None:
+    """The same people and countries as the report counts (`ingest.people`, one definition)."""
+    sources = sorted(str(p) for p in (DATA / "exports").iterdir() if p.suffix != ".md")
+    sources += sorted(str(p) for p in (DATA / "report").rglob("*.csv") if "golden" not in p.parts)
+    records = list(read_records(sources, load_clinics(SEED_CLINICS), log=IngestLog()))
+    counted = count_registrants(records)
+    counts = Tally().add_all(records).counts()
+    assert counted.people == counts.participants > 20
+    assert counted.by_country == dict(counts.countries)
+    assert counted.without_country == counts.participants - counts.with_country

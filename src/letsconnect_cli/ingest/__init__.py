@@ -7,12 +7,13 @@ slots):
 
     log = IngestLog()
     for record in read_records(["exports/"], clinics, ReadOptions(scheme=Scheme.WIKIMEDIA), log):
-        record.key, record.email, record.username, record.country, record.region, record.clinic ...
+        record.email, record.username, record.country, record.region, record.clinic ...
 
 Readers, one module per format: `tabular` (Google Forms registration and feedback, Zoom meeting
 participants, any CSV with mappable headers), `zoom_report` (Zoom attendee reports, 2020 and 2025
 layouts), `campaignevents` (Meta-Wiki event registration JSON); `remote` fetches URLs; `cleaning`
-normalises values; `attribution` finds each row's clinic.
+normalises values; `attribution` finds each row's clinic; `people` says which records are the same
+person (the report, invitations and `lc slots` weights use it).
 """
 
 from letsconnect_cli.ingest.cleaning import ROLES, clean_email, clean_username, country_code

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from letsconnect_cli.errors import InputUnreadable
+from letsconnect_cli.ingest.cleaning import clean_username
 from letsconnect_cli.ingest.context import ReadContext
 from letsconnect_cli.ingest.records import Record
 
@@ -108,16 +109,22 @@ def _question(answer: dict[str, Any]) -> int | None:
 
 def _records(data: list[dict[str, Any]], ctx: ReadContext) -> Iterator[Record]:
     for number, item in enumerate(data, start=1):
-        user = item.get("user_name")
-        record = Record(ctx.name, number, FORMAT, registered=True)
-        record.username = user if isinstance(user, str) and user.strip() else None
-        hidden = record.username is None  # "hidden"/"not_found", or no name at all
-        stamp = item.get("user_registered_at")
-        record.timestamp = stamp if isinstance(stamp, str) else None
-        record.affiliation = affiliate_name(item.get("non_pii_answers"))
         ctx.rows += 1
-        record.clinic = ctx.clinic_of(None, number)
-        if record.clinic is not None and ctx.cleaner.clean(record):
-            if hidden:  # a registration of someone lc cannot match to any other export
-                ctx.log.hidden_users += 1
-            yield record
+        clinic = ctx.clinic_of(None, number)
+        if clinic is None:
+            continue
+        user = item.get("user_name")
+        if not (isinstance(user, str) and user.strip()):
+            user = None  # "hidden"/"not_found", or no name at all: a registration of someone
+            ctx.log.hidden_users += 1  # lc cannot match to any other export
+        stamp = item.get("user_registered_at")
+        yield Record(
+            source=ctx.name,
+            line=number,
+            format=FORMAT,
+            clinic=clinic,
+            registered=True,
+            username=clean_username(user) if user else None,
+            timestamp=stamp if isinstance(stamp, str) else None,
+            affiliation=affiliate_name(item.get("non_pii_answers")),
+        )

@@ -1,7 +1,8 @@
-"""Cleaning a record in place: emails, usernames, countries, regions, roles, languages, ratings.
+"""What the cells of exports mean: emails, usernames, countries, regions, roles, languages, ratings.
 
-Every lookup from a raw value is cached: exports repeat the same few hundred values across
-millions of rows, so each distinct value is worked out once.
+The readers build each `Record` from these: functions of one cell, and a `Cleaner` for what
+depends on the region scheme or is noted in the log. Every lookup of a value that exports repeat
+(a country, a role, languages) is cached, so each distinct value is worked out once.
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from letsconnect_cli.ingest.records import IngestLog, Record
+from letsconnect_cli.ingest.records import IngestLog
 from letsconnect_cli.places.regions import countries
 from letsconnect_cli.vocab import GRANT_COMMITTEE_REGIONS, SCHEME_REGIONS, WIKIMEDIA_REGIONS, Scheme
+
+if TYPE_CHECKING:
+    from letsconnect_cli.ingest.countries import Place
 
 #: The main roles of the program's registration forms, by key.
 ROLES: dict[str, str] = {
@@ -78,6 +83,14 @@ def email_as_given(value: str, cleaned: str | None) -> str | None:
     if text[:7].lower() == "mailto:":
         text = text[7:]
     return text if cleaned is not None and text != cleaned else None
+
+
+def email_cell(cell: str | None) -> tuple[str | None, str | None]:
+    """(the address cleaned, the address as written when that differs) of an email cell."""
+    if not cell:
+        return None, None
+    email = clean_email(cell)
+    return email, (email_as_given(cell, email) if email is not None and email != cell else None)
 
 
 def clean_email(value: str) -> str | None:
@@ -183,10 +196,11 @@ def parse_rating(value: str) -> int | None:
 
 
 class Cleaner:
-    """Cleans records in place for one scheme, counting what it fixes in the log.
+    """What the cells of an export mean, for one region scheme: the readers pick a row's cells,
+    the cleaner gives each field's value, and notes in the log what it could not read.
 
-    Each distinct country, region and role value is worked out once and kept: exports repeat the
-    same few hundred values across millions of rows.
+    Each distinct country cell, with each region cell it comes with, is worked out once and kept:
+    exports repeat the same few hundred values across millions of rows.
     """
 
     def __init__(
@@ -199,90 +213,80 @@ class Cleaner:
         self._region_of = {code: c.region_in(scheme) for code, c in table.items()}
         self._both = {code: (c.region, c.grant_committee_region) for code, c in table.items()}
         self._scheme_codes = frozenset(SCHEME_REGIONS[scheme])
-        # raw country -> (code or None, region or None, NOTED or GUESSED or 0)
-        self.places: dict[str, tuple[str | None, str | None, int]] = {}
-        # (raw reported region, country code) -> (region, corrected?)
-        self.reports: dict[tuple[str, str | None], tuple[str | None, bool]] = {}
+        self._countries: dict[str, Place] = {}  # country cell -> what it names
+        self._places: dict[tuple[str | None, str | None], CountryAndRegion] = {}
 
-    def place(self, raw: str) -> tuple[str | None, str | None, int]:
-        """(ISO code, region in the scheme, note) of a country value. The note is true for a value
-        each row of which is to be noted (`unknown_at`): UNKNOWN, or GUESSED (a near miss)."""
-        found = self.places.get(raw)
-        if found is None:
-            from letsconnect_cli.ingest.countries import GUESSED as HOW_GUESSED
-            from letsconnect_cli.ingest.countries import UNKNOWN as HOW_UNKNOWN
-            from letsconnect_cli.ingest.countries import resolve
+    def country_and_region(
+        self, country: str | None, region: str | None, source: str, line: int
+    ) -> CountryAndRegion:
+        """What a row's country and region cells say (either may be empty or None). A country
+        that names none, or only nearly (a guess), is noted in the log."""
+        found = self._places.get((country, region)) or self._place(country, region)
+        if found.note:
+            self._note_country(country or "", found, source, line)
+        return found
 
-            place = resolve(raw, self.country_map)
+    def languages(self, cell: str | None, source: str, line: int) -> tuple[str, ...]:
+        """Interpretation wanted, as BCP 47 tags; the parts of the cell that name no language are
+        noted in the log (they give 'und')."""
+        if not cell:
+            return ()
+        codes = language_codes(cell)
+        if "und" in codes:
+            from letsconnect_cli.ingest.language_names import parse_languages
+
+            for part in parse_languages(cell).unknown:
+                self.log.note(self.log.unknown_languages, part, source, line)
+        return codes
+
+    def _place(self, country: str | None, region: str | None) -> CountryAndRegion:
+        code = found = None
+        note = 0
+        if country:
+            from letsconnect_cli.ingest import countries as how
+
+            place = self._countries.get(country) or how.resolve(country, self.country_map)
+            self._countries[country] = place
             code = place.code
+            found = self._region_of[code] if code else None
             note = (
-                UNKNOWN if place.how == HOW_UNKNOWN else GUESSED if place.how == HOW_GUESSED else 0
+                UNKNOWN if place.how == how.UNKNOWN else GUESSED if place.how == how.GUESSED else 0
             )
-            found = (code, self._region_of[code] if code else None, note)
-            self.places[raw] = found
-        return found
-
-    def reported(self, raw: str, code: str | None) -> tuple[str | None, bool]:
-        """(region, corrected?) for a self-reported region and the country's code."""
-        key = (raw, code)
-        found = self.reports.get(key)
-        if found is None:
-            given = region_code(raw)
+        corrected = False
+        if region:
+            # The country's region, corrected when the answer names another region of either
+            # scheme; without a country, the answer when it names a region of the scheme.
+            given = region_code(region)
             if code is not None:
-                found = (self._region_of[code], given is not None and given not in self._both[code])
+                corrected = given is not None and given not in self._both[code]
             else:
-                found = (given if given in self._scheme_codes else None, False)
-            self.reports[key] = found
-        return found
+                found = given if given in self._scheme_codes else None
+        result = self._places[(country, region)] = CountryAndRegion(code, found, corrected, note)
+        return result
 
-    def clean(self, record: Record) -> bool:
-        """Normalise a record; False (and a skip in the log) when nothing usable is left."""
-        if record.email is not None:
-            given = record.email
-            record.email = clean_email(given)
-            record.email_as_given = email_as_given(given, record.email) or record.email_as_given
-        if record.username is not None:
-            record.username = clean_username(record.username)
-        code = None
-        if record.country is not None:
-            raw = record.country
-            code, record.region, note = self.place(raw)
-            record.country = code
-            if note:
-                self.unknown_at(record.source, record.line, raw)
-        if record.reported_region:
-            record.region, record.region_corrected = self.reported(record.reported_region, code)
-        if record.role is not None:
-            record.role = role_key(record.role)
-        if record.raw_rating is not None and record.raw_rating.strip():
-            record.rating = parse_rating(record.raw_rating)
-            if record.rating is None:
-                self.log.skip(record.source, record.line, BAD_RATING)
-                if not record.registered and record.attended is None:
-                    return False
-        return True
-
-    def unknown_at(self, source: str, line: int, raw: str) -> None:
-        """Note a row whose country value names no country, or only nearly (a guess)."""
-        note = self.places[raw][2]
-        if note == UNKNOWN:
-            self.log.unknown_country += 1
-            if self.log.first_unknown_country is None:
-                self.log.first_unknown_country = (source, line)
-            self.log.note(self.log.unknown_countries, raw, source, line)
-        elif note == GUESSED:
-            self.log.country_guessed += 1
-            self.log.note(self.log.guessed_countries, raw, source, line, self.places[raw][0])
-
-    def unknown_languages(self, raw: str, source: str, line: int) -> None:
-        """Note the parts of a languages cell that name no language (the cell gave `und`)."""
-        from letsconnect_cli.ingest.language_names import parse_languages
-
-        for part in parse_languages(raw).unknown:
-            self.log.note(self.log.unknown_languages, part, source, line)
+    def _note_country(self, cell: str, place: CountryAndRegion, source: str, line: int) -> None:
+        """Note a row whose country cell names no country, or only nearly (a guess)."""
+        log = self.log
+        if place.note == UNKNOWN:
+            log.unknown_country += 1
+            if log.first_unknown_country is None:
+                log.first_unknown_country = (source, line)
+            log.note(log.unknown_countries, cell, source, line)
+        else:
+            log.country_guessed += 1
+            log.note(log.guessed_countries, cell, source, line, place.country)
 
 
-#: Notes of a country value (the third item of `Cleaner.place`).
+class CountryAndRegion(NamedTuple):
+    """What a row's country and region cells say."""
+
+    country: str | None  # ISO 3166-1 alpha-2
+    region: str | None  # in the scheme: the country's, else the one the person gave
+    region_corrected: bool  # the region the person gave contradicts the country
+    note: int  # the country cell names no country (UNKNOWN), or only nearly (GUESSED); else 0
+
+
+#: Notes of a country cell (`CountryAndRegion.note`).
 UNKNOWN, GUESSED = 1, 2
 
 BAD_RATING = "rating is not a whole number from 1 to 5; left out of satisfaction"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from letsconnect_cli.ingest.attribution import ClinicMatcher
 from letsconnect_cli.ingest.cleaning import Cleaner
@@ -87,8 +88,10 @@ def joined_rows(cells: list[str], width: int) -> bool:
     return False
 
 
+@cache
 def yes_no(value: str) -> bool | None:
-    """'Yes'/'No' and friends as a bool; None for anything else."""
+    """'Yes'/'No' and friends as a bool; None for anything else (cached: a column repeats a few
+    answers down every row)."""
     text = value.strip().casefold()
     if text in _YES:
         return True

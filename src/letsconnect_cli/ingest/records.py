@@ -3,6 +3,7 @@
 A record is one row of one export, cleaned: email lower-cased, username as MediaWiki writes it,
 country as an ISO 3166 code, region from the country, clinic resolved to a clinic id. It still
 holds the person's name and email: the report never outputs them, but invites (issue 6) need them.
+Who is the same person across records is `people.People`'s to say.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ MAX_LISTED_VALUES = 500
 
 @dataclass(slots=True)
 class Record:
-    """One row of an export. Raw text from the reader; `cleaning.Cleaner` normalises it in place."""
+    """One row of an export, cleaned (see `cleaning`); readers build it with keyword arguments."""
 
     source: str  # the file or URL, as the user named it (URLs without query or credentials)
     line: int  # 1-based line of the row in its file (the item's position for JSON)
@@ -33,38 +34,17 @@ class Record:
     name: str | None = None  # display or full name; never reaches a report
     country: str | None = None  # ISO 3166-1 alpha-2 (XK for Kosovo) once cleaned
     region: str | None = None  # region code in the report's scheme, from the country
-    reported_region: str | None = None  # the region the person gave, as given
     region_corrected: bool = False  # the reported region contradicted the country
     role: str | None = None  # a key of `cleaning.ROLES` once cleaned
     languages: tuple[str, ...] = ()  # interpretation wanted: BCP 47 language codes once cleaned
     rating: int | None = None  # feedback score 1-5
     affiliation: str | None = None
     timestamp: str | None = None  # registration or response time as the export writes it
-    raw_rating: str | None = field(default=None, repr=False)
     preferred_language: str | None = None  # language to write to the person in (BCP 47), if asked
     email_as_given: str | None = None  # the address as the person wrote it (invitations use it)
     skills_wanted: int = 0  # skill categories the person wants to learn (bits of skills.BIT)
     skills_offered: int = 0  # skill categories the person can share
     home_wiki: str | None = None  # key of the person's home wiki ("en.wikipedia"), if asked
-
-    @property
-    def key(self) -> str | None:
-        """The person's identity: the email, else the username, else None (anonymous)."""
-        if self.email:
-            return "e:" + self.email
-        if self.username:
-            return "u:" + self.username
-        return None
-
-    @property
-    def identities(self) -> tuple[str, ...]:
-        """Every identity of the row: a person is the same email, else the same username."""
-        ids = []
-        if self.email:
-            ids.append("e:" + self.email)
-        if self.username:
-            ids.append("u:" + self.username)
-        return tuple(ids)
 
 
 @dataclass(frozen=True)
@@ -99,6 +79,7 @@ class IngestLog:
     skipped: list[Skip] = field(default_factory=list)
     skip_reasons: Counter[str] = field(default_factory=Counter)
     sources: list[SourceInfo] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)  # fields some source has a column for
     warnings: list[str] = field(default_factory=list)
     first_unknown_country: tuple[str, int] | None = None
     country_guessed: int = 0  # rows whose country value is a near miss lc accepted

@@ -9,7 +9,7 @@ through: nothing holds more than one row of a source at a time.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -30,9 +30,6 @@ from letsconnect_cli.vocab import Scheme
 
 SUFFIXES = (".csv", ".json", ".tsv", ".txt")
 _LEAD_LINES = 50
-
-#: Takes a whole CSV table's rows in place of its records (the report's tally reads cells itself).
-TableSink = Callable[[Table], None]
 
 
 @dataclass(frozen=True)
@@ -106,21 +103,6 @@ def read_records(
     Rows that cannot be attributed, ragged rows and the like are counted in `log`, never yielded.
     Raises InputUnreadable (exit 4) for a source lc cannot read, RemoteError (5) for a URL.
     """
-    return read_sources(sources, clinics, options, log)
-
-
-def read_sources(
-    sources: Sequence[str | SourceSpec],
-    clinics: Sequence[Clinic],
-    options: ReadOptions | None = None,
-    log: IngestLog | None = None,
-    tables: TableSink | None = None,
-) -> Iterator[Record]:
-    """`read_records`, except that CSV tables go whole to `tables`, when given, not as records.
-
-    Records cost a Python object per row; a consumer that needs a few cells of each row (the
-    report) reads them faster from the table. Other formats still come as records.
-    """
     options = options or ReadOptions()
     log = log if log is not None else IngestLog()
     matcher = ClinicMatcher(clinics, options.clinic_names)
@@ -143,7 +125,7 @@ def read_sources(
     for spec, item in zip(specs, sources, strict=True):
         expanded.extend([spec] if spec is not None else expand_sources([str(item)], ids))
     cleaner = Cleaner(options.scheme, log, options.countries)
-    return _pipeline(expanded, matcher, cleaner, options, log, only, tables)
+    return _pipeline(expanded, matcher, cleaner, options, log, only)
 
 
 def _pipeline(
@@ -153,7 +135,6 @@ def _pipeline(
     options: ReadOptions,
     log: IngestLog,
     only: str | None,
-    tables: TableSink | None,
 ) -> Iterator[Record]:
     for spec in specs:
         ctx = ReadContext(spec.name, options.columns, matcher, log, cleaner, only=only)
@@ -163,7 +144,7 @@ def _pipeline(
         info = SourceInfo(spec.name, "unknown")
         log.sources.append(info)
         with _open(spec, options) as handle:
-            yield from _records(handle, ctx, info, options.encoding, log, tables)
+            yield from _records(handle, ctx, info, options.encoding, log)
         info.format = ctx.format
         info.rows = ctx.rows
         log.rows_read += ctx.rows
@@ -187,7 +168,6 @@ def _records(
     info: SourceInfo,
     known: str | None,
     log: IngestLog,
-    tables: TableSink | None,
 ) -> Iterator[Record]:
     if known:
         encoding = known
@@ -221,11 +201,7 @@ def _records(
         if is_zoom_report(header):
             yield from read_zoom_report(reader, ctx)
         else:
-            table = Table(header, reader, ctx)
-            if tables is None:
-                yield from table.records()
-            else:
-                tables(table)
+            yield from Table(header, reader, ctx).records()
     except UnicodeDecodeError as error:
         raise InputUnreadable(
             f"{ctx.name} cannot be read as {encoding}: {error.reason}",

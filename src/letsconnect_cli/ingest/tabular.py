@@ -2,7 +2,7 @@
 participants, and any other CSV whose headers lc can map to fields.
 
 Rows are read with the csv module and turned into records by column index: per row, only the cells
-of mapped columns are touched.
+of mapped columns are touched (a column the file lacks reads the empty cell appended to each row).
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from typing import Protocol
 from letsconnect_cli.errors import InputUnreadable
 from letsconnect_cli.ingest.cleaning import (
     BAD_RATING,
-    clean_email,
     clean_username,
-    email_as_given,
-    language_codes,
+    email_cell,
     parse_rating,
     preferred_language,
     role_key,
@@ -72,8 +70,7 @@ def table_format(header: Sequence[str], columns: dict[str, int]) -> str:
 class Table:
     """A CSV export whose header is read: where each field is, and what its rows are.
 
-    `records()` turns its rows into records; a consumer that needs only some fields (the report's
-    tally) reads `attributed()` and the cells itself, by `index(field)`.
+    `records()` turns its rows into cleaned records.
     """
 
     def __init__(self, header: list[str], rows: RowReader, ctx: ReadContext) -> None:
@@ -83,6 +80,7 @@ class Table:
         ctx.format = self.format
         if not any(f in self.columns for f in _IDENTITY):
             raise _unrecognised(ctx.name, header)
+        ctx.log.fields.update(self.columns)
         self.rows, self.ctx, self.width = rows, ctx, len(header)
         self.registered = self.format not in (
             "zoom-participants",
@@ -92,6 +90,7 @@ class Table:
         self.has_attended = "attended" in self.columns
         self.attended_default = True if self.format == "zoom-participants" else None
         self._two_names = "name" not in self.columns and "first_name" in self.columns
+        self._first_last = (self.index("first_name"), self.index("last_name"))
 
     def index(self, field: str) -> int:
         """The cell of a field; a field the file lacks reads the empty cell appended at the end."""
@@ -145,78 +144,53 @@ class Table:
                         continue
             yield row, line, clinic, rating
 
-    def person_name(self, row: list[str]) -> str | None:
-        """The display name, or first and last name joined; None when the row gives none."""
-        if self._two_names:
-            first, last = (
-                row[self.index("first_name")].strip(),
-                row[self.index("last_name")].strip(),
-            )
-            return " ".join(p for p in (first, last) if p) or None
-        return row[self.index("name")].strip() or None
+    def two_names(self, row: list[str]) -> str | None:
+        """First and last name joined; None when the row gives neither."""
+        first, last = self._first_last
+        return " ".join(p for p in (row[first].strip(), row[last].strip()) if p) or None
 
     def records(self) -> Iterator[Record]:
         """A cleaned record per row that counts."""
-        ctx, cleaner = self.ctx, self.ctx.cleaner
-        name, fmt, registered = ctx.name, self.format, self.registered
-        place, reported, unknown_at = cleaner.place, cleaner.reported, cleaner.unknown_at
-        places, reports = cleaner.places, cleaner.reports  # the caches behind place(), reported()
-        index = self.index
-        i_email, i_user, i_name, i_first, i_last = map(
-            index, ("email", "username", "name", "first_name", "last_name")
-        )
-        i_country, i_region, i_role, i_lang = map(index, ("country", "region", "role", "languages"))
-        i_att, i_time, i_aff = map(index, ("attended", "timestamp", "affiliation"))
-        i_pref = index("preferred_language")
-        i_want, i_offer, i_wiki = map(index, ("skills_wanted", "skills_offered", "home_wiki"))
+        source, format, registered = self.ctx.name, self.format, self.registered
+        cleaner = self.ctx.cleaner
+        country_and_region, languages = cleaner.country_and_region, cleaner.languages
+        cell = self.index
+        i_email, i_user, i_country, i_region = map(cell, ("email", "username", "country", "region"))
+        i_role, i_lang, i_att, i_time = map(cell, ("role", "languages", "attended", "timestamp"))
+        i_aff, i_pref, i_wiki = map(cell, ("affiliation", "preferred_language", "home_wiki"))
+        i_want, i_offer = map(cell, ("skills_wanted", "skills_offered"))
+        i_name, two_names = cell("name"), self._two_names
         has_attended, attended_default = self.has_attended, self.attended_default
-        two_names = "name" not in self.columns and "first_name" in self.columns
         for row, line, clinic, rating in self.attributed():
-            email = row[i_email]
-            user = row[i_user]
-            country = region = None
-            note = 0
-            corrected = False
-            raw = row[i_country]
-            if raw:
-                country, region, note = places.get(raw) or place(raw)
-            given = row[i_region] or None
-            if given:
-                region, corrected = reports.get((given, country)) or reported(given, country)
-            languages = language_codes(row[i_lang]) if row[i_lang] else ()
-            if two_names:
-                first, last = row[i_first].strip(), row[i_last].strip()
-                person = " ".join(p for p in (first, last) if p) or None
-            else:
-                person = row[i_name].strip() or None
+            email, email_as_written = email_cell(row[i_email])
+            place = country_and_region(row[i_country], row[i_region], source, line)
+            name = self.two_names(row) if two_names else row[i_name].strip() or None
             record = Record(
-                name,
-                line,
-                fmt,
-                registered,
-                yes_no(row[i_att]) if has_attended else attended_default,
-                clinic,
-                clean_email(email) if email else None,
-                clean_username(user) if user else None,
-                person,
-                country,
-                region,
-                given,
-                corrected,
-                role_key(row[i_role]) if row[i_role] else None,
-                languages,
-                rating,
-                row[i_aff].strip() or None,
-                row[i_time] or None,
+                source=source,
+                line=line,
+                format=format,
+                clinic=clinic,
+                registered=registered,
+                attended=yes_no(row[i_att]) if has_attended else attended_default,
+                email=email,
+                username=clean_username(row[i_user]) if row[i_user] else None,
+                name=name,
+                country=place.country,
+                region=place.region,
+                region_corrected=place.region_corrected,
+                role=role_key(row[i_role]) if row[i_role] else None,
+                languages=languages(row[i_lang], source, line) if row[i_lang] else (),
+                rating=rating,
             )
+            # The cells most exports lack, or the report does not count.
+            if email_as_written is not None:
+                record.email_as_given = email_as_written
+            if row[i_time]:
+                record.timestamp = row[i_time]
+            if row[i_aff] and row[i_aff].strip():
+                record.affiliation = row[i_aff].strip()
             if row[i_pref]:
                 record.preferred_language = preferred_language(row[i_pref])
-            if email and record.email and record.email != email:
-                record.email_as_given = email_as_given(email, record.email)
-            if note:
-                unknown_at(name, line, raw)
-            if "und" in languages:
-                cleaner.unknown_languages(row[i_lang], name, line)
             if row[i_want]:
                 record.skills_wanted = skill_mask(row[i_want])
             if row[i_offer]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from letsconnect_cli.ingest.cleaning import email_cell, role_key
 from letsconnect_cli.ingest.context import ReadContext, ragged, yes_no
 from letsconnect_cli.ingest.fields import map_header, normalise_header
 from letsconnect_cli.ingest.records import Record
@@ -73,16 +74,20 @@ def read_zoom_report(rows: RowReader, ctx: ReadContext) -> Iterator[Record]:
         if len(cells) < width or any(cells[width:]):
             ctx.log.skip(ctx.name, start, ragged(len(cells), width, end - start + 1, start))
             continue
-        record = _record(cells, columns, ctx, rows.line_num, section == "other attended")
-        if record is None:
+        line, other = rows.line_num, section == "other attended"
+        attended_cell = _cell(cells, columns.get("attended"))
+        attended = True if other else (yes_no(attended_cell) if attended_cell else None)
+        if attended is None:
+            ctx.log.skip(ctx.name, line, "the Attended column is neither Yes nor No")
             continue
-        who = record.email or (record.name or "").casefold() or f"line {record.line}"
-        if who in seen:
-            record.registered = False  # a rejoin: another join of the same registrant
+        email, name = _cell(cells, columns.get("email")), _name(cells, columns)
+        who = email or (name or "").casefold() or f"line {line}"
+        rejoin = who in seen  # another join of the same registrant
         seen.add(who)
-        record.clinic = ctx.clinic_of(None, record.line)
-        if record.clinic is not None and ctx.cleaner.clean(record):
-            yield record
+        clinic = ctx.clinic_of(None, line)
+        if clinic is not None:
+            registered = not other and not rejoin
+            yield _record(cells, columns, ctx, line, clinic, name, registered, attended)
 
 
 def _columns(header: list[str], ctx: ReadContext) -> dict[str, int]:
@@ -111,23 +116,42 @@ def _cell(cells: list[str], index: int | None) -> str | None:
     return cells[index] or None
 
 
-def _record(
-    cells: list[str], columns: dict[str, int], ctx: ReadContext, line: int, other: bool
-) -> Record | None:
-    attended_text = _cell(cells, columns.get("attended"))
-    attended = True if other else (yes_no(attended_text) if attended_text else None)
-    if attended is None:
-        ctx.log.skip(ctx.name, line, "the Attended column is neither Yes nor No")
-        return None
-    record = Record(ctx.name, line, FORMAT, registered=not other, attended=attended)
-    record.email = _cell(cells, columns.get("email"))
+def _name(cells: list[str], columns: dict[str, int]) -> str | None:
     name = _cell(cells, columns.get("name"))
     if name is None:
         parts = (_cell(cells, columns.get("first_name")), _cell(cells, columns.get("last_name")))
         name = " ".join(p for p in parts if p) or None
-    record.name = name
+    return name
+
+
+def _record(
+    cells: list[str],
+    columns: dict[str, int],
+    ctx: ReadContext,
+    line: int,
+    clinic: str,
+    name: str | None,
+    registered: bool,
+    attended: bool,
+) -> Record:
+    email, email_as_written = email_cell(_cell(cells, columns.get("email")))
     country = _cell(cells, columns.get("country"))
-    record.country = None if country in (None, "--") else country
-    record.role = _cell(cells, columns.get("role"))
-    record.timestamp = _cell(cells, columns.get("timestamp"))
-    return record
+    place = ctx.cleaner.country_and_region(
+        None if country == "--" else country, None, ctx.name, line
+    )
+    role = _cell(cells, columns.get("role"))
+    return Record(
+        source=ctx.name,
+        line=line,
+        format=FORMAT,
+        clinic=clinic,
+        registered=registered,
+        attended=attended,
+        email=email,
+        email_as_given=email_as_written,
+        name=name,
+        country=place.country,
+        region=place.region,
+        role=role_key(role) if role else None,
+        timestamp=_cell(cells, columns.get("timestamp")),
+    )

@@ -1,8 +1,8 @@
 """The people an invitation goes to: a clinic's registrants, one per person, with an address.
 
 Rows of the registration exports (read and cleaned by `letsconnect_cli.ingest`) are joined into
-people as the report joins them: rows sharing an email address (compared case-insensitively) or a
-Wikimedia username are one person. Addresses are written as the person gave them (RFC 5321 2.4:
+people by `ingest.people`, as the report joins them: rows sharing an email address (compared
+case-insensitively) or a Wikimedia username are one person. Addresses are written as the person gave them (RFC 5321 2.4:
 the local part is case-sensitive): `Sione.Tonga@Example.org` stays so in To, RCPT TO and ATTENDEE. A person's address is the first usable one they registered with (by the rows' timestamps,
 so it stays the same from run to run); every address they used is kept, so that an update reaches
 the address the first invitation went to. Country and language come from their latest row that
@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from letsconnect_cli.emails import usable_address as usable_address
 from letsconnect_cli.ingest import Record, parse_timestamp
+from letsconnect_cli.ingest.people import People
 
 _UNDATED = datetime.max.replace(tzinfo=UTC)
 META_WIKI_FORMAT = "campaignevents-participants"  # the format name of the CampaignEvents reader
@@ -57,76 +58,48 @@ class Registrants:
     skipped: list[NotInvited] = field(default_factory=list)  # those without a usable address
 
 
-class _Groups:
-    """Union-find over identities ("e:<email>", "u:<username>")."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, key: str) -> str:
-        root = key
-        while self.parent.setdefault(root, root) != root:
-            root = self.parent[root]
-        while self.parent[key] != root:  # path compression
-            self.parent[key], key = root, self.parent[key]
-        return root
-
-    def union(self, keys: tuple[str, ...]) -> str:
-        first = self.find(keys[0])
-        for key in keys[1:]:
-            other = self.find(key)
-            if other != first:
-                self.parent[other] = first
-        return first
-
-
 def registrants(records: Iterable[Record], clinic_id: str) -> Registrants:
     """The registrants of one clinic, one entry per person, in the order they first registered."""
     result = Registrants()
-    rows: list[Record] = []
-    groups = _Groups()
-    for record in records:
+    # Each person's registration rows, as (when registered, position in the exports, row).
+    people: People[list[tuple[datetime, int, Record]]] = People(list, list.extend)
+    for position, record in enumerate(records):
         if not record.registered or record.clinic != clinic_id:
             continue
         result.rows += 1
-        identities = record.identities
-        if not identities:
+        if record.email is None and record.username is None:
             result.without_address += 1  # an anonymous row: nobody to write to
             result.meta_wiki += record.format == META_WIKI_FORMAT
             result.skipped.append(NotInvited(None, WITHOUT_ADDRESS, _where(record)))
             continue
-        groups.union(identities)
-        rows.append(record)
-    people: dict[str, Person] = {}
-    unusable: dict[str, str] = {}  # root -> the first address lc cannot send to
-    on_meta_wiki = {groups.find(r.identities[0]) for r in rows if r.format == META_WIKI_FORMAT}
-    for record in sorted(rows, key=_registered_at):  # stable: undated rows keep their order
-        root = groups.find(record.identities[0])
-        person = people.get(root)
-        email = record.email_as_given or record.email
-        if email is not None and not usable_address(email):
-            unusable.setdefault(root, email)
-            email = None
-        if person is None:
-            person = people[root] = Person(address=email or "", addresses=[], first=_where(record))
-        if email and email.lower() not in {a.lower() for a in person.addresses}:
-            person.addresses.append(email)
-            person.address = person.address or email
-        if record.country:
-            person.country = record.country
-        if record.preferred_language:
-            person.preferred_language = record.preferred_language
-        if record.languages:
-            person.interpretation = record.languages
-    for root, person in people.items():
+        people.of(record).append((_registered_at(record), position, record))
+    # People in the order they first registered, each one's rows in order (undated rows last).
+    for dated in sorted(sorted(rows) for rows in people):
+        rows = [record for _, _, record in dated]
+        person = Person(address="", addresses=[], first=_where(rows[0]))
+        unusable = None  # the first address lc cannot send to
+        for record in rows:
+            email = record.email_as_given or record.email
+            if email is not None and not usable_address(email):
+                unusable = unusable or email
+                email = None
+            if email and email.lower() not in {a.lower() for a in person.addresses}:
+                person.addresses.append(email)
+                person.address = person.address or email
+            if record.country:
+                person.country = record.country
+            if record.preferred_language:
+                person.preferred_language = record.preferred_language
+            if record.languages:
+                person.interpretation = record.languages
         if person.address:
             result.people.append(person)
-        elif root in unusable:
+        elif unusable is not None:
             result.bad_address += 1
-            result.skipped.append(NotInvited(unusable[root], BAD_ADDRESS, person.first))
+            result.skipped.append(NotInvited(unusable, BAD_ADDRESS, person.first))
         else:
             result.without_address += 1
-            result.meta_wiki += root in on_meta_wiki
+            result.meta_wiki += any(r.format == META_WIKI_FORMAT for r in rows)
             result.skipped.append(NotInvited(None, WITHOUT_ADDRESS, person.first))
     return result
 

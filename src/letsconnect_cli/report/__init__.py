@@ -15,7 +15,7 @@ from typing import Any
 
 from letsconnect_cli.clinic.models import Clinic
 from letsconnect_cli.ingest import IngestLog, ReadOptions
-from letsconnect_cli.ingest.sources import read_sources
+from letsconnect_cli.ingest.sources import read_records
 from letsconnect_cli.report.figures import build_report
 from letsconnect_cli.report.stats import Counts, Tally
 
@@ -57,9 +57,8 @@ def _count(
 ) -> Counts:
     """The counts; the people behind them are freed on return, while the cyclic collector is
     still off (switched back on with them alive, its next pass would walk every one)."""
-    tally = Tally()
-    tally.add_all(read_sources(sources, clinics, options, log, tables=tally.add_table))
-    return tally.counts()
+    tally = Tally().add_all(read_records(sources, clinics, options, log))
+    return tally.counts(asked=log.fields)
 
 
 __all__ = ["Counts", "Tally", "build_report", "make_report"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -90,33 +91,43 @@ class Registrants(NamedTuple):
     without_country: int = 0
 
 
+@dataclass(slots=True)
+class _Registrant:
+    counted: bool = False  # registered or attended (not feedback only)
+    country: str | None = None
+    country_trust: int = 0  # see `ingest.people.country_trust`
+
+    def merge(self, other: _Registrant) -> None:
+        self.counted = self.counted or other.counted
+        if other.country_trust > self.country_trust:
+            self.country, self.country_trust = other.country, other.country_trust
+
+
 def count_registrants(records: Iterable[Record]) -> Registrants:
     """Unique registrants (and attendees) per country, from `ingest.read_records`' records.
 
-    A person is their email, else their username; rows with neither count once each. A country
-    typed in a form outranks the one a Zoom report guesses from the network address."""
-    people: dict[str, tuple[int, str | None]] = {}  # person -> (trust in the country, country)
-    anonymous: list[str | None] = []
+    People are the report's (`ingest.people`): rows sharing an email address or a username are
+    one person, however the rows spread them; rows with neither count once each, but for a
+    display name on attendance rows. A country typed in a form outranks the one a Zoom report
+    guesses from the network address."""
+    from letsconnect_cli.ingest.people import People, country_trust
+
+    people: People[_Registrant] = People(_Registrant, _Registrant.merge)
     for record in records:
+        person = people.of(record)
         if not (record.registered or record.attended):
             continue
-        country = record.country
-        trust = 0 if country is None else (1 if record.format.startswith("zoom") else 2)
-        key = record.key
-        if key is None:
-            anonymous.append(country)
-            continue
-        known = people.get(key)
-        if known is None or trust > known[0]:
-            people[key] = (trust, country)
+        person.counted = True
+        trust = country_trust(record)
+        if trust > person.country_trust:
+            person.country, person.country_trust = record.country, trust
     by_country: dict[str, int] = {}
-    without = 0
-    for country in [country for _, country in people.values()] + anonymous:
-        if country is None:
-            without += 1
-        else:
-            by_country[country] = by_country.get(country, 0) + 1
-    return Registrants(by_country, len(people) + len(anonymous), without)
+    counted = [person for person in people if person.counted]
+    for person in counted:
+        if person.country is not None:
+            by_country[person.country] = by_country.get(person.country, 0) + 1
+    without = sum(person.country is None for person in counted)
+    return Registrants(by_country, len(counted), without)
 
 
 def registrant_weights(regions: Sequence[Region], registrants: Registrants) -> RegionWeights:
