@@ -25,6 +25,7 @@ ENTRY_POINTS = {"letsconnect_cli.__main__"}
 FOUNDATION = {
     f"{PACKAGE}.{name}"
     for name in (
+        "clock",
         "errors",
         "escaping",
         "files",
@@ -232,6 +233,18 @@ def test_every_command_module_is_named_for_its_command() -> None:
     assert modules == {name: name.replace("-", "_") + "_cmd" for name in COMMANDS}
     on_disk = {path.stem for path in (SOURCE / "cli").glob("*_cmd.py")}
     assert on_disk == set(modules.values())
+
+
+def test_no_module_imports_a_command_module() -> None:
+    """Commands are loaded by name (`cli/app.py`'s COMMANDS); what two of them share lives in
+    cli/output, options, context or exports, or in the library."""
+    wrong = sorted(
+        f"{module} imports {target}"
+        for module, targets in import_graph().items()
+        for target in targets
+        if is_cli(target) and target.endswith("_cmd")
+    )
+    assert wrong == [], "\n".join(wrong)
 
 
 # --- the graph itself, on small packages ----------------------------------------------------

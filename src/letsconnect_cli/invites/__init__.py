@@ -5,5 +5,6 @@
 - `issuing`: `lc invite`'s work without the terminal: which clinics, local times, the files;
 - `ledger`: the ledger of issued invites (UIDs and SEQUENCEs) that keeps invites updatable.
 
-May import: the top-level modules, `places` and `clinic`; never `cli`.
+May import: the top-level modules (the organiser from `emails`, settings from `config`), `places`
+and `clinic`; never `cli`.
 """
