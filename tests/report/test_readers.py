@@ -172,3 +172,22 @@ def test_column_map_from_the_user(exports: Path, clinics: list[Clinic]) -> None:
     columns = {"correo": "email", "pais de residencia": "country", "sesion": "clinic"}
     records, _ = read(path, clinics, columns=columns)
     assert (records[0].email, records[0].country, records[0].region) == ("x@y.org", "NA", "SSA")
+
+
+def test_a_zoom_report_of_another_meeting_is_never_given_to_the_clinic_asked_for(
+    clinics: list[Clinic],
+) -> None:
+    """`--clinic X` (and `lc invite X --registrations`) once took every row of a Zoom report whose
+    topic and start match no clinic file as X's: attendees of another session invited to X."""
+    others = [c for c in clinics if c.id != TRAVEL]  # the report's own clinic is not a file
+    records, log = read(SAMPLES / "zoom-attendee-report-2020-layout.csv", others, clinic=LEXEMES)
+    assert records == []
+    assert log.unattributed == 16
+    reasons = set(log.skip_reasons)
+    assert any("match no clinic file" in reason and "CLINIC=FILE" in reason for reason in reasons)
+    # Named explicitly (CLINIC=FILE), the report is that clinic's.
+    named = f"{LEXEMES}={SAMPLES / 'zoom-attendee-report-2020-layout.csv'}"
+    log = IngestLog()
+    opts = ReadOptions(clinic=LEXEMES)
+    records = list(read_records([named], others, opts, log))
+    assert len(records) == 16 and {r.clinic for r in records} == {LEXEMES}

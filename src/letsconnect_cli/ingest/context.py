@@ -28,6 +28,9 @@ class ReadContext:
     rows: int = 0  # data rows read, skipped ones included
     only: str | None = None  # --clinic: rows of other clinics are left out
     notes: list[str] = field(default_factory=list)
+    # A Zoom report names a meeting (topic, start) that is no clinic file: its rows are that
+    # meeting's, never given to --clinic or to the clinic being invited.
+    other_meeting: bool = False
     resolved: dict[str, str] = field(default_factory=dict)  # clinic text -> id, "" for none
 
     def clinic_of(self, text: str | None, line: int, column: int | None = None) -> str | None:
@@ -41,6 +44,13 @@ class ReadContext:
                 self.log.unknown_clinic(text, self.name, line, column)
                 self._unattributed(line, "the clinic it names matches no clinic file")
                 return None
+        elif self.other_meeting:
+            reason = (
+                "the webinar's topic and start match no clinic file; if it was this clinic's, "
+                "name it: CLINIC=FILE"
+            )
+            self._unattributed(line, reason)
+            return None
         else:
             clinic = self.clinic or self.only
             if clinic is None:

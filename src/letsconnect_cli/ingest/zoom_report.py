@@ -108,6 +108,7 @@ def _meeting(cells: list[str], columns: dict[str, int], ctx: ReadContext) -> Non
     ctx.clinic = ctx.matcher.match_meeting(topic, start)
     if ctx.clinic is None:
         ctx.notes.append("the webinar's topic and start match no clinic file")
+        ctx.other_meeting = bool(topic or start)
 
 
 def _cell(cells: list[str], index: int | None) -> str | None:
