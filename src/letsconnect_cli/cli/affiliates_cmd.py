@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from letsconnect_cli.cli.context import app_context
-from letsconnect_cli.cli.options import ForceOption, JsonOption
+from letsconnect_cli.cli.options import ApiUrlOption, ForceOption, JsonOption
 
 
 class Action(StrEnum):
@@ -35,15 +35,7 @@ def affiliates(
             show_default=False,
         ),
     ] = None,
-    api_url: Annotated[
-        str | None,
-        typer.Option(
-            "--api-url",
-            metavar="URL",
-            help="The wiki's api.php [default: [wiki] api_url, Meta-Wiki].",
-            show_default=False,
-        ),
-    ] = None,
+    api_url: ApiUrlOption = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", "-n", help="update: say what would change; write nothing."),

@@ -20,6 +20,15 @@ RegionsOption = Annotated[
         autocompletion=completion.region_codes,
     ),
 ]
+ApiUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-url",
+        metavar="URL",
+        help="The wiki's api.php [default: [wiki] api_url, Meta-Wiki].",
+        show_default=False,
+    ),
+]
 TzOption = Annotated[
     str | None,
     typer.Option(

@@ -6,7 +6,7 @@ import typer
 
 from letsconnect_cli.cli import completion
 from letsconnect_cli.cli.context import app_context
-from letsconnect_cli.cli.options import JsonOption
+from letsconnect_cli.cli.options import ApiUrlOption, JsonOption
 
 if TYPE_CHECKING:
     from letsconnect_cli.cli.context import AppContext
@@ -36,14 +36,7 @@ def publish(
             help="The page title [default: [wiki] page_title, or index_page with --index].",
         ),
     ] = None,
-    api_url: Annotated[
-        str | None,
-        typer.Option(
-            "--api-url",
-            metavar="URL",
-            help="The wiki's api.php [default: [wiki] api_url, Meta-Wiki].",
-        ),
-    ] = None,
+    api_url: ApiUrlOption = None,
     lang: Annotated[
         str | None,
         typer.Option(
